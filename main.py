@@ -1,0 +1,767 @@
+#!/usr/bin/env python3
+"""Proofshot: keep screenshot evidence of online purchases.
+
+`main.py` with no command starts the tray app; the commands below work on the
+library without a window (ARCHITECTURE.md §8). This is the only module that knows
+every package: it parses the command line, opens the library, and wires the OCR
+engine to storage. Qt is imported only when the tray app starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "Proofshot"
+APP_VERSION = "0.1.0"
+
+EXIT_OK = 0
+EXIT_USER = 1  # a user mistake or a problem found (explained on stderr)
+EXIT_USAGE = 2  # the command line itself is wrong (argparse)
+EXIT_NOT_RUNNING = 3
+EXIT_BUG = 70
+
+log = logging.getLogger("proofshot")
+
+
+class UserError(Exception):
+    """A mistake on the command line, explained in one line."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def default_library() -> Path:
+    env = os.environ.get("PROOFSHOT_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def open_library(args: argparse.Namespace, scan: bool = False) -> Any:
+    from storage.library import Library
+
+    lib = Library.open(args.library or default_library(), scan=scan)
+    for cid in lib.open_report.recovered:
+        print(f"recovered capture {cid} into the Inbox after an interruption", file=sys.stderr)
+    if lib.open_report.backup:
+        log.info("library upgraded; the previous database was copied to %s", lib.open_report.backup)
+    return lib
+
+
+def emit_json(doc: Any) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+def local_time(iso_utc: str, offset_min: int | None = None) -> str:
+    """'2026-10-27T06:39:00.000000Z' -> '2026-10-27 14:39 (UTC+08:00)' in the capture's
+    own offset when known, else this machine's."""
+    dt = datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    local = (
+        dt.astimezone(timezone(timedelta(minutes=offset_min))) if offset_min is not None else dt.astimezone()
+    )
+    off = local.utcoffset() or timedelta(0)
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{local:%Y-%m-%d %H:%M:%S} (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
+
+
+def parse_id(value: str, what: str = "id") -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise UserError(f"'{value}' is not a {what} (a whole number such as 12)") from None
+    if n <= 0 or n > 2**62:
+        raise UserError(f"'{value}' is not a {what} (a whole number such as 12)")
+    return n
+
+
+def parse_target(value: str) -> int | None:
+    """A purchase id, or 'inbox' for none."""
+    if value.strip().lower() in ("inbox", "none", "0"):
+        return None
+    return parse_id(value, "purchase id")
+
+
+def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
+    out, pos = [], 0
+    on, off = ("\x1b[1;7m", "\x1b[0m") if tty else ("[", "]")
+    for start, end in spans:
+        out.append(text[pos:start])
+        out.append(on + text[start:end] + off)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def make_engine(languages: str | None = None) -> Any:
+    from capture.ocr import TesseractEngine
+
+    return TesseractEngine(languages=languages)
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def print_purchase(p: Any, detailed: bool = False) -> None:
+    mark = "*" if p.active else " "
+    amount = f"{p.amount} {p.currency}" if p.amount is not None else ""
+    merchant = p.merchant.display_name if p.merchant else "-"
+    if not detailed:
+        print(
+            f"{mark}#{p.id:<4} {p.status:9s} {p.capture_count:4d} captures  {p.title}  · {merchant}  {amount}"
+        )
+        return
+    print(f"Purchase #{p.id}{'  (active)' if p.active else ''}: {p.title}")
+    rows = [
+        ("status", p.status),
+        ("order number", p.order_no),
+        ("amount", amount or None),
+        ("ordered at", p.ordered_at),
+        ("notes", p.notes),
+        ("captures", str(p.capture_count)),
+    ]
+    for k, v in rows:
+        if v:
+            print(f"  {k:14s} {v}")
+    if p.merchant:
+        m = p.merchant
+        print(f"Merchant #{m.id}: {m.display_name}")
+        for key, label in (
+            ("platform", "platform"),
+            ("account_id", "WeChat/shop id"),
+            ("phone", "phone"),
+            ("real_name", "real name"),
+            ("company", "company"),
+            ("credit_code", "credit code"),
+            ("shop_url", "shop URL"),
+            ("address", "address"),
+            ("notes", "notes"),
+        ):
+            v = getattr(m, key)
+            if v:
+                print(f"  {label:14s} {v}")
+        if m.missing_identity:
+            print("  still missing: " + ", ".join(f.replace("_", " ") for f in m.missing_identity))
+    else:
+        print("Merchant: not recorded yet (add one with: purchases edit ID --merchant NAME ...)")
+
+
+def print_capture_line(c: Any) -> None:
+    where = f"#{c.purchase_id} {c.purchase_title}" if c.purchase_id else "Inbox"
+    trash = "  [in Trash]" if c.in_trash else ""
+    note = f"  “{c.note}”" if c.note else ""
+    print(
+        f"#{c.id:<5} {local_time(c.captured_at, c.utc_offset_min)[:16]}  {c.width}x{c.height}  "
+        f"ocr:{c.ocr_status:11s} {c.sha256}  {where}{note}{trash}"
+    )
+
+
+def suggestions_for(text: str | None) -> list[dict[str, Any]]:
+    if not text:
+        return []
+    from capture.entities import extract_entities
+
+    return [
+        {"kind": e.kind, "value": e.value, "raw": e.raw, "currency": e.currency}
+        for e in extract_entities(text)
+    ]
+
+
+# --------------------------------------------------------------------------- commands: purchases
+
+PURCHASE_FLAGS = {
+    "title": "title",
+    "order": "order_no",
+    "amount": "amount",
+    "currency": "currency",
+    "ordered_at": "ordered_at",
+    "status": "status",
+    "notes": "notes",
+}
+MERCHANT_FLAGS = {
+    "merchant": "display_name",
+    "platform": "platform",
+    "account": "account_id",
+    "phone": "phone",
+    "real_name": "real_name",
+    "company": "company",
+    "credit_code": "credit_code",
+    "shop_url": "shop_url",
+    "address": "address",
+    "merchant_notes": "notes",
+}
+
+
+def _fields(args: argparse.Namespace, mapping: dict[str, str]) -> dict[str, Any]:
+    return {
+        field: getattr(args, flag) for flag, field in mapping.items() if getattr(args, flag, None) is not None
+    }
+
+
+def cmd_purchases(args: argparse.Namespace) -> int:
+    lib = open_library(args)
+    action = args.action
+    if action == "add":
+        p = lib.add_purchase(_fields(args, PURCHASE_FLAGS), _fields(args, MERCHANT_FLAGS), args.merchant_id)
+        if args.activate:
+            p = lib.set_active_purchase(p.id)
+        _show_purchase(lib, p, args)
+    elif action == "edit":
+        fields = _fields(args, PURCHASE_FLAGS)
+        merchant = _fields(args, MERCHANT_FLAGS)
+        if not fields and not merchant and args.merchant_id is None:
+            raise UserError("nothing to change: give at least one field, e.g. --status disputed")
+        p = lib.edit_purchase(parse_id(args.id, "purchase id"), fields, merchant, args.merchant_id)
+        _show_purchase(lib, p, args)
+    elif action == "list":
+        items = lib.list_purchases(args.status)
+        if args.json:
+            emit_json([p.to_dict() for p in items])
+        elif not items:
+            print("No purchases yet. Add one with: main.py purchases add --title 'what you bought'")
+        else:
+            for p in items:
+                print_purchase(p)
+    elif action == "show":
+        _show_purchase(lib, lib.get_purchase(parse_id(args.id, "purchase id")), args)
+    elif action == "activate":
+        if args.id is None and not args.inbox:
+            raise UserError("give a purchase id, or --inbox to file new captures in the Inbox")
+        if args.inbox:
+            lib.set_active_purchase(None)
+            if args.json:
+                emit_json({"active": None})
+            else:
+                print("New captures will go to the Inbox.")
+        else:
+            p = lib.set_active_purchase(parse_id(args.id, "purchase id"))
+            if args.json:
+                emit_json(p.to_dict())
+            else:
+                print(f"New captures will be filed under #{p.id} {p.title}.")
+    elif action == "delete":
+        p = lib.delete_purchase(parse_id(args.id, "purchase id"))
+        if args.json:
+            emit_json(p.to_dict())
+        else:
+            moved = f"; its {p.capture_count} captures are now in the Inbox" if p.capture_count else ""
+            print(f"Deleted purchase #{p.id} {p.title}{moved}.")
+    return EXIT_OK
+
+
+def _purchase_suggestions(lib: Any, p: Any) -> list[dict[str, Any]]:
+    known = set()
+    if p.merchant:
+        for v in (p.merchant.phone, p.merchant.account_id):
+            if v:
+                known.add("".join(ch for ch in v if ch.isalnum()).lower())
+    if p.order_no:
+        known.add(p.order_no.lower())
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in lib.list_captures(purchase_id=p.id):
+        for s in suggestions_for(c.ocr_text):
+            if s["kind"] not in ("phone", "wechat_id", "order_no", "amount", "email", "url"):
+                continue
+            key = (s["kind"], s["value"])
+            if s["value"].lower() in known or key in seen:
+                continue
+            seen[key] = {**s, "capture_id": c.id}
+    return list(seen.values())
+
+
+def _show_purchase(lib: Any, p: Any, args: argparse.Namespace) -> None:
+    suggestions = _purchase_suggestions(lib, p) if args.action == "show" else []
+    if args.json:
+        d = p.to_dict()
+        if args.action == "show":
+            d["suggestions"] = suggestions
+        emit_json(d)
+        return
+    print_purchase(p, detailed=True)
+    if suggestions:
+        print("Found in its captures (add with purchases edit):")
+        for s in suggestions:
+            print(f"  {s['kind']:10s} {s['value']}   (capture #{s['capture_id']})")
+
+
+def cmd_merchants(args: argparse.Namespace) -> int:
+    lib = open_library(args)
+    items = lib.list_merchants()
+    if args.json:
+        emit_json([m.to_dict() for m in items])
+    elif not items:
+        print("No merchants yet; they are added with a purchase (--merchant NAME).")
+    else:
+        for m in items:
+            missing = f"  (missing: {', '.join(m.missing_identity)})" if m.missing_identity else ""
+            print(
+                f"#{m.id:<4} {m.display_name}  {m.platform or ''} {m.account_id or ''} {m.phone or ''}{missing}"
+            )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- commands: import & OCR
+
+
+def read_image_file(path_text: str) -> bytes:
+    from storage.images import MAX_BYTES
+
+    path = Path(path_text)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise UserError(f"{path_text}: no such file") from None
+    except OSError as exc:
+        raise UserError(f"{path_text}: cannot be read ({exc.strerror})") from None
+    if path.is_dir():
+        raise UserError(
+            f"{path_text} is a folder; give the image files in it (for example {path_text}/*.png)"
+        )
+    if st.st_size > MAX_BYTES:
+        raise UserError(f"{path_text} is {st.st_size // (1024 * 1024)} MB, too large to be a screenshot")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path_text}: cannot be read ({exc.strerror})") from None
+
+
+def run_ocr(lib: Any, ids: list[int], args: argparse.Namespace, quiet: bool = False) -> list[Any]:
+    from capture.pipeline import ocr_many
+
+    if not ids:
+        return []
+    engine = make_engine(getattr(args, "languages", None))
+    warned = False
+
+    def progress(n: int, total: int, outcome: Any) -> None:
+        nonlocal warned
+        if outcome.status == "unavailable":
+            if not warned:
+                print(
+                    f"OCR is not available: {outcome.message}\n"
+                    "The captures are kept; read them later with: main.py ocr --pending",
+                    file=sys.stderr,
+                )
+                warned = True
+        elif outcome.status == "failed":
+            print(f"OCR of capture {outcome.capture_id} failed: {outcome.message}", file=sys.stderr)
+        elif not quiet and sys.stderr.isatty():
+            print(f"\rreading text {n}/{total}", end="" if n < total else "\n", file=sys.stderr, flush=True)
+
+    return ocr_many(lib, engine, ids, workers=min(2, os.cpu_count() or 1), progress=progress)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from storage.errors import BadImage
+    from storage.library import ACTIVE
+    from storage.records import CaptureRecord
+
+    lib = open_library(args)
+    target: Any = ACTIVE
+    if args.purchase is not None:
+        target = parse_target(args.purchase)
+        if target is not None:
+            lib.get_purchase(target)  # unknown id: fail before touching anything
+    results: list[tuple[CaptureRecord, bool]] = []
+    failures = 0
+    for name in args.files:
+        try:
+            data = read_image_file(name)
+            from storage.blobs import sha256_bytes
+
+            existing = lib.find_by_sha(sha256_bytes(data))
+            if existing is not None:
+                print(f"{name}: already in the library as capture {existing.id}", file=sys.stderr)
+                results.append((existing, False))
+                continue
+            rec = lib.add_capture(
+                data,
+                source="import",
+                purchase_id=target,
+                note=args.note,
+                source_name=Path(name).name,
+                name=name,
+            )
+            results.append((rec, True))
+        except (UserError, BadImage) as exc:
+            failures += 1
+            print(f"{exc}" if str(exc).startswith(name) else f"{name}: {exc}", file=sys.stderr)
+    new_ids = [r.id for r, created in results if created]
+    if not args.no_ocr:
+        run_ocr(lib, new_ids, args)
+    final = [lib.get_capture(r.id) for r, _ in results]
+    created = {r.id: c for r, c in results}
+    if args.json:
+        emit_json([{**c.to_dict(), "duplicate": not created[c.id]} for c in final])
+    else:
+        for c in final:
+            print_capture_line(c)
+        if failures:
+            print(f"{len(final)} imported, {failures} could not be imported", file=sys.stderr)
+    return EXIT_OK if failures == 0 else EXIT_USER
+
+
+def cmd_ocr(args: argparse.Namespace) -> int:
+    lib = open_library(args)
+    if args.redo:
+        ids = [parse_id(x, "capture id") for x in args.redo]
+        for cid in ids:
+            lib.get_capture(cid)
+    else:
+        ids = lib.captures_needing_ocr()
+    if not ids:
+        if args.json:
+            emit_json([])
+        else:
+            print("Every capture's text has been read; nothing to do.")
+        return EXIT_OK
+    outcomes = run_ocr(lib, ids, args)
+    if args.json:
+        emit_json([{**o.record.to_dict(), "ocr_message": o.message} for o in outcomes])
+    else:
+        for o in outcomes:
+            print_capture_line(o.record)
+    return EXIT_OK if all(o.status == "done" for o in outcomes) else EXIT_USER
+
+
+# --------------------------------------------------------------------------- commands: captures
+
+
+def cmd_captures(args: argparse.Namespace) -> int:
+    from storage.library import INBOX
+
+    lib = open_library(args)
+    action = args.action
+    if action == "list":
+        if sum(bool(x) for x in (args.purchase, args.inbox, args.trash)) > 1:
+            raise UserError("choose one of --purchase, --inbox and --trash")
+        pid = INBOX if args.inbox else (parse_id(args.purchase, "purchase id") if args.purchase else None)
+        items = lib.list_captures(purchase_id=pid, trash=args.trash, limit=args.limit)
+        if args.json:
+            emit_json([c.to_dict() for c in items])
+        elif not items:
+            print("No captures here.")
+        else:
+            for c in items:
+                print_capture_line(c)
+        return EXIT_OK
+    if action == "show":
+        c = lib.get_capture(parse_id(args.id, "capture id"), with_words=True)
+        events = lib.events(capture_id=c.id)
+        sugg = suggestions_for(c.ocr_text)
+        if args.json:
+            emit_json(
+                {
+                    **c.to_dict(with_words=True),
+                    "path": str(lib.blob_path(c.sha256)),
+                    "suggestions": sugg,
+                    "events": [e.to_dict() for e in events],
+                }
+            )
+            return EXIT_OK
+        print(f"Capture #{c.id}{'  [in Trash]' if c.in_trash else ''}")
+        print(
+            f"  filed under   {('#' + str(c.purchase_id) + ' ' + (c.purchase_title or '')) if c.purchase_id else 'Inbox'}"
+        )
+        print(f"  captured      {local_time(c.captured_at, c.utc_offset_min)}  =  {c.captured_at}")
+        print(f"  source        {c.source}{' (' + c.source_name + ')' if c.source_name else ''}")
+        print(f"  size          {c.width}x{c.height} px, {c.bytes} bytes, {c.media_type}")
+        print(f"  SHA-256       {c.sha256}")
+        print(f"  file          {lib.blob_path(c.sha256)}")
+        if c.flags:
+            print(f"  warnings      {', '.join(c.flags)}")
+        if c.note:
+            print(f"  note          {c.note}")
+        ocr_info = c.ocr_status
+        if c.ocr_engine:
+            conf = f", confidence {c.ocr_confidence:.0f}" if c.ocr_confidence is not None else ""
+            ocr_info += f" ({c.ocr_engine} {c.ocr_version}, {c.ocr_languages}{conf})"
+        if c.ocr_error:
+            ocr_info += f": {c.ocr_error}"
+        print(f"  text          {ocr_info}")
+        if c.ocr_text:
+            print("  ---")
+            for line in c.ocr_text.splitlines():
+                print(f"  {line}")
+            print("  ---")
+        if sugg:
+            print("  found in the text:")
+            for s in sugg:
+                print(f"    {s['kind']:10s} {s['value']}")
+        print("  history:")
+        for e in events:
+            print(f"    {local_time(e.at)[:19]}  {e.kind}")
+        return EXIT_OK
+    if action == "move":
+        items = lib.move_captures([parse_id(x, "capture id") for x in args.ids], parse_target(args.to))
+    elif action == "note":
+        items = [lib.set_note(parse_id(args.id, "capture id"), args.text)]
+    elif action == "delete":
+        items = lib.trash([parse_id(x, "capture id") for x in args.ids])
+    elif action == "restore":
+        items = lib.restore([parse_id(x, "capture id") for x in args.ids])
+    elif action == "empty-trash":
+        if not args.yes:
+            raise UserError("emptying the Trash deletes those captures for good; add --yes to confirm")
+        ids = lib.empty_trash()
+        if args.json:
+            emit_json({"purged": ids})
+        else:
+            print(f"Deleted {len(ids)} captures from the Trash for good.")
+        return EXIT_OK
+    else:  # pragma: no cover - argparse restricts the choices
+        raise UserError(f"unknown action {action}")
+    if args.json:
+        emit_json([c.to_dict() for c in items])
+    else:
+        for c in items:
+            print_capture_line(c)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- commands: search, check
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from storage.library import INBOX
+
+    lib = open_library(args)
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    pid = INBOX if args.inbox else (parse_id(args.purchase, "purchase id") if args.purchase else None)
+    hits = lib.search(
+        args.query,
+        purchase_id=pid,
+        merchant_id=parse_id(args.merchant, "merchant id") if args.merchant else None,
+        status=args.status,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+    )
+    if args.json:
+        emit_json([h.to_dict() for h in hits])
+        return EXIT_OK
+    if not hits:
+        print(f"No captures match “{args.query}”.")
+        return EXIT_OK
+    tty = sys.stdout.isatty()
+    for h in hits:
+        where = f"#{h.purchase_id} {h.purchase_title}" if h.purchase_id else "Inbox"
+        when = local_time(h.captured_at)[:16]
+        print(f"#{h.capture_id:<5} {when}  {where}")
+        print(f"       {highlight(h.snippet, h.highlights, tty)}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    lib = open_library(args)
+    report = lib.check()
+    if args.json:
+        emit_json(
+            {
+                "ok": report.ok,
+                "captures": report.captures,
+                "events": report.events,
+                "problems": [
+                    {"kind": p.kind, "message": p.message, "capture_id": p.capture_id}
+                    for p in report.problems
+                ],
+            }
+        )
+    else:
+        for p in report.problems:
+            print(f"problem: {p.message}")
+        if report.ok:
+            print(
+                f"All {report.captures} captures match their SHA-256 and the custody log of "
+                f"{report.events} events is intact."
+            )
+        else:
+            print(f"{len(report.problems)} problem(s) found in {lib.root}")
+    return EXIT_OK if report.ok else EXIT_USER
+
+
+# --------------------------------------------------------------------------- argument parsing
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="library folder (default: per user)",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print records as JSON"
+    )
+
+    ap = argparse.ArgumentParser(
+        prog="main.py",
+        description="Proofshot keeps screenshot evidence of online purchases. "
+        "Without a command it starts the tray app.",
+        parents=[common],
+    )
+    ap.add_argument("--version", action="version", version=f"{APP_NAME} {APP_VERSION}")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    def purchase_fields(p: argparse.ArgumentParser, title_required: bool) -> None:
+        p.add_argument("--title", required=title_required, help="what was bought")
+        p.add_argument("--order", help="order number")
+        p.add_argument("--amount", help="amount paid, e.g. 128.00")
+        p.add_argument("--currency", help="ISO currency code (default CNY)")
+        p.add_argument("--ordered-at", dest="ordered_at", help="order date, e.g. 2026-10-27")
+        p.add_argument("--status", help="open, disputed, resolved or closed")
+        p.add_argument("--notes", help="free notes about the purchase")
+        p.add_argument(
+            "--merchant", help="merchant display name (an existing merchant of that name is reused)"
+        )
+        p.add_argument("--merchant-id", dest="merchant_id", type=int, help="use the merchant with this id")
+        p.add_argument("--platform", help="wechat, qq, taobao, jd, pinduoduo, xianyu, douyin, webshop, other")
+        p.add_argument("--account", help="WeChat ID or shop id")
+        p.add_argument("--phone")
+        p.add_argument("--real-name", dest="real_name")
+        p.add_argument("--company", help="registered company name")
+        p.add_argument("--credit-code", dest="credit_code", help="unified social credit code")
+        p.add_argument("--shop-url", dest="shop_url")
+        p.add_argument("--address")
+        p.add_argument("--merchant-notes", dest="merchant_notes")
+
+    p_purch = sub.add_parser("purchases", help="purchase records and their merchants", parents=[common])
+    psub = p_purch.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = psub.add_parser("add", help="record a purchase", parents=[common])
+    purchase_fields(p, title_required=True)
+    p.add_argument("--activate", action="store_true", help="file new captures under it")
+    p = psub.add_parser("edit", help="change a purchase or its merchant", parents=[common])
+    p.add_argument("id")
+    purchase_fields(p, title_required=False)
+    p = psub.add_parser("list", help="list purchases", parents=[common])
+    p.add_argument("--status")
+    p = psub.add_parser("show", help="show one purchase", parents=[common])
+    p.add_argument("id")
+    p = psub.add_parser("activate", help="file new captures under this purchase", parents=[common])
+    p.add_argument("id", nargs="?")
+    p.add_argument("--inbox", action="store_true", help="file new captures in the Inbox")
+    p = psub.add_parser("delete", help="delete a purchase (its captures move to the Inbox)", parents=[common])
+    p.add_argument("id")
+    p_purch.set_defaults(func=cmd_purchases)
+
+    p = sub.add_parser("merchants", help="list merchants", parents=[common])
+    p.set_defaults(func=cmd_merchants)
+
+    p = sub.add_parser("import", help="import image files as captures", parents=[common])
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--purchase", metavar="ID", help="file under this purchase ('inbox' for none)")
+    p.add_argument("--note")
+    p.add_argument("--no-ocr", dest="no_ocr", action="store_true", help="do not read the text now")
+    p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
+    p.set_defaults(func=cmd_import)
+
+    p_caps = sub.add_parser("captures", help="list, show, file and trash captures", parents=[common])
+    csub = p_caps.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = csub.add_parser("list", help="list captures, newest first", parents=[common])
+    p.add_argument("--purchase", metavar="ID")
+    p.add_argument("--inbox", action="store_true")
+    p.add_argument("--trash", action="store_true")
+    p.add_argument("--limit", type=int)
+    p = csub.add_parser("show", help="show one capture with its text and history", parents=[common])
+    p.add_argument("id")
+    p = csub.add_parser("move", help="file captures under a purchase", parents=[common])
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--to", required=True, metavar="PURCHASE_ID", help="purchase id, or 'inbox'")
+    p = csub.add_parser("note", help="set a capture's note ('' clears it)", parents=[common])
+    p.add_argument("id")
+    p.add_argument("text")
+    p = csub.add_parser("delete", help="move captures to the Trash", parents=[common])
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p = csub.add_parser("restore", help="bring captures back from the Trash", parents=[common])
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p = csub.add_parser("empty-trash", help="delete the captures in the Trash for good", parents=[common])
+    p.add_argument("--yes", action="store_true")
+    p_caps.set_defaults(func=cmd_captures)
+
+    p = sub.add_parser("search", help="find captures by their text, notes and purchase", parents=[common])
+    p.add_argument("query")
+    p.add_argument("--purchase", metavar="ID")
+    p.add_argument("--inbox", action="store_true")
+    p.add_argument("--merchant", metavar="ID")
+    p.add_argument("--status", help="purchase status")
+    p.add_argument("--since", metavar="DATE")
+    p.add_argument("--until", metavar="DATE")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("check", help="verify every capture's hash and the custody log", parents=[common])
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("ocr", help="read the text of captures", parents=[common])
+    g = p.add_mutually_exclusive_group()
+    g.add_argument(
+        "--pending", action="store_true", help="captures not read yet, or whose reading failed (default)"
+    )
+    g.add_argument("--redo", nargs="+", metavar="ID", help="read these captures again")
+    p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
+    p.set_defaults(func=cmd_ocr)
+    return ap
+
+
+def run_command(args: argparse.Namespace, func: Callable[[argparse.Namespace], int]) -> int:
+    from capture.errors import KnownCaptureError
+    from storage.errors import KnownStorageError
+
+    try:
+        return func(args)
+    except (UserError, KnownStorageError, KnownCaptureError) as exc:
+        print(f"proofshot: {exc}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("proofshot: interrupted; nothing half-done was kept", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # a bug: say so plainly, keep the details for the report
+        details = traceback.format_exc()
+        log_dir = Path(os.environ.get("PROOFSHOT_LOG_DIR") or args.library or default_library())
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            crash = log_dir / "crash.log"
+            with open(crash, "a", encoding="utf-8") as f:
+                f.write(f"--- {datetime.now(UTC).isoformat()} {sys.argv!r}\n{details}\n")
+            where = f"; details were written to {crash}"
+        except OSError:
+            where = ""
+            sys.stderr.write(details)
+        print(f"proofshot: internal error ({sys.exc_info()[1]!r}){where}", file=sys.stderr)
+        return EXIT_BUG
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("library", "json"):
+        if not hasattr(args, name):
+            setattr(args, name, None if name == "library" else False)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    return run_command(args, args.func)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

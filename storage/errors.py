@@ -1,0 +1,36 @@
+"""Errors of the storage package.
+
+`KnownStorageError` and its subclasses are conditions to explain to the user (an
+unknown id, a corrupt file, a library made by a newer app); their message is
+complete and meant to be shown as is. Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class KnownStorageError(StorageError):
+    """A condition to explain to the user, with what to do about it."""
+
+
+class NotFound(KnownStorageError):
+    """A purchase, merchant or capture id that does not exist."""
+
+
+class InvalidInput(KnownStorageError):
+    """A value the user gave that cannot be stored (bad amount, date, status...)."""
+
+
+class BadImage(KnownStorageError):
+    """A file that is not an image Proofshot can keep (corrupt, too large, wrong type)."""
+
+
+class LibraryTooNew(KnownStorageError):
+    """The library was written by a newer Proofshot than this one."""
+
+
+class LibraryUnavailable(KnownStorageError):
+    """The library folder or database cannot be opened (permissions, disk, locked)."""

@@ -1,0 +1,1169 @@
+"""The library service: every use case of the evidence library, one transaction each.
+
+A `Library` owns one folder on disk (ARCHITECTURE.md §4). Public methods open a short
+session, do the whole change (rows, search index and custody event) in one SQLite
+transaction, and return frozen records. Original bytes are written to the blob store
+before the transaction, announced first in a journal file, so that a crash between
+the two leaves something `recover()` adopts on the next open instead of losing it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from . import search as search_mod
+from .blobs import BlobStore, fsync_dir, sha256_bytes
+from .custody import GENESIS, canonical_json, chain_hash, event_payload, verify_chain
+from .db import make_engines, migrate
+from .errors import InvalidInput, LibraryUnavailable, NotFound
+from .images import probe_image
+from .models import Capture, Event, Merchant, Purchase, Setting
+from .normalize import NORMALIZER_VERSION
+from .records import (
+    MERCHANT_FIELDS,
+    SOURCES,
+    CaptureRecord,
+    CheckReport,
+    EventRecord,
+    MerchantRecord,
+    OcrData,
+    OcrWordBox,
+    Problem,
+    PurchaseRecord,
+    SearchHit,
+)
+from .values import (
+    MAX_NOTE_CHARS,
+    clean_text,
+    local_day_bound_utc,
+    local_offset_minutes,
+    now_utc,
+    parse_amount,
+    parse_currency,
+    parse_platform,
+    parse_status,
+    parse_user_date,
+)
+
+if sys.platform != "win32":
+    import fcntl
+else:  # pragma: no cover
+    fcntl = None
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "library.sqlite3"
+
+
+class _Active:
+    def __repr__(self) -> str:
+        return "ACTIVE"
+
+
+#: Pass as `purchase_id` to file a capture under the active purchase (or the Inbox).
+ACTIVE: Final = _Active()
+#: Pass as `purchase_id` to a listing or search to mean "captures in the Inbox".
+INBOX: Final = -1
+
+PURCHASE_FIELDS = ("title", "order_no", "amount", "currency", "ordered_at", "status", "notes")
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """What opening the library found and did."""
+
+    backup: str | None
+    recovered: tuple[int, ...]
+    problems: tuple[Problem, ...]
+    reindexed: bool
+
+
+def _record_merchant(m: Merchant | None) -> MerchantRecord | None:
+    if m is None:
+        return None
+    return MerchantRecord(**{"id": m.id, **{f: getattr(m, f) for f in MERCHANT_FIELDS}})
+
+
+def _words_from_json(raw: str | None) -> tuple[OcrWordBox, ...]:
+    if not raw:
+        return ()
+    out = []
+    for w in json.loads(raw):
+        out.append(OcrWordBox(str(w[0]), (int(w[1]), int(w[2]), int(w[3]), int(w[4])), float(w[5])))
+    return tuple(out)
+
+
+def _record_capture(c: Capture, with_words: bool = False) -> CaptureRecord:
+    return CaptureRecord(
+        id=c.id,
+        purchase_id=c.purchase_id,
+        purchase_title=c.purchase.title if c.purchase else None,
+        sha256=c.sha256,
+        media_type=c.media_type,
+        bytes=c.bytes,
+        width=c.width,
+        height=c.height,
+        captured_at=c.captured_at,
+        utc_offset_min=c.utc_offset_min,
+        source=c.source,
+        source_name=c.source_name,
+        screen_geometry=c.screen_geometry,
+        note=c.note,
+        ocr_status=c.ocr_status,
+        ocr_text=c.ocr_text,
+        ocr_engine=c.ocr_engine,
+        ocr_version=c.ocr_version,
+        ocr_languages=c.ocr_languages,
+        ocr_confidence=c.ocr_confidence,
+        ocr_error=c.ocr_error,
+        flags=tuple(f for f in (c.flags or "").split(",") if f),
+        deleted_at=c.deleted_at,
+        words=_words_from_json(c.ocr_words) if with_words else (),
+    )
+
+
+def _document_fields(c: Capture) -> list[str | None]:
+    p = c.purchase
+    m = p.merchant if p else None
+    fields: list[str | None] = [c.ocr_text, c.note]
+    if p is not None:
+        fields += [p.title, p.order_no, p.notes]
+    if m is not None:
+        fields += [
+            m.display_name,
+            m.account_id,
+            m.phone,
+            m.real_name,
+            m.company,
+            m.credit_code,
+            m.shop_url,
+            m.address,
+        ]
+    return fields
+
+
+class Library:
+    """One evidence library folder. Thread-safe for use from several threads."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.db_path = root / DB_NAME
+        self.blobs = BlobStore(root / "blobs")
+        self.journal = root / "journal"
+        self.thumbs = root / "thumbs"
+        self.backups = root / "backups"
+        self._w, self._r = make_engines(self.db_path)
+        self.open_report = OpenReport(None, (), (), False)
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, root: Path | str, *, scan: bool = False) -> Library:
+        """Open (creating if needed) the library at `root`, migrate it, rebuild a stale
+        search index and recover captures interrupted by a crash. With `scan`, also
+        check that every capture's blob is present (its hash is checked by `check`)."""
+        root = Path(root).expanduser().absolute()
+        if root.exists() and not root.is_dir():
+            raise LibraryUnavailable(f"the library location {root} is a file, not a folder")
+        try:
+            root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fresh = not (root / DB_NAME).exists()
+            if fresh:
+                os.chmod(root, 0o700)
+            for sub in ("journal", "thumbs", "backups"):
+                (root / sub).mkdir(mode=0o700, exist_ok=True)
+            lib = cls(root)
+            lib.blobs.ensure()
+            backup = migrate(lib._w, lib.db_path, lib.backups)
+            os.chmod(lib.db_path, 0o600)
+        except PermissionError as exc:
+            raise LibraryUnavailable(f"no permission to use the library at {root}: {exc.strerror}") from None
+        except OSError as exc:
+            if isinstance(exc, LibraryUnavailable):
+                raise
+            raise LibraryUnavailable(f"cannot open the library at {root}: {exc.strerror or exc}") from None
+        if fresh:
+            with lib._tx() as s:
+                lib._event(s, "library_created", app="Proofshot", path=str(root))
+        reindexed = lib._ensure_search_index()
+        recovered = lib.recover()
+        lib.blobs.clean_tmp()
+        problems = tuple(lib._scan_blobs(hash_check=False)) if scan else ()
+        lib.open_report = OpenReport(backup, tuple(recovered), problems, reindexed)
+        return lib
+
+    def close(self) -> None:
+        self._w.dispose()
+        self._r.dispose()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with Session(self._w, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    @contextlib.contextmanager
+    def _ro(self) -> Iterator[Session]:
+        with Session(self._r) as s, s.begin():
+            yield s
+
+    # ------------------------------------------------------------------ settings
+
+    def _get_setting(self, s: Session, key: str) -> str | None:
+        row = s.get(Setting, key)
+        return row.value if row else None
+
+    def _set_setting(self, s: Session, key: str, value: str | None) -> None:
+        row = s.get(Setting, key)
+        if value is None:
+            if row is not None:
+                s.delete(row)
+        elif row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+
+    def get_setting(self, key: str) -> str | None:
+        with self._ro() as s:
+            return self._get_setting(s, key)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self._tx() as s:
+            self._set_setting(s, key, value)
+
+    # ------------------------------------------------------------------ custody
+
+    def _event(
+        self,
+        s: Session,
+        kind: str,
+        *,
+        capture_id: int | None = None,
+        purchase_id: int | None = None,
+        **data: Any,
+    ) -> Event:
+        head = self._get_setting(s, "custody_head")
+        count, prev = (int(head.split(":")[0]), head.split(":")[1]) if head else (0, GENESIS)
+        at = now_utc()
+        # Round-trip through JSON so the stored text and the hashed object agree exactly.
+        clean = json.loads(canonical_json(data))
+        ev = Event(
+            at=at,
+            kind=kind,
+            capture_id=capture_id,
+            purchase_id=purchase_id,
+            data=canonical_json(clean),
+            prev_hash=prev,
+            hash="",
+        )
+        s.add(ev)
+        s.flush()
+        ev.hash = chain_hash(prev, event_payload(ev.id, at, kind, capture_id, purchase_id, clean))
+        self._set_setting(s, "custody_head", f"{count + 1}:{ev.hash}")
+        return ev
+
+    def record_event(
+        self, kind: str, *, capture_id: int | None = None, purchase_id: int | None = None, **data: Any
+    ) -> EventRecord:
+        """Append an event that is not tied to a change made here (e.g. 'exported')."""
+        with self._tx() as s:
+            ev = self._event(s, kind, capture_id=capture_id, purchase_id=purchase_id, **data)
+            return self._record_event(ev)
+
+    @staticmethod
+    def _record_event(ev: Event) -> EventRecord:
+        return EventRecord(
+            ev.id, ev.at, ev.kind, ev.capture_id, ev.purchase_id, json.loads(ev.data), ev.prev_hash, ev.hash
+        )
+
+    def events(self, *, capture_id: int | None = None, purchase_id: int | None = None) -> list[EventRecord]:
+        """Events of one capture, of one purchase and its captures, or all of them."""
+        with self._ro() as s:
+            q = select(Event).order_by(Event.id)
+            if capture_id is not None:
+                q = q.where(Event.capture_id == capture_id)
+            elif purchase_id is not None:
+                ids = select(Event.capture_id).where(
+                    Event.purchase_id == purchase_id, Event.capture_id.is_not(None)
+                )
+                cap_ids = select(Capture.id).where(Capture.purchase_id == purchase_id)
+                q = q.where(
+                    (Event.purchase_id == purchase_id)
+                    | Event.capture_id.in_(ids)
+                    | Event.capture_id.in_(cap_ids)
+                )
+            return [self._record_event(e) for e in s.scalars(q)]
+
+    def verify_custody(self) -> list[str]:
+        with self._ro() as s:
+            rows = s.execute(
+                select(
+                    Event.id,
+                    Event.at,
+                    Event.kind,
+                    Event.capture_id,
+                    Event.purchase_id,
+                    Event.data,
+                    Event.prev_hash,
+                    Event.hash,
+                ).order_by(Event.id)
+            ).all()
+            head_raw = self._get_setting(s, "custody_head")
+            head = (int(head_raw.split(":")[0]), head_raw.split(":")[1]) if head_raw else (0, GENESIS)
+            return verify_chain(rows, head)
+
+    # ------------------------------------------------------------------ merchants & purchases
+
+    def _purchase_record(self, s: Session, p: Purchase, active: int | None = None) -> PurchaseRecord:
+        count = s.scalar(
+            select(func.count(Capture.id)).where(Capture.purchase_id == p.id, Capture.deleted_at.is_(None))
+        )
+        if active is None:
+            raw = self._get_setting(s, "active_purchase")
+            active = int(raw) if raw else None
+        return PurchaseRecord(
+            id=p.id,
+            title=p.title,
+            merchant=_record_merchant(p.merchant),
+            order_no=p.order_no,
+            amount_minor=p.amount_minor,
+            currency=p.currency,
+            ordered_at=p.ordered_at,
+            status=p.status,
+            notes=p.notes,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+            capture_count=int(count or 0),
+            active=active == p.id,
+        )
+
+    def _get_purchase_row(self, s: Session, purchase_id: int) -> Purchase:
+        p = s.get(Purchase, purchase_id)
+        if p is None:
+            raise NotFound(f"there is no purchase {purchase_id}")
+        return p
+
+    @staticmethod
+    def _clean_merchant_fields(fields: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key not in MERCHANT_FIELDS:
+                raise InvalidInput(f"unknown merchant field {key}")
+            if key == "platform":
+                out[key] = parse_platform(value)
+            else:
+                out[key] = clean_text(
+                    value, field=f"merchant {key.replace('_', ' ')}", multiline=key in ("notes", "address")
+                )
+        return out
+
+    @staticmethod
+    def _clean_purchase_fields(fields: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key == "title":
+                t = clean_text(value, field="title")
+                if not t:
+                    raise InvalidInput("a purchase needs a title (what was bought)")
+                out["title"] = t
+            elif key == "order_no":
+                out["order_no"] = clean_text(value, field="order number")
+            elif key == "amount":
+                out["amount_minor"] = parse_amount(value)
+            elif key == "currency":
+                out["currency"] = parse_currency(value)
+            elif key == "ordered_at":
+                out["ordered_at"] = parse_user_date(value, field="order date")
+            elif key == "status":
+                out["status"] = parse_status(value)
+            elif key == "notes":
+                out["notes"] = clean_text(value, field="notes", multiline=True, limit=MAX_NOTE_CHARS)
+            else:
+                raise InvalidInput(f"unknown purchase field {key}")
+        return out
+
+    def _merchant_for(
+        self, s: Session, merchant_id: int | None, fields: dict[str, Any], current: Merchant | None
+    ) -> tuple[Merchant | None, dict[str, list[Any]], bool]:
+        """Find or create the merchant that `fields` describe and apply them.
+        Returns (merchant, changes, created)."""
+        changes: dict[str, list[Any]] = {}
+        m: Merchant | None
+        created = False
+        if merchant_id is not None:
+            m = s.get(Merchant, merchant_id)
+            if m is None:
+                raise NotFound(f"there is no merchant {merchant_id}")
+        elif fields.get("display_name") and (
+            current is None or current.display_name != fields["display_name"]
+        ):
+            m = s.scalars(
+                select(Merchant).where(Merchant.display_name == fields["display_name"]).limit(1)
+            ).first()
+            if m is None:
+                now = now_utc()
+                m = Merchant(display_name=fields["display_name"], created_at=now, updated_at=now)
+                s.add(m)
+                s.flush()
+                created = True
+        else:
+            m = current
+        rest = {k: v for k, v in fields.items() if k != "display_name" or m is None}
+        if m is None:
+            if any(v for v in rest.values()):
+                raise InvalidInput("give the merchant a name (--merchant) before their other details")
+            return None, changes, False
+        for key, value in rest.items():
+            old = getattr(m, key)
+            if old != value and not (created and value is None):
+                if key == "display_name" and not value:
+                    raise InvalidInput("a merchant needs a name")
+                changes[key] = [old, value]
+                setattr(m, key, value)
+        if changes:
+            m.updated_at = now_utc()
+        return m, changes, created
+
+    def _reindex_purchase(self, s: Session, purchase_id: int) -> None:
+        s.flush()
+        for c in s.scalars(select(Capture).where(Capture.purchase_id == purchase_id)):
+            self._reindex(s, c)
+
+    def _reindex(self, s: Session, c: Capture) -> None:
+        s.flush()
+        search_mod.index_document(s.connection(), c.id, search_mod.build_document(_document_fields(c)))
+
+    def add_purchase(
+        self, fields: dict[str, Any], merchant: dict[str, Any] | None = None, merchant_id: int | None = None
+    ) -> PurchaseRecord:
+        """Create a purchase. `fields` use the names in PURCHASE_FIELDS (amount as text);
+        `merchant` the names in MERCHANT_FIELDS; an existing merchant with the same
+        display name is reused."""
+        if "title" not in fields:
+            raise InvalidInput("a purchase needs a title (what was bought)")
+        clean = self._clean_purchase_fields(fields)
+        mclean = self._clean_merchant_fields(merchant or {})
+        with self._tx() as s:
+            m, mchanges, created = self._merchant_for(s, merchant_id, mclean, None)
+            now = now_utc()
+            p = Purchase(
+                title=clean["title"],
+                merchant=m,
+                order_no=clean.get("order_no"),
+                amount_minor=clean.get("amount_minor"),
+                currency=clean.get("currency", "CNY"),
+                ordered_at=clean.get("ordered_at"),
+                status=clean.get("status", "open"),
+                notes=clean.get("notes"),
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(p)
+            s.flush()
+            if m is not None and created:
+                self._event(s, "merchant_created", merchant_id=m.id, fields=self._merchant_dict(m))
+            elif m is not None and mchanges:
+                self._event(s, "merchant_edited", merchant_id=m.id, changes=mchanges)
+            self._event(s, "purchase_created", purchase_id=p.id, fields=self._purchase_dict(p))
+            return self._purchase_record(s, p)
+
+    @staticmethod
+    def _merchant_dict(m: Merchant) -> dict[str, Any]:
+        return {f: getattr(m, f) for f in MERCHANT_FIELDS}
+
+    @staticmethod
+    def _purchase_dict(p: Purchase) -> dict[str, Any]:
+        return {
+            "title": p.title,
+            "merchant_id": p.merchant_id,
+            "order_no": p.order_no,
+            "amount_minor": p.amount_minor,
+            "currency": p.currency,
+            "ordered_at": p.ordered_at,
+            "status": p.status,
+            "notes": p.notes,
+        }
+
+    def edit_purchase(
+        self,
+        purchase_id: int,
+        fields: dict[str, Any] | None = None,
+        merchant: dict[str, Any] | None = None,
+        merchant_id: int | None = None,
+    ) -> PurchaseRecord:
+        clean = self._clean_purchase_fields(fields or {})
+        mclean = self._clean_merchant_fields(merchant or {})
+        with self._tx() as s:
+            p = self._get_purchase_row(s, purchase_id)
+            before = self._purchase_dict(p)
+            m, mchanges, created = self._merchant_for(s, merchant_id, mclean, p.merchant)
+            if m is not None and created:
+                self._event(s, "merchant_created", merchant_id=m.id, fields=self._merchant_dict(m))
+            elif m is not None and mchanges:
+                self._event(s, "merchant_edited", merchant_id=m.id, changes=mchanges)
+            p.merchant = m
+            for key, value in clean.items():
+                setattr(p, key, value)
+            s.flush()
+            after = self._purchase_dict(p)
+            changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            if changes:
+                p.updated_at = now_utc()
+                self._event(s, "purchase_edited", purchase_id=p.id, changes=changes)
+            if changes or mchanges:
+                if mchanges and m is not None:
+                    for other in s.scalars(select(Purchase.id).where(Purchase.merchant_id == m.id)):
+                        self._reindex_purchase(s, other)
+                else:
+                    self._reindex_purchase(s, p.id)
+            return self._purchase_record(s, p)
+
+    def get_purchase(self, purchase_id: int) -> PurchaseRecord:
+        with self._ro() as s:
+            return self._purchase_record(s, self._get_purchase_row(s, purchase_id))
+
+    def list_purchases(self, status: str | None = None) -> list[PurchaseRecord]:
+        with self._ro() as s:
+            q = select(Purchase).order_by(Purchase.id.desc())
+            if status:
+                q = q.where(Purchase.status == parse_status(status))
+            raw = self._get_setting(s, "active_purchase")
+            active = int(raw) if raw else None
+            return [self._purchase_record(s, p, active) for p in s.scalars(q).unique()]
+
+    def list_merchants(self) -> list[MerchantRecord]:
+        with self._ro() as s:
+            return [
+                r
+                for m in s.scalars(select(Merchant).order_by(Merchant.display_name))
+                if (r := _record_merchant(m))
+            ]
+
+    def delete_purchase(self, purchase_id: int) -> PurchaseRecord:
+        """Delete a purchase record. Its captures are never deleted with it: they move
+        to the Inbox, each move recorded."""
+        with self._tx() as s:
+            p = self._get_purchase_row(s, purchase_id)
+            rec = self._purchase_record(s, p)
+            for c in s.scalars(select(Capture).where(Capture.purchase_id == p.id)):
+                c.purchase_id = None
+                c.purchase = None
+                self._event(s, "moved", capture_id=c.id, purchase_id=None, **{"from": p.id, "to": None})
+                self._reindex(s, c)
+            if self._get_setting(s, "active_purchase") == str(p.id):
+                self._set_setting(s, "active_purchase", None)
+            self._event(s, "purchase_deleted", purchase_id=p.id, fields=self._purchase_dict(p))
+            s.delete(p)
+            return rec
+
+    def active_purchase(self) -> PurchaseRecord | None:
+        with self._ro() as s:
+            raw = self._get_setting(s, "active_purchase")
+            if not raw:
+                return None
+            p = s.get(Purchase, int(raw))
+            return self._purchase_record(s, p, int(raw)) if p else None
+
+    def set_active_purchase(self, purchase_id: int | None) -> PurchaseRecord | None:
+        with self._tx() as s:
+            if purchase_id is None:
+                self._set_setting(s, "active_purchase", None)
+                return None
+            p = self._get_purchase_row(s, purchase_id)
+            self._set_setting(s, "active_purchase", str(p.id))
+            return self._purchase_record(s, p, p.id)
+
+    # ------------------------------------------------------------------ captures
+
+    def _resolve_purchase(self, s: Session, purchase_id: int | None | _Active) -> int | None:
+        if isinstance(purchase_id, _Active):
+            raw = self._get_setting(s, "active_purchase")
+            if raw and s.get(Purchase, int(raw)) is not None:
+                return int(raw)
+            return None
+        if purchase_id is None:
+            return None
+        self._get_purchase_row(s, purchase_id)
+        return purchase_id
+
+    def find_by_sha(self, sha256: str, include_trash: bool = False) -> CaptureRecord | None:
+        with self._ro() as s:
+            q = select(Capture).where(Capture.sha256 == sha256).order_by(Capture.id)
+            if not include_trash:
+                q = q.where(Capture.deleted_at.is_(None))
+            c = s.scalars(q.limit(1)).first()
+            return _record_capture(c) if c else None
+
+    def add_capture(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        purchase_id: int | None | _Active = ACTIVE,
+        note: str | None = None,
+        captured_at: str | None = None,
+        utc_offset_min: int | None = None,
+        source_name: str | None = None,
+        screen_geometry: str | None = None,
+        flags: Sequence[str] = (),
+        name: str = "the image",
+    ) -> CaptureRecord:
+        """Keep `data` (PNG/JPEG/WebP/BMP bytes, unchanged) as a new capture.
+
+        The blob is written and fsynced before the row is committed; the journal entry
+        written first lets `recover()` adopt the blob if the process dies in between."""
+        if source not in SOURCES:
+            raise InvalidInput(f"unknown capture source {source}")
+        info = probe_image(data, name)
+        note = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
+        source_name = clean_text(source_name, field="source name")
+        with self._ro() as s:
+            target = self._resolve_purchase(s, purchase_id)
+        digest = sha256_bytes(data)
+        at = captured_at or now_utc()
+        offset = local_offset_minutes() if utc_offset_min is None else utc_offset_min
+        intent = {
+            "sha256": digest,
+            "captured_at": at,
+            "utc_offset_min": offset,
+            "source": source,
+            "source_name": source_name,
+            "purchase_id": target,
+            "note": note,
+            "media_type": info.media_type,
+            "width": info.width,
+            "height": info.height,
+            "bytes": len(data),
+        }
+        with self._journal_entry(intent):
+            self.blobs.put(data, digest)
+            with self._tx() as s:
+                target = self._resolve_purchase(s, target)
+                c = Capture(
+                    purchase_id=target,
+                    sha256=digest,
+                    media_type=info.media_type,
+                    bytes=len(data),
+                    width=info.width,
+                    height=info.height,
+                    captured_at=at,
+                    utc_offset_min=offset,
+                    source=source,
+                    source_name=source_name,
+                    screen_geometry=screen_geometry,
+                    note=note,
+                    ocr_status="pending",
+                    flags=",".join(flags) or None,
+                )
+                s.add(c)
+                s.flush()
+                s.refresh(c)
+                self._event(
+                    s,
+                    "imported" if source == "import" else "captured",
+                    capture_id=c.id,
+                    purchase_id=target,
+                    sha256=digest,
+                    bytes=len(data),
+                    width=info.width,
+                    height=info.height,
+                    media_type=info.media_type,
+                    source=source,
+                    source_name=source_name,
+                    captured_at=at,
+                    utc_offset_min=offset,
+                    note=note,
+                )
+                self._reindex(s, c)
+                return _record_capture(c)
+
+    @contextlib.contextmanager
+    def _journal_entry(self, intent: dict[str, Any]) -> Iterator[None]:
+        path = self.journal / f"{intent['sha256']}.{secrets.token_hex(4)}.json"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, canonical_json(intent).encode("utf-8"))
+            os.fsync(fd)
+            fsync_dir(self.journal)
+            yield
+            path.unlink()
+        finally:
+            os.close(fd)
+
+    def recover(self) -> list[int]:
+        """Adopt blobs whose capture was never committed (the process died between
+        writing the blob and committing its row). They land in the Inbox, flagged."""
+        recovered: list[int] = []
+        for path in sorted(self.journal.glob("*.json")):
+            try:
+                fd = os.open(path, os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            try:
+                if fcntl is not None:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        continue  # another process is writing this capture right now
+                if not path.exists():
+                    continue
+                try:
+                    intent = json.loads(path.read_text(encoding="utf-8"))
+                    sha = str(intent["sha256"])
+                except (ValueError, KeyError, OSError):
+                    log.warning("unreadable journal entry %s removed", path.name)
+                    path.unlink(missing_ok=True)
+                    continue
+                cid = self._adopt(sha, intent)
+                if cid is not None:
+                    recovered.append(cid)
+                path.unlink(missing_ok=True)
+            finally:
+                os.close(fd)
+        return recovered
+
+    def _adopt(self, sha: str, intent: dict[str, Any]) -> int | None:
+        if self.blobs.verify(sha) is not None:
+            return None  # the blob never made it to disk whole: nothing was kept, nothing to adopt
+        with self._tx() as s:
+            exists = s.scalar(
+                select(Capture.id).where(
+                    Capture.sha256 == sha, Capture.captured_at == intent.get("captured_at")
+                )
+            )
+            if exists is not None:
+                return None  # committed; only the journal removal was interrupted
+            data = self.blobs.read(sha)
+            info = probe_image(data)
+            c = Capture(
+                purchase_id=None,
+                sha256=sha,
+                media_type=info.media_type,
+                bytes=len(data),
+                width=info.width,
+                height=info.height,
+                captured_at=str(intent.get("captured_at") or now_utc()),
+                utc_offset_min=int(intent.get("utc_offset_min") or 0),
+                source=str(intent.get("source") or "recovered"),
+                source_name=intent.get("source_name"),
+                note=intent.get("note"),
+                ocr_status="pending",
+                flags="recovered",
+            )
+            s.add(c)
+            s.flush()
+            s.refresh(c)
+            self._event(
+                s,
+                "recovered",
+                capture_id=c.id,
+                purchase_id=None,
+                sha256=sha,
+                bytes=len(data),
+                intended_purchase_id=intent.get("purchase_id"),
+                captured_at=c.captured_at,
+                source=c.source,
+            )
+            self._reindex(s, c)
+            log.warning("recovered capture %s (%s) into the Inbox after an interruption", c.id, sha[:12])
+            return c.id
+
+    def _get_capture_row(self, s: Session, capture_id: int) -> Capture:
+        c = s.get(Capture, capture_id)
+        if c is None:
+            raise NotFound(f"there is no capture {capture_id}")
+        return c
+
+    def get_capture(self, capture_id: int, with_words: bool = False) -> CaptureRecord:
+        with self._ro() as s:
+            return _record_capture(self._get_capture_row(s, capture_id), with_words)
+
+    def read_capture_bytes(self, capture_id: int) -> bytes:
+        rec = self.get_capture(capture_id)
+        return self.blobs.read(rec.sha256)
+
+    def blob_path(self, sha256: str) -> Path:
+        return self.blobs.path(sha256)
+
+    def list_captures(
+        self,
+        *,
+        purchase_id: int | None = None,
+        trash: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[CaptureRecord]:
+        """Captures newest first: of one purchase (INBOX for the Inbox), or all; the
+        Trash only with `trash`."""
+        with self._ro() as s:
+            q = select(Capture).order_by(Capture.captured_at.desc(), Capture.id.desc())
+            q = q.where(Capture.deleted_at.is_not(None) if trash else Capture.deleted_at.is_(None))
+            if purchase_id == INBOX:
+                q = q.where(Capture.purchase_id.is_(None))
+            elif purchase_id is not None:
+                self._get_purchase_row(s, purchase_id)
+                q = q.where(Capture.purchase_id == purchase_id)
+            q = q.offset(offset)
+            if limit is not None:
+                q = q.limit(limit)
+            return [_record_capture(c) for c in s.scalars(q).unique()]
+
+    def count_captures(self) -> dict[str, int]:
+        with self._ro() as s:
+            return {
+                "all": int(s.scalar(select(func.count(Capture.id)).where(Capture.deleted_at.is_(None))) or 0),
+                "inbox": int(
+                    s.scalar(
+                        select(func.count(Capture.id)).where(
+                            Capture.deleted_at.is_(None), Capture.purchase_id.is_(None)
+                        )
+                    )
+                    or 0
+                ),
+                "trash": int(
+                    s.scalar(select(func.count(Capture.id)).where(Capture.deleted_at.is_not(None))) or 0
+                ),
+            }
+
+    def _rows(self, s: Session, ids: Iterable[int]) -> list[Capture]:
+        rows = []
+        for cid in dict.fromkeys(ids):
+            rows.append(self._get_capture_row(s, cid))
+        if not rows:
+            raise InvalidInput("no capture ids given")
+        return rows
+
+    def move_captures(self, ids: Iterable[int], purchase_id: int | None) -> list[CaptureRecord]:
+        """File captures under `purchase_id` (None = Inbox). All or nothing."""
+        with self._tx() as s:
+            rows = self._rows(s, ids)
+            target = self._resolve_purchase(s, purchase_id)
+            for c in rows:
+                if c.deleted_at is not None:
+                    raise InvalidInput(f"capture {c.id} is in the Trash; restore it first")
+            for c in rows:
+                if c.purchase_id == target:
+                    continue
+                old = c.purchase_id
+                c.purchase_id = target
+                s.flush()
+                s.expire(c, ["purchase"])
+                self._event(s, "moved", capture_id=c.id, purchase_id=target, **{"from": old, "to": target})
+                self._reindex(s, c)
+            return [_record_capture(c) for c in rows]
+
+    def set_note(self, capture_id: int, note: str | None) -> CaptureRecord:
+        clean = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
+        with self._tx() as s:
+            c = self._get_capture_row(s, capture_id)
+            if c.note != clean:
+                old = c.note
+                c.note = clean
+                self._event(s, "note_edited", capture_id=c.id, purchase_id=c.purchase_id, old=old, new=clean)
+                self._reindex(s, c)
+            return _record_capture(c)
+
+    def trash(self, ids: Iterable[int]) -> list[CaptureRecord]:
+        """Move captures to the Trash (kept, with their blobs, until the Trash is emptied)."""
+        with self._tx() as s:
+            rows = self._rows(s, ids)
+            for c in rows:
+                if c.deleted_at is not None:
+                    raise InvalidInput(f"capture {c.id} is already in the Trash")
+            now = now_utc()
+            for c in rows:
+                c.deleted_at = now
+                self._event(s, "deleted", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256)
+            return [_record_capture(c) for c in rows]
+
+    def restore(self, ids: Iterable[int]) -> list[CaptureRecord]:
+        with self._tx() as s:
+            rows = self._rows(s, ids)
+            for c in rows:
+                if c.deleted_at is None:
+                    raise InvalidInput(f"capture {c.id} is not in the Trash")
+            for c in rows:
+                c.deleted_at = None
+                self._event(s, "restored", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256)
+            return [_record_capture(c) for c in rows]
+
+    def empty_trash(self) -> list[int]:
+        """Delete the captures in the Trash for good: rows, index entries and blobs no
+        other capture uses. The custody log keeps a 'purged' event for each."""
+        doomed: list[str] = []
+        with self._tx() as s:
+            rows = list(s.scalars(select(Capture).where(Capture.deleted_at.is_not(None))))
+            ids = [c.id for c in rows]
+            for c in rows:
+                self._event(s, "purged", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256)
+                search_mod.index_document(s.connection(), c.id, None)
+                s.delete(c)
+                doomed.append(c.sha256)
+            s.flush()
+            still_used = set(s.scalars(select(Capture.sha256).where(Capture.sha256.in_(doomed))))
+        for sha in set(doomed) - still_used:
+            self.blobs.remove(sha)
+        return ids
+
+    # ------------------------------------------------------------------ OCR results
+
+    def captures_needing_ocr(self, include_failed: bool = True) -> list[int]:
+        statuses = ["pending", "unavailable"] + (["failed"] if include_failed else [])
+        with self._ro() as s:
+            return list(
+                s.scalars(
+                    select(Capture.id)
+                    .where(Capture.ocr_status.in_(statuses), Capture.deleted_at.is_(None))
+                    .order_by(Capture.id)
+                )
+            )
+
+    def set_ocr_result(self, capture_id: int, ocr: OcrData) -> CaptureRecord:
+        words = json.dumps(
+            [[w.text, *w.box, round(w.conf, 1)] for w in ocr.words], ensure_ascii=False, separators=(",", ":")
+        )
+        with self._tx() as s:
+            c = self._get_capture_row(s, capture_id)
+            redo = c.ocr_status == "done"
+            c.ocr_status = "done"
+            c.ocr_text = ocr.text
+            c.ocr_engine = ocr.engine
+            c.ocr_version = ocr.version
+            c.ocr_languages = ocr.languages
+            c.ocr_confidence = ocr.confidence
+            c.ocr_words = words
+            c.ocr_error = None
+            c.ocr_at = now_utc()
+            self._event(
+                s,
+                "ocr_redone" if redo else "ocr_done",
+                capture_id=c.id,
+                purchase_id=c.purchase_id,
+                engine=ocr.engine,
+                version=ocr.version,
+                languages=ocr.languages,
+                confidence=None if ocr.confidence is None else round(ocr.confidence, 2),
+                text_sha256=sha256_bytes(ocr.text.encode("utf-8")),
+                characters=len(ocr.text),
+                words=len(ocr.words),
+            )
+            self._reindex(s, c)
+            return _record_capture(c)
+
+    def set_ocr_problem(self, capture_id: int, status: str, error: str) -> CaptureRecord:
+        """Mark a capture's OCR as `failed` (retryable) or `unavailable` (engine missing)."""
+        if status not in ("failed", "unavailable"):
+            raise InvalidInput(f"unknown OCR status {status}")
+        with self._tx() as s:
+            c = self._get_capture_row(s, capture_id)
+            if c.ocr_status == "done":
+                return _record_capture(c)  # an older text stays searchable
+            changed = c.ocr_status != status or c.ocr_error != error
+            c.ocr_status = status
+            c.ocr_error = error[:2000]
+            if changed:
+                self._event(s, "ocr_" + status, capture_id=c.id, purchase_id=c.purchase_id, error=error[:500])
+            return _record_capture(c)
+
+    # ------------------------------------------------------------------ search
+
+    def _ensure_search_index(self) -> bool:
+        with self._ro() as s:
+            current = self._get_setting(s, "search_normalizer")
+        if current == str(NORMALIZER_VERSION):
+            return False
+        self.rebuild_search_index()
+        return True
+
+    def rebuild_search_index(self) -> None:
+        with self._tx() as s:
+            conn = s.connection()
+            search_mod.clear_index(conn)
+            for c in s.scalars(select(Capture)).unique():
+                search_mod.index_document(conn, c.id, search_mod.build_document(_document_fields(c)))
+            self._set_setting(s, "search_normalizer", str(NORMALIZER_VERSION))
+
+    def search(
+        self,
+        query: str,
+        *,
+        purchase_id: int | None = None,
+        merchant_id: int | None = None,
+        status: str | None = None,
+        ocr_status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+    ) -> list[SearchHit]:
+        """Captures matching every term of `query`, best first.
+
+        `query` is literal text. `purchase_id` may be INBOX; `status` is a purchase
+        status; `since`/`until` are local dates (or date-times) the user typed."""
+        if not isinstance(query, str):
+            raise InvalidInput("the search must be text")
+        parsed = search_mod.parse_query(query)
+        if parsed.empty:
+            raise InvalidInput("type a word, a number or some Chinese characters to search for")
+        limit = max(1, min(int(limit), 1000))
+        match, params = search_mod.match_sql(parsed)
+        where = ["c.deleted_at IS NULL"]
+        args: dict[str, Any] = dict(params)
+        if purchase_id == INBOX:
+            where.append("c.purchase_id IS NULL")
+        elif purchase_id is not None:
+            where.append("c.purchase_id = :pid")
+            args["pid"] = purchase_id
+        if merchant_id is not None:
+            where.append("p.merchant_id = :mid")
+            args["mid"] = merchant_id
+        if status:
+            where.append("p.status = :status")
+            args["status"] = parse_status(status)
+        if ocr_status:
+            where.append("c.ocr_status = :ocr")
+            args["ocr"] = ocr_status
+        if since:
+            where.append("c.captured_at >= :since")
+            args["since"] = local_day_bound_utc(since, end=False, field="--since")
+        if until:
+            where.append("c.captured_at <= :until")
+            args["until"] = local_day_bound_utc(until, end=True, field="--until")
+        args["cand"] = max(search_mod.CANDIDATES, limit)
+        sql = (
+            f"SELECT c.id, d.body, c.captured_at FROM ({match}) AS m "
+            "JOIN captures c ON c.id = m.rowid "
+            "JOIN search_doc d ON d.capture_id = c.id "
+            "LEFT JOIN purchases p ON p.id = c.purchase_id "
+            f"WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT :cand"
+        )
+        with self._ro() as s:
+            rows = s.execute(text(sql), args).all()
+            scored = [(search_mod.score_document(body, parsed), at, cid) for cid, body, at in rows]
+            # Best score first; among equals, newest first (two stable sorts).
+            scored.sort(key=lambda t: (t[1], t[2]), reverse=True)
+            scored.sort(key=lambda t: -t[0])
+            top = scored[:limit]
+            caps = {
+                c.id: c
+                for c in s.scalars(select(Capture).where(Capture.id.in_([t[2] for t in top]))).unique()
+            }
+            hits = []
+            for score, _at, cid in top:
+                c = caps[cid]
+                snip, marks, field = self._snippet_for(c, parsed)
+                hits.append(
+                    SearchHit(
+                        capture_id=c.id,
+                        purchase_id=c.purchase_id,
+                        purchase_title=c.purchase.title if c.purchase else None,
+                        sha256=c.sha256,
+                        captured_at=c.captured_at,
+                        ocr_status=c.ocr_status,
+                        snippet=snip,
+                        highlights=marks,
+                        score=score,
+                        field=field,
+                    )
+                )
+            return hits
+
+    @staticmethod
+    def _snippet_for(
+        c: Capture, parsed: search_mod.ParsedQuery
+    ) -> tuple[str, tuple[tuple[int, int], ...], str]:
+        p = c.purchase
+        m = p.merchant if p else None
+        sources: list[tuple[str, str | None]] = [("ocr", c.ocr_text), ("note", c.note)]
+        if p is not None:
+            meta = [p.title, p.order_no, p.notes]
+            if m is not None:
+                meta += [
+                    m.display_name,
+                    m.account_id,
+                    m.phone,
+                    m.real_name,
+                    m.company,
+                    m.credit_code,
+                    m.shop_url,
+                ]
+            sources.append(("purchase", " · ".join(x for x in meta if x)))
+        fallback: tuple[str, tuple[tuple[int, int], ...], str] | None = None
+        for field, value in sources:
+            if not value:
+                continue
+            snip, marks = search_mod.snippet(value, parsed)
+            if marks:
+                return snip, marks, field
+            if fallback is None:
+                fallback = (snip, (), field)
+        return fallback or ("", (), "ocr")
+
+    # ------------------------------------------------------------------ integrity
+
+    def _scan_blobs(self, hash_check: bool) -> Iterator[Problem]:
+        with self._ro() as s:
+            rows = s.execute(select(Capture.id, Capture.sha256, Capture.bytes).order_by(Capture.id)).all()
+        referenced = set()
+        for cid, sha, size in rows:
+            referenced.add(sha)
+            path = self.blobs.path(sha)
+            if not path.is_file():
+                yield Problem(
+                    "missing_blob", f"capture {cid}: its original file is missing ({path})", cid, sha
+                )
+                continue
+            if hash_check:
+                state = self.blobs.verify(sha)
+            else:
+                state = None if path.stat().st_size == size else "mismatch"
+            if state == "mismatch":
+                yield Problem(
+                    "hash_mismatch",
+                    f"capture {cid}: its original file no longer matches its SHA-256 ({path})",
+                    cid,
+                    sha,
+                )
+        for sha in self.blobs.iter_shas():
+            if sha not in referenced:
+                yield Problem("orphan_blob", f"blob {sha} belongs to no capture", None, sha)
+
+    def check(self) -> CheckReport:
+        """Verify every blob against its hash, the custody chain and the search index."""
+        problems = list(self._scan_blobs(hash_check=True))
+        for msg in self.verify_custody():
+            problems.append(Problem("custody", msg))
+        with self._ro() as s:
+            n_caps = int(s.scalar(select(func.count(Capture.id))) or 0)
+            n_events = int(s.scalar(select(func.count(Event.id))) or 0)
+            n_docs = int(s.scalar(text("SELECT count(*) FROM search_doc")) or 0)
+        if n_docs != n_caps:
+            problems.append(
+                Problem(
+                    "search_index", f"search index covers {n_docs} of {n_caps} captures; it will be rebuilt"
+                )
+            )
+            self.rebuild_search_index()
+        for path in self.journal.glob("*.json"):
+            problems.append(
+                Problem("journal", f"an interrupted capture is waiting to be recovered: {path.name}")
+            )
+        return CheckReport(n_caps, n_caps, n_events, tuple(problems))

@@ -1,0 +1,118 @@
+"""SQLAlchemy 2.0 models of the library database (ARCHITECTURE.md §3).
+
+These rows never leave the storage package: the service in `library.py` turns them
+into frozen records. The search tables are FTS5 virtual tables created by the
+migrations and maintained in `search.py`, so they have no model here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Merchant(Base):
+    __tablename__ = "merchants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    platform: Mapped[str | None] = mapped_column(String(32))
+    account_id: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    real_name: Mapped[str | None] = mapped_column(Text)
+    company: Mapped[str | None] = mapped_column(Text)
+    credit_code: Mapped[str | None] = mapped_column(Text)
+    shop_url: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class Purchase(Base):
+    __tablename__ = "purchases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    merchant_id: Mapped[int | None] = mapped_column(ForeignKey("merchants.id", ondelete="SET NULL"))
+    order_no: Mapped[str | None] = mapped_column(Text)
+    amount_minor: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    ordered_at: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+    merchant: Mapped[Merchant | None] = relationship(lazy="joined")
+
+
+class Capture(Base):
+    __tablename__ = "captures"
+    __table_args__ = (
+        Index("ix_captures_purchase", "purchase_id", "captured_at"),
+        Index("ix_captures_sha256", "sha256"),
+        Index("ix_captures_captured_at", "captured_at"),
+        Index("ix_captures_ocr_status", "ocr_status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchases.id", ondelete="SET NULL"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(32))
+    bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # ISO 8601 UTC with a Z, and the local offset from UTC in minutes at capture time.
+    captured_at: Mapped[str] = mapped_column(String(32))
+    utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(16))
+    source_name: Mapped[str | None] = mapped_column(Text)
+    screen_geometry: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    ocr_status: Mapped[str] = mapped_column(String(16), default="pending")
+    ocr_text: Mapped[str | None] = mapped_column(Text)
+    ocr_engine: Mapped[str | None] = mapped_column(String(32))
+    ocr_version: Mapped[str | None] = mapped_column(String(32))
+    ocr_languages: Mapped[str | None] = mapped_column(String(64))
+    ocr_confidence: Mapped[float | None]
+    ocr_words: Mapped[str | None] = mapped_column(Text)  # JSON [[text, x0, y0, x1, y1, conf], ...]
+    ocr_error: Mapped[str | None] = mapped_column(Text)
+    ocr_at: Mapped[str | None] = mapped_column(String(32))
+    flags: Mapped[str | None] = mapped_column(Text)  # comma-separated warnings, e.g. "uniform"
+    deleted_at: Mapped[str | None] = mapped_column(String(32))
+
+    purchase: Mapped[Purchase | None] = relationship(lazy="joined")
+
+
+class Event(Base):
+    """One entry of the append-only, hash-chained custody log."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_capture", "capture_id"),
+        Index("ix_events_purchase", "purchase_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    # No foreign keys on purpose: the log outlives the rows it speaks of.
+    capture_id: Mapped[int | None] = mapped_column(Integer)
+    purchase_id: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Setting(Base):
+    """Small key/value table of library-wide state (active purchase, log head...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

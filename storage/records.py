@@ -1,0 +1,237 @@
+"""Frozen records that storage hands out: plain data, safe to pass across threads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PURCHASE_STATUSES = ("open", "disputed", "resolved", "closed")
+PLATFORMS = ("wechat", "qq", "taobao", "jd", "pinduoduo", "xianyu", "douyin", "webshop", "other")
+SOURCES = ("region", "fullscreen", "import", "clipboard", "recovered")
+OCR_STATUSES = ("pending", "done", "failed", "unavailable")
+
+MERCHANT_FIELDS = (
+    "display_name",
+    "platform",
+    "account_id",
+    "phone",
+    "real_name",
+    "company",
+    "credit_code",
+    "shop_url",
+    "address",
+    "notes",
+)
+#: The fields that identify a seller; a purchase's "completeness" counts these.
+MERCHANT_IDENTITY_FIELDS = (
+    "account_id",
+    "phone",
+    "real_name",
+    "company",
+    "credit_code",
+    "shop_url",
+    "address",
+)
+
+
+@dataclass(frozen=True)
+class MerchantRecord:
+    id: int
+    display_name: str
+    platform: str | None = None
+    account_id: str | None = None
+    phone: str | None = None
+    real_name: str | None = None
+    company: str | None = None
+    credit_code: str | None = None
+    shop_url: str | None = None
+    address: str | None = None
+    notes: str | None = None
+
+    @property
+    def missing_identity(self) -> tuple[str, ...]:
+        return tuple(f for f in MERCHANT_IDENTITY_FIELDS if not getattr(self, f))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["missing_identity"] = list(self.missing_identity)
+        return d
+
+
+@dataclass(frozen=True)
+class PurchaseRecord:
+    id: int
+    title: str
+    merchant: MerchantRecord | None
+    order_no: str | None
+    amount_minor: int | None
+    currency: str
+    ordered_at: str | None
+    status: str
+    notes: str | None
+    created_at: str
+    updated_at: str
+    capture_count: int = 0
+    active: bool = False
+
+    @property
+    def amount(self) -> str | None:
+        """The amount as a decimal string ("128.00"), or None."""
+        if self.amount_minor is None:
+            return None
+        sign = "-" if self.amount_minor < 0 else ""
+        units, cents = divmod(abs(self.amount_minor), 100)
+        return f"{sign}{units}.{cents:02d}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "merchant": self.merchant.to_dict() if self.merchant else None,
+            "order_no": self.order_no,
+            "amount": self.amount,
+            "amount_minor": self.amount_minor,
+            "currency": self.currency,
+            "ordered_at": self.ordered_at,
+            "status": self.status,
+            "notes": self.notes,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "capture_count": self.capture_count,
+            "active": self.active,
+        }
+
+
+@dataclass(frozen=True)
+class OcrWordBox:
+    text: str
+    box: tuple[int, int, int, int]
+    conf: float
+
+
+@dataclass(frozen=True)
+class OcrData:
+    """What an OCR engine read from a capture, handed to storage as plain data."""
+
+    text: str
+    engine: str
+    version: str
+    languages: str
+    confidence: float | None = None
+    words: tuple[OcrWordBox, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaptureRecord:
+    id: int
+    purchase_id: int | None
+    purchase_title: str | None
+    sha256: str
+    media_type: str
+    bytes: int
+    width: int
+    height: int
+    captured_at: str
+    utc_offset_min: int
+    source: str
+    source_name: str | None
+    screen_geometry: str | None
+    note: str | None
+    ocr_status: str
+    ocr_text: str | None
+    ocr_engine: str | None
+    ocr_version: str | None
+    ocr_languages: str | None
+    ocr_confidence: float | None
+    ocr_error: str | None
+    flags: tuple[str, ...]
+    deleted_at: str | None
+    words: tuple[OcrWordBox, ...] = field(default=(), repr=False)
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    def to_dict(self, with_words: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "purchase_id": self.purchase_id,
+            "purchase_title": self.purchase_title,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "bytes": self.bytes,
+            "width": self.width,
+            "height": self.height,
+            "captured_at": self.captured_at,
+            "utc_offset_min": self.utc_offset_min,
+            "source": self.source,
+            "source_name": self.source_name,
+            "note": self.note,
+            "ocr_status": self.ocr_status,
+            "ocr_engine": self.ocr_engine,
+            "ocr_version": self.ocr_version,
+            "ocr_languages": self.ocr_languages,
+            "ocr_confidence": self.ocr_confidence,
+            "ocr_error": self.ocr_error,
+            "ocr_text": self.ocr_text,
+            "flags": list(self.flags),
+            "in_trash": self.in_trash,
+            "deleted_at": self.deleted_at,
+        }
+        if with_words:
+            d["words"] = [[w.text, *w.box, w.conf] for w in self.words]
+        return d
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    at: str
+    kind: str
+    capture_id: int | None
+    purchase_id: int | None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    capture_id: int
+    purchase_id: int | None
+    purchase_title: str | None
+    sha256: str
+    captured_at: str
+    ocr_status: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    score: float
+    field: str  # where the snippet comes from: "ocr", "note" or "purchase"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["highlights"] = [list(h) for h in self.highlights]
+        return d
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "missing_blob", "hash_mismatch", "orphan_blob", "custody", ...
+    message: str
+    capture_id: int | None = None
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    captures: int
+    blobs_checked: int
+    events: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
