@@ -65,6 +65,8 @@ else:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 DB_NAME = "library.sqlite3"
+#: What the search index was built for; a library whose index differs rebuilds it at open.
+_INDEX_VERSION = f"{NORMALIZER_VERSION}.{search_mod.INDEX_FORMAT}"
 
 
 class _Active:
@@ -989,7 +991,7 @@ class Library:
     def _ensure_search_index(self) -> bool:
         with self._ro() as s:
             current = self._get_setting(s, "search_normalizer")
-        if current == str(NORMALIZER_VERSION):
+        if current == _INDEX_VERSION:
             return False
         self.rebuild_search_index()
         return True
@@ -1000,7 +1002,7 @@ class Library:
             search_mod.clear_index(conn)
             for c in s.scalars(select(Capture)).unique():
                 search_mod.index_document(conn, c.id, search_mod.build_document(_document_fields(c)))
-            self._set_setting(s, "search_normalizer", str(NORMALIZER_VERSION))
+            self._set_setting(s, "search_normalizer", _INDEX_VERSION)
 
     def search(
         self,

@@ -3,8 +3,8 @@
 Documents and queries go through the same function, so whatever OCR or typing
 puts between characters (full-width forms, the spaces tesseract inserts between
 CJK characters, dashes inside phone numbers, line breaks inside a wrapped chat
-bubble) cannot stop a match: only letters, digits and combining marks survive,
-NFKC-folded and case-folded.
+bubble) cannot stop a match: only letters and digits survive, NFKC-folded and
+case-folded.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ NORMALIZER_VERSION = 1
 #: fields. It is a private-use character, which the normaliser itself never keeps.
 FIELD_SEPARATOR = "\ue000"
 
-_KEPT_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Mn", "Mc", "Me"})
+_KEPT_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No"})
 
 
 @lru_cache(maxsize=4096)
@@ -32,7 +32,7 @@ def _fold_char(ch: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Return the searchable form of `text`: NFKC, case-folded, letters/digits/marks only."""
+    """Return the searchable form of `text`: NFKC, case-folded, letters and digits only."""
     return "".join(_fold_char(ch) for ch in text)
 
 

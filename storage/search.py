@@ -5,8 +5,9 @@ note, and its purchase's and merchant's fields, separated by FIELD_SEPARATOR so 
 match spans two fields. Two contentless FTS5 tables index it:
 
 * `fts_tri` (trigram tokenizer): substring match for query terms of 3+ characters;
-* `fts_char` (one token per character): phrase match for 1-2 character terms, such
-  as the two-character Chinese words (退款, 发货) users search for most.
+* `fts_char` (one token per character, written as its hex code point): phrase
+  match for 1-2 character terms, such as the two-character Chinese words (退款,
+  发货) users search for most.
 
 Every query term is normalised like the documents and quoted as one FTS5 string, so
 user input is always literal: FTS syntax in it (quotes, `*`, `AND`, `NEAR(`) can
@@ -25,6 +26,9 @@ from sqlalchemy import Connection, text
 
 from .normalize import FIELD_SEPARATOR, normalize, normalize_with_map
 
+#: Bump when the layout of the index tables' contents changes (libraries rebuild at open).
+INDEX_FORMAT = 2
+
 #: How many of the newest matching captures are scored for ranking.
 CANDIDATES = 400
 #: A query longer than this is cut (a pasted paragraph is still a fine query).
@@ -35,8 +39,10 @@ _DIGITS_ONLY = re.compile(r"^[\d\s\-+()（）.]+$")
 
 
 def spaced(body: str) -> str:
-    """The per-character form indexed in fts_char."""
-    return " ".join(body)
+    """The per-character form indexed in fts_char: each character as its code point
+    in hex, so every character is one ASCII token whatever SQLite's Unicode tables
+    think of it (a phrase of such tokens is exactly a substring)."""
+    return " ".join(format(ord(ch), "x") for ch in body)
 
 
 @dataclass(frozen=True)

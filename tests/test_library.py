@@ -71,14 +71,24 @@ def test_absurd_dimensions_are_refused(lib: Library) -> None:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     ihdr = struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0)
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
     with pytest.raises(BadImage, match="too large"):
         lib.add_capture(io.BytesIO(png).getvalue(), source="import", purchase_id=None)
 
 
 def test_purchase_with_merchant_and_validation(lib: Library) -> None:
     p = lib.add_purchase(
-        {"title": "  蓝牙耳机 ", "order_no": "2026102712345678", "amount": "¥1,280.5", "ordered_at": "2026/10/27"},
+        {
+            "title": "  蓝牙耳机 ",
+            "order_no": "2026102712345678",
+            "amount": "¥1,280.5",
+            "ordered_at": "2026/10/27",
+        },
         {"display_name": "数码小铺", "platform": "闲鱼", "phone": "138 0013 8000"},
     )
     assert p.title == "蓝牙耳机"
@@ -212,7 +222,7 @@ def test_ocr_result_is_stored_and_searchable(lib: Library, make_png) -> None:
 
 
 def test_hostile_text_fields_are_stored_literally(lib: Library, make_png) -> None:
-    name = "'; DROP TABLE captures; -- \"客服\" ../../etc/passwd \x00\x1b[31m"
+    name = '\'; DROP TABLE captures; -- "客服" ../../etc/passwd \x00\x1b[31m'
     p = lib.add_purchase({"title": name}, {"display_name": name})
     assert "\x00" not in p.title and "\x1b" not in p.title
     assert "DROP TABLE captures" in p.title

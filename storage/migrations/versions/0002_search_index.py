@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.execute("CREATE TABLE search_doc (capture_id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
     op.execute("CREATE VIRTUAL TABLE fts_tri USING fts5(body, content='', tokenize='trigram')")
     op.execute(
-        "CREATE VIRTUAL TABLE fts_char USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0')"
+        "CREATE VIRTUAL TABLE fts_char USING fts5(body, content='', tokenize='ascii')"
     )
     op.execute("DELETE FROM settings WHERE key = 'search_normalizer'")
 
