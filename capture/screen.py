@@ -1,0 +1,100 @@
+"""Grabbing screens with mss, in physical pixels, before any window of ours appears.
+
+A `ScreenGrab` holds one monitor's frozen image as raw RGB bytes (no Qt), with the
+monitor's physical position on the virtual desktop. The overlay paints it; cropping
+and encoding the chosen region happen here.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from dataclasses import dataclass
+
+from PIL import Image
+
+from .errors import KnownCaptureError
+from .region import Rect
+
+log = logging.getLogger(__name__)
+
+#: PNG compression used for captures: level 1 is several times faster than the default
+#: and only a little larger for screenshots; the pixels are identical either way.
+PNG_COMPRESS_LEVEL = 1
+
+
+class ScreenGrabFailed(KnownCaptureError):
+    """The screen could not be read (no display, or a platform that forbids it)."""
+
+
+@dataclass(frozen=True)
+class ScreenGrab:
+    index: int  # position in mss's monitor list, from 0
+    geometry: Rect  # physical pixels on the virtual desktop
+    rgb: bytes  # width * height * 3 bytes, row by row
+    grabbed_at: float  # time.time() when the pixels were read
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.geometry.width, self.geometry.height
+
+    def image(self) -> Image.Image:
+        return Image.frombuffer("RGB", self.size, self.rgb, "raw", "RGB", 0, 1)
+
+    def crop(self, rect: Rect) -> Image.Image:
+        """The pixels of `rect` (physical, relative to this screen), exactly."""
+        r = rect.intersected(Rect(0, 0, *self.size))
+        if r.empty:
+            raise ValueError("the selection is outside the screen")
+        return self.image().crop((r.x, r.y, r.right, r.bottom))
+
+
+def grab_all() -> list[ScreenGrab]:
+    """Every monitor, each as its own image (physical pixels)."""
+    try:
+        import mss
+
+        with mss.MSS() as sct:
+            at = time.time()
+            grabs = []
+            for i, mon in enumerate(sct.monitors[1:]):
+                shot = sct.grab(mon)
+                grabs.append(
+                    ScreenGrab(i, Rect(mon["left"], mon["top"], shot.width, shot.height), bytes(shot.rgb), at)
+                )
+    except Exception as exc:  # mss raises its own ScreenShotError, or OSError/ctypes errors
+        raise ScreenGrabFailed(f"the screen could not be read ({exc})") from None
+    if not grabs:
+        raise ScreenGrabFailed("no screen was found to capture")
+    return grabs
+
+
+def grab_region(region: Rect) -> tuple[Image.Image, ScreenGrab]:
+    """Grab `region` (physical desktop coordinates). It must lie on one screen; it is
+    clipped to the screen that holds its top-left corner."""
+    for grab in grab_all():
+        g = grab.geometry
+        if g.x <= region.x < g.right and g.y <= region.y < g.bottom:
+            local = region.translated(-g.x, -g.y)
+            return grab.crop(local), grab
+    raise ScreenGrabFailed(f"the region {region} is not on any screen")
+
+
+def encode_png(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return buf.getvalue()
+
+
+def is_mostly_uniform(image: Image.Image, threshold: float = 0.985) -> bool:
+    """True when nearly every pixel has the same colour: a protected window (a banking
+    app, a DRM video) often captures as plain black."""
+    small = image.convert("RGB").resize(
+        (min(image.width, 256), min(image.height, 256)), Image.Resampling.NEAREST
+    )
+    colors = small.getcolors(maxcolors=small.width * small.height)
+    if not colors:
+        return False
+    top = max(count for count, _ in colors)
+    return top / (small.width * small.height) >= threshold

@@ -1,0 +1,106 @@
+"""Starting the tray app: one ordered, logged start-up, and a clean shutdown."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from capture.hotkey import start_hotkey
+from storage.errors import KnownStorageError
+from storage.library import Library
+from storage.settings import AppSettings, load_settings
+
+from .controller import Controller
+from .i18n import install_translators
+from .resources import icon_path
+from .single_instance import InstanceServer, send_request
+from .tray import TrayMenu
+from .workers import CaptureWriter, OcrWorker
+
+log = logging.getLogger(__name__)
+
+
+def _engine_factory(settings: AppSettings):  # type: ignore[no-untyped-def]
+    from capture.ocr import TesseractEngine
+
+    langs = settings.ocr_languages or None
+    return lambda: TesseractEngine(languages=langs)
+
+
+def run_app(library: Path, hotkey: str | None = None, autostart_command: list[str] | None = None) -> int:
+    """Run the tray app for `library` until the user quits. Returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Proofshot")
+    app.setOrganizationName("Proofshot")
+    app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(QIcon(icon_path("proofshot")))
+
+    settings = load_settings()
+    if hotkey:
+        from dataclasses import replace
+
+        settings = replace(settings, hotkey=hotkey)
+    translators = install_translators(app, settings.ui_language)
+
+    server = InstanceServer(library)
+    if not server.listen():
+        reply = send_request(library, {"cmd": "show"})
+        if reply is not None:
+            print(f"Proofshot is already running for {library}; it was asked to show itself.")
+            return 0
+        print(f"proofshot: cannot start the single-instance server for {library}", file=sys.stderr)
+        return 1
+
+    try:
+        lib = Library.open(library, scan=True)
+    except KnownStorageError as exc:
+        server.close()
+        print(f"proofshot: {exc}", file=sys.stderr)
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Proofshot", str(exc))
+        return 1
+
+    from .settings_dialog import SettingsDialog
+
+    tray = TrayMenu(lambda: [])
+    writer = CaptureWriter(lib)
+    ocr = OcrWorker(lib, _engine_factory(settings))
+    controller = Controller(
+        lib,
+        settings,
+        tray,
+        writer,
+        ocr,
+        hotkey_starter=start_hotkey,
+        tray_available=QSystemTrayIcon.isSystemTrayAvailable,
+        settings_dialog_factory=SettingsDialog,
+        autostart_command=autostart_command,
+    )
+    tray.set_purchase_source(controller.purchase_choices)
+    server.request_received.connect(controller.handle_request)
+
+    # Let Python see SIGTERM/SIGINT while Qt's loop runs, and quit cleanly on them.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    pulse = QTimer()
+    pulse.timeout.connect(lambda: None)
+    pulse.start(250)
+
+    controller.start()
+    log.info("Proofshot running for %s", library)
+    try:
+        code = app.exec()
+    finally:
+        controller.shutdown()
+        server.close()
+        lib.close()
+        del translators
+    return int(code)

@@ -1,0 +1,156 @@
+"""Background workers: keeping captures and reading their text, off the GUI thread.
+
+Each worker is a QThread with its own queue. Workers never touch a widget: they
+emit signals (queued to the GUI thread), catch everything, and report failures as
+signals too. Captures are written by one thread, in order, so the custody log reads
+in the order the user captured.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+from PySide6.QtCore import QThread, Signal
+
+from capture.errors import KnownCaptureError
+from capture.pipeline import ocr_capture
+from capture.screen import encode_png, is_mostly_uniform
+from storage.errors import KnownStorageError
+from storage.library import ACTIVE, Library
+
+log = logging.getLogger(__name__)
+timing = logging.getLogger("proofshot.timing")
+
+_STOP = object()
+
+
+@dataclass
+class CaptureJob:
+    """One capture to keep: pixels (or already-encoded bytes) and where to file it."""
+
+    source: str
+    image: Image.Image | None = None
+    data: bytes | None = None
+    purchase_id: Any = ACTIVE
+    note: str | None = None
+    screen_geometry: str | None = None
+    started: float = field(default_factory=time.perf_counter)  # when the user finished selecting
+    token: Any = None  # handed back with the result (e.g. a pending reply)
+
+
+class CaptureWriter(QThread):
+    """Encodes, hashes and commits captures, one at a time."""
+
+    capture_saved = Signal(object, object)  # (CaptureRecord, CaptureJob)
+    capture_failed = Signal(str, object)  # (message, CaptureJob)
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.setObjectName("capture-writer")
+        self._lib = library
+        self._jobs: queue.Queue[Any] = queue.Queue()
+
+    def submit(self, job: CaptureJob) -> None:
+        self._jobs.put(job)
+
+    def pending(self) -> int:
+        return self._jobs.qsize()
+
+    def stop(self) -> None:
+        """Finish every capture already submitted, then stop."""
+        self._jobs.put(_STOP)
+        self.wait()
+
+    def run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is _STOP:
+                return
+            try:
+                flags: list[str] = []
+                data = job.data
+                if data is None:
+                    assert job.image is not None
+                    if is_mostly_uniform(job.image):
+                        flags.append("uniform")
+                    data = encode_png(job.image)
+                record = self._lib.add_capture(
+                    data,
+                    source=job.source,
+                    purchase_id=job.purchase_id,
+                    note=job.note,
+                    screen_geometry=job.screen_geometry,
+                    flags=flags,
+                )
+                timing.info("capture_committed_ms=%.1f", (time.perf_counter() - job.started) * 1000)
+                self.capture_saved.emit(record, job)
+            except (KnownStorageError, KnownCaptureError) as exc:
+                self.capture_failed.emit(str(exc), job)
+            except Exception as exc:  # a bug: keep the thread alive and say so
+                log.exception("saving a capture failed")
+                self.capture_failed.emit(f"internal error: {exc!r}", job)
+
+
+class OcrWorker(QThread):
+    """Reads the text of captures in the background, oldest request first."""
+
+    ocr_started = Signal(int)
+    ocr_finished = Signal(int, str, str)  # (capture id, status, message)
+    queue_emptied = Signal()
+
+    def __init__(self, library: Library, engine_factory: Any) -> None:
+        super().__init__()
+        self.setObjectName("ocr-worker")
+        self._lib = library
+        self._engine_factory = engine_factory
+        self._engine: Any = None
+        self._jobs: queue.Queue[Any] = queue.Queue()
+        self._queued: set[int] = set()
+
+    def enqueue(self, capture_ids: list[int]) -> None:
+        for cid in capture_ids:
+            if cid not in self._queued:
+                self._queued.add(cid)
+                self._jobs.put(cid)
+
+    def set_engine_factory(self, factory: Any) -> None:
+        self._engine_factory = factory
+        self._engine = None
+
+    def busy(self) -> bool:
+        return bool(self._queued)
+
+    def stop(self) -> None:
+        """Stop after the current image; the rest stays pending in the library and is
+        read at the next start."""
+        while True:
+            try:
+                self._jobs.get_nowait()
+            except queue.Empty:
+                break
+        self._jobs.put(_STOP)
+        self.wait()
+
+    def run(self) -> None:
+        while True:
+            cid = self._jobs.get()
+            if cid is _STOP:
+                return
+            self.ocr_started.emit(cid)
+            try:
+                if self._engine is None:
+                    self._engine = self._engine_factory()
+                outcome = ocr_capture(self._lib, self._engine, cid)
+                self.ocr_finished.emit(cid, outcome.status, outcome.message or "")
+            except Exception as exc:
+                log.exception("OCR of capture %s failed", cid)
+                self.ocr_finished.emit(cid, "failed", repr(exc))
+            finally:
+                self._queued.discard(cid)
+            if self._jobs.empty():
+                self.queue_emptied.emit()
