@@ -901,6 +901,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    for noisy in ("PIL", "alembic", "pytesseract"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if args.command is None:
         if args.json:
             parser.error("--json goes with a command")

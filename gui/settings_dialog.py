@@ -1,0 +1,583 @@
+"""The settings dialog: edits an `AppSettings`, saves it and reports the new value.
+
+It only edits and saves; applying the new settings (re-registering the shortcut,
+reopening the library...) is the job of whoever listens to `settings_saved`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from capture import autostart, ocr
+from capture.errors import KnownCaptureError
+from capture.hotkey import canonical, hotkey_problem
+from storage.settings import AppSettings, save_settings
+
+log = logging.getLogger(__name__)
+
+#: What "Automatic" means (AppSettings.ocr_languages == "").
+AUTOMATIC_LANGUAGES = ("chi_sim", "eng")
+#: Shown first in the language list, in this order; the rest follow by name.
+_LANGUAGE_ORDER = ("chi_sim", "chi_tra", "eng")
+#: Language data that is not a language to read.
+_NOT_LANGUAGES = {"osd"}
+_ERROR_COLOR = "#c0262d"
+_MANY_LANGUAGES = 12
+
+
+def default_library_path() -> Path:
+    """The library used when the setting is empty; the same rule as main.default_library()."""
+    env = os.environ.get("PROOFSHOT_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("Proofshot", appauthor=False))
+
+
+def sequence_to_hotkey(sequence: QKeySequence) -> str:
+    """The first key combination of `sequence` in our text form ("Ctrl+Alt+P"), or ""."""
+    if sequence.isEmpty():
+        return ""
+    first = QKeySequence(sequence[0])  # type: ignore[index]  # the stubs lack __getitem__
+    return canonical(first.toString(QKeySequence.SequenceFormat.PortableText))
+
+
+def hotkey_to_sequence(hotkey: str) -> QKeySequence:
+    return QKeySequence.fromString(hotkey, QKeySequence.SequenceFormat.PortableText)
+
+
+def _install_command(packages: list[str]) -> str:
+    """The command that installs tesseract language data on this platform."""
+    if sys.platform == "darwin":
+        return "brew install tesseract tesseract-lang"
+    if sys.platform == "win32":
+        return "winget install UB-Mannheim.TesseractOCR"
+    return "sudo apt-get install " + " ".join(packages)
+
+
+def _apt_package(code: str) -> str:
+    return "tesseract-ocr-" + code.replace("_", "-")
+
+
+def _set_tone(label: QLabel, *, error: bool) -> None:
+    """Grey for a hint, red for a problem (a palette, so dark themes keep working)."""
+    palette = label.palette()
+    app_palette = QGuiApplication.palette()
+    if error:
+        color = QColor(_ERROR_COLOR)
+    else:
+        color = app_palette.color(QPalette.ColorRole.PlaceholderText)
+        if color.alpha() < 255:  # Fusion's placeholder is translucent text
+            text = app_palette.color(QPalette.ColorRole.WindowText)
+            base = app_palette.color(QPalette.ColorRole.Window)
+            color = QColor(
+                (text.red() + base.red()) // 2,
+                (text.green() + base.green()) // 2,
+                (text.blue() + base.blue()) // 2,
+            )
+    palette.setColor(QPalette.ColorRole.WindowText, color)
+    label.setPalette(palette)
+
+
+class SettingsDialog(QDialog):
+    """Proofshot's settings, grouped in plain words; Save writes them to disk."""
+
+    settings_saved = Signal(object)  # the new AppSettings, after they were saved
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+        *,
+        languages: list[str] | None = None,
+        autostart_command: list[str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings.validated()
+        self._autostart_command = list(autostart_command) if autostart_command else None
+        if languages is None:
+            languages = ocr.installed_languages()
+        self._installed = [code for code in languages if code not in _NOT_LANGUAGES]
+        self._autostart_supported = autostart.autostart_supported()
+        self._autostart_initial = self._read_autostart()
+        self._library = self._settings.library
+
+        self.setWindowTitle(self.tr("Proofshot settings"))
+        self.setObjectName("settingsDialog")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 18, 18, 14)
+        layout.setSpacing(12)
+        layout.addWidget(self._build_hotkey_group())
+        layout.addWidget(self._build_ocr_group())
+        layout.addWidget(self._build_library_group())
+        layout.addWidget(self._build_after_capture_group())
+        layout.addWidget(self._build_general_group())
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.buttons.accepted.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout.addSpacing(4)
+        layout.addWidget(self.buttons)
+
+        self._load(self._settings)
+        # Not on the shortcut box: there a key pressed by habit (Enter) would become the shortcut.
+        self.save_button.setDefault(True)
+        self.save_button.setFocus()
+        self.setMinimumWidth(520)
+        # Word-wrapped labels make the plain size hint too narrow and too tall.
+        width = max(self.sizeHint().width(), 580)
+        self.resize(width, layout.totalHeightForWidth(width))
+
+    # ------------------------------------------------------------------ building
+
+    def _note(self, text: str = "") -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        font = label.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.92, 7.0))
+        label.setFont(font)
+        _set_tone(label, error=False)
+        return label
+
+    def _build_hotkey_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Capture shortcut"))
+        box = QVBoxLayout(group)
+        row = QHBoxLayout()
+        self.hotkey_edit = QKeySequenceEdit()
+        self.hotkey_edit.setMaximumSequenceLength(1)
+        self.hotkey_edit.setClearButtonEnabled(True)
+        self.hotkey_edit.setToolTip(self.tr("Click here, then press the keys you want to use."))
+        self.hotkey_edit.keySequenceChanged.connect(self._on_hotkey_changed)
+        self.hotkey_reset_button = QPushButton(self.tr("Reset"))
+        self.hotkey_reset_button.setToolTip(
+            self.tr("Use {shortcut} again").format(shortcut=AppSettings.hotkey)
+        )
+        self.hotkey_reset_button.clicked.connect(self._on_hotkey_reset_clicked)
+        row.addWidget(self.hotkey_edit, 1)
+        row.addWidget(self.hotkey_reset_button)
+        box.addLayout(row)
+        self.hotkey_message = QLabel()
+        self.hotkey_message.setWordWrap(True)
+        self.hotkey_message.setTextFormat(Qt.TextFormat.PlainText)
+        box.addWidget(self.hotkey_message)
+        return group
+
+    def _language_name(self, code: str) -> str:
+        names = {
+            "chi_sim": self.tr("Chinese (Simplified)"),
+            "chi_tra": self.tr("Chinese (Traditional)"),
+            "chi_sim_vert": self.tr("Chinese (Simplified, vertical)"),
+            "chi_tra_vert": self.tr("Chinese (Traditional, vertical)"),
+            "eng": self.tr("English"),
+            "jpn": self.tr("Japanese"),
+            "jpn_vert": self.tr("Japanese (vertical)"),
+            "kor": self.tr("Korean"),
+            "kor_vert": self.tr("Korean (vertical)"),
+            "fra": self.tr("French"),
+            "deu": self.tr("German"),
+            "spa": self.tr("Spanish"),
+            "ita": self.tr("Italian"),
+            "por": self.tr("Portuguese"),
+            "rus": self.tr("Russian"),
+            "vie": self.tr("Vietnamese"),
+            "tha": self.tr("Thai"),
+            "msa": self.tr("Malay"),
+            "ind": self.tr("Indonesian"),
+            "ara": self.tr("Arabic"),
+            "hin": self.tr("Hindi"),
+            "nld": self.tr("Dutch"),
+            "equ": self.tr("Math equations"),
+        }
+        return names.get(code, code)
+
+    def _ordered_languages(self, codes: list[str]) -> list[str]:
+        first = [c for c in _LANGUAGE_ORDER if c in codes]
+        rest = sorted((c for c in codes if c not in first), key=lambda c: self._language_name(c).lower())
+        return first + rest
+
+    def _build_ocr_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Text recognition languages"))
+        box = QVBoxLayout(group)
+        self.language_boxes: dict[str, QCheckBox] = {}
+        self.automatic_radio = QRadioButton(self.tr("Automatic (Chinese and English)"))
+        self.chosen_radio = QRadioButton(self.tr("Only these languages:"))
+        self._ocr_mode = QButtonGroup(self)
+        self._ocr_mode.addButton(self.automatic_radio)
+        self._ocr_mode.addButton(self.chosen_radio)
+        self.ocr_missing_label: QLabel | None = None
+        self.ocr_message = QLabel()
+        self.ocr_message.setWordWrap(True)
+        self.ocr_message.setTextFormat(Qt.TextFormat.PlainText)
+        _set_tone(self.ocr_message, error=True)
+        self.ocr_message.hide()
+
+        if not self._installed:
+            self.ocr_missing_label = QLabel(
+                self.tr(
+                    "Text recognition (Tesseract) is not installed, so screenshots are kept "
+                    "but their text cannot be searched. To install it, run:"
+                )
+            )
+            self.ocr_missing_label.setWordWrap(True)
+            box.addWidget(self.ocr_missing_label)
+            packages = ["tesseract-ocr", *(_apt_package(c) for c in AUTOMATIC_LANGUAGES)]
+            box.addLayout(self._command_row(_install_command(packages)))
+            box.addWidget(self._note(self.tr("Then restart Proofshot.")))
+            self.automatic_radio.hide()
+            self.chosen_radio.hide()
+            return group
+
+        box.addWidget(self.automatic_radio)
+        missing = [c for c in AUTOMATIC_LANGUAGES if c not in self._installed]
+        if missing:
+            note = self._note(
+                self.tr("Not installed: {languages}. To add, run:").format(
+                    languages=", ".join(self._language_name(c) for c in missing)
+                )
+            )
+            box.addWidget(note)
+            box.addLayout(self._command_row(_install_command([_apt_package(c) for c in missing])))
+        box.addWidget(self.chosen_radio)
+
+        codes = list(self._installed)
+        # Keep a saved choice that is no longer installed visible, so saving does not drop it.
+        for code in self._settings.ocr_languages.split("+"):
+            if code and code not in codes and code not in _NOT_LANGUAGES:
+                codes.append(code)
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(22, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        columns = 2 if len(codes) <= 4 else 3
+        for i, code in enumerate(self._ordered_languages(codes)):
+            name = self._language_name(code)
+            if code not in self._installed:
+                name = self.tr("{language} (not installed)").format(language=name)
+            check = QCheckBox(name)
+            check.setToolTip(code)
+            check.toggled.connect(self._on_language_toggled)
+            self.language_boxes[code] = check
+            grid.addWidget(check, i // columns, i % columns)
+        for col in range(columns):
+            grid.setColumnStretch(col, 1)
+        if len(codes) > _MANY_LANGUAGES:
+            scroll = QScrollArea()
+            scroll.setWidget(grid_host)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setFixedHeight(150)
+            box.addWidget(scroll)
+        else:
+            box.addWidget(grid_host)
+        box.addWidget(self.ocr_message)
+        self._ocr_mode.buttonToggled.connect(self._on_ocr_mode_toggled)
+        return group
+
+    def _command_row(self, command: str) -> QHBoxLayout:
+        """A command to copy into a terminal: selectable, wrapped, with a Copy button."""
+        row = QHBoxLayout()
+        field = QLabel(command)
+        field.setObjectName("installCommand")
+        field.setTextFormat(Qt.TextFormat.PlainText)
+        field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        field.setWordWrap(True)
+        field.setFrameShape(QFrame.Shape.StyledPanel)
+        field.setBackgroundRole(QPalette.ColorRole.Base)
+        field.setAutoFillBackground(True)
+        field.setMargin(5)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        field.setFont(mono)
+        copy = QPushButton(self.tr("Copy"))
+        copy.setToolTip(self.tr("Copy the command"))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(command))
+        row.addWidget(field, 1)
+        row.addWidget(copy, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _build_library_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Library location"))
+        box = QVBoxLayout(group)
+        row = QHBoxLayout()
+        self.library_field = QLineEdit()
+        self.library_field.setReadOnly(True)
+        self.library_choose_button = QPushButton(self.tr("Choose…"))
+        self.library_choose_button.clicked.connect(self._on_library_choose_clicked)
+        self.library_default_button = QPushButton(self.tr("Use default"))
+        self.library_default_button.clicked.connect(self._on_library_default_clicked)
+        row.addWidget(self.library_field, 1)
+        row.addWidget(self.library_choose_button)
+        row.addWidget(self.library_default_button)
+        box.addLayout(row)
+        box.addWidget(
+            self._note(
+                self.tr(
+                    "Where screenshots and their records are kept. Takes effect after Proofshot restarts."
+                )
+            )
+        )
+        return group
+
+    def _build_after_capture_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("After a capture"))
+        box = QVBoxLayout(group)
+        self._after_capture = QButtonGroup(self)
+        self.after_capture_buttons: dict[str, QRadioButton] = {}
+        labels = {
+            "notify": self.tr("Show a confirmation with Undo"),
+            "note": self.tr("Ask for a note"),
+            "silent": self.tr("Save silently"),
+        }
+        for value, text in labels.items():
+            radio = QRadioButton(text)
+            self._after_capture.addButton(radio)
+            self.after_capture_buttons[value] = radio
+            box.addWidget(radio)
+        return group
+
+    def _build_general_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("General"))
+        box = QVBoxLayout(group)
+        self.start_at_login_box = QCheckBox(self.tr("Start Proofshot when I log in"))
+        if not self._autostart_supported:
+            self.start_at_login_box.setEnabled(False)
+            self.start_at_login_box.setToolTip(self.tr("Starting at login is not available on this system."))
+        box.addWidget(self.start_at_login_box)
+
+        row = QHBoxLayout()
+        label = QLabel(self.tr("Language:"))
+        self.ui_language_combo = QComboBox()
+        self.ui_language_combo.addItem(self.tr("Follow the system"), "system")
+        # Each language is named in itself, so it can be found whatever the current language.
+        self.ui_language_combo.addItem("English", "en")
+        self.ui_language_combo.addItem("简体中文", "zh_CN")
+        label.setBuddy(self.ui_language_combo)
+        row.addWidget(label)
+        row.addWidget(self.ui_language_combo)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addWidget(self._note(self.tr("A new language takes effect after Proofshot restarts.")))
+        return group
+
+    # ------------------------------------------------------------------ values
+
+    def _read_autostart(self) -> bool:
+        """The real state when it can be read: the user may have changed it elsewhere."""
+        if not self._autostart_supported:
+            return self._settings.start_at_login
+        try:
+            return autostart.is_enabled()
+        except Exception:  # noqa: BLE001 - a probe; the saved setting is a fine answer
+            log.warning("could not read the start-at-login state", exc_info=True)
+            return self._settings.start_at_login
+
+    def _load(self, settings: AppSettings) -> None:
+        self.hotkey_edit.setKeySequence(hotkey_to_sequence(settings.hotkey))
+        chosen = [c for c in settings.ocr_languages.split("+") if c]
+        if self.language_boxes:
+            automatic = not chosen
+            (self.automatic_radio if automatic else self.chosen_radio).setChecked(True)
+            ticked = [c for c in AUTOMATIC_LANGUAGES if c in self._installed] if automatic else chosen
+            for code, check in self.language_boxes.items():
+                check.setChecked(code in ticked)
+        self._show_library()
+        self.start_at_login_box.setChecked(self._autostart_initial)
+        self.after_capture_buttons[settings.after_capture].setChecked(True)
+        self.ui_language_combo.setCurrentIndex(max(0, self.ui_language_combo.findData(settings.ui_language)))
+        self._on_ocr_mode_toggled()
+        self._on_hotkey_changed()
+
+    def _show_library(self) -> None:
+        if self._library:
+            self.library_field.setText(self._library)
+            self.library_default_button.setEnabled(True)
+        else:
+            self.library_field.setText(str(default_library_path()))
+            self.library_default_button.setEnabled(False)
+        self.library_field.setCursorPosition(0)
+        self.library_field.setToolTip(self.library_field.text())
+
+    def hotkey(self) -> str:
+        return sequence_to_hotkey(self.hotkey_edit.keySequence())
+
+    def ocr_languages(self) -> str:
+        """The languages as stored: "" for automatic, else "chi_sim+eng" style."""
+        if not self.language_boxes or self.automatic_radio.isChecked():
+            return self._settings.ocr_languages if not self.language_boxes else ""
+        order = self._ordered_languages(list(self.language_boxes))
+        return "+".join(c for c in order if self.language_boxes[c].isChecked())
+
+    def current_settings(self) -> AppSettings:
+        """The settings as the dialog shows them now (what Save would write)."""
+        after = next((v for v, b in self.after_capture_buttons.items() if b.isChecked()), "notify")
+        return replace(
+            self._settings,
+            hotkey=self.hotkey(),
+            ocr_languages=self.ocr_languages(),
+            library=self._library,
+            start_at_login=self.start_at_login_box.isChecked(),
+            after_capture=after,
+            ui_language=str(self.ui_language_combo.currentData()),
+        )
+
+    def problems(self) -> list[str]:
+        """What stops the settings from being saved (empty when they can be)."""
+        out = []
+        problem = hotkey_problem(self.hotkey())
+        if problem:
+            out.append(problem)
+        if self.language_boxes and self.chosen_radio.isChecked() and not self.ocr_languages():
+            out.append(self.tr("Choose at least one language, or Automatic."))
+        return out
+
+    def _update_save_button(self) -> None:
+        self.save_button.setEnabled(not self.problems())
+
+    # ------------------------------------------------------------------ slots
+
+    @Slot()
+    def _on_hotkey_changed(self) -> None:
+        text = self.hotkey()
+        problem = hotkey_problem(text) if text else None
+        if not text:
+            self.hotkey_message.setText(
+                self.tr("Click the box above and press a combination such as Ctrl+Alt+P.")
+            )
+            _set_tone(self.hotkey_message, error=True)
+        elif problem:
+            self.hotkey_message.setText(
+                self.tr("This shortcut can't be used: {reason}.").format(reason=problem)
+            )
+            _set_tone(self.hotkey_message, error=True)
+        else:
+            self.hotkey_message.setText(
+                self.tr("Press {shortcut} anywhere to capture part of the screen.").format(shortcut=text)
+            )
+            _set_tone(self.hotkey_message, error=False)
+        self.hotkey_reset_button.setEnabled(text != AppSettings.hotkey)
+        self._update_save_button()
+
+    @Slot()
+    def _on_hotkey_reset_clicked(self) -> None:
+        self.hotkey_edit.setKeySequence(hotkey_to_sequence(AppSettings.hotkey))
+        self._on_hotkey_changed()
+
+    @Slot()
+    def _on_ocr_mode_toggled(self) -> None:
+        if not self.language_boxes:
+            self._update_save_button()
+            return
+        automatic = self.automatic_radio.isChecked()
+        for check in self.language_boxes.values():
+            check.setEnabled(not automatic)
+        if automatic:
+            for code, check in self.language_boxes.items():
+                check.setChecked(code in AUTOMATIC_LANGUAGES)
+        self._on_language_toggled()
+
+    @Slot()
+    def _on_language_toggled(self) -> None:
+        if self.language_boxes:
+            none = self.chosen_radio.isChecked() and not self.ocr_languages()
+            self.ocr_message.setText(self.tr("Choose at least one language, or Automatic."))
+            self.ocr_message.setVisible(none)
+        self._update_save_button()
+
+    @Slot()
+    def _on_library_choose_clicked(self) -> None:
+        start = self._library or str(default_library_path())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the library folder"), start)
+        if not folder:
+            return
+        chosen = str(Path(folder))
+        self._library = "" if Path(chosen) == default_library_path() else chosen
+        self._show_library()
+
+    @Slot()
+    def _on_library_default_clicked(self) -> None:
+        self._library = ""
+        self._show_library()
+
+    @Slot()
+    def _on_save_clicked(self) -> None:
+        if self.problems():
+            self._update_save_button()
+            return
+        new = self.current_settings()
+        autostart_changed = (
+            self._autostart_supported
+            and self._autostart_command is not None
+            and new.start_at_login != self._autostart_initial
+        )
+        if autostart_changed and not self._apply_autostart(new.start_at_login):
+            return
+        try:
+            save_settings(new)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+            if autostart_changed:
+                self._revert_autostart(new.start_at_login)
+            QMessageBox.warning(
+                self,
+                self.tr("Settings not saved"),
+                self.tr("Proofshot could not save its settings: {error}").format(error=exc.strerror or exc),
+            )
+            return
+        log.info("settings saved")
+        self.settings_saved.emit(new)
+        self.accept()
+
+    def _apply_autostart(self, enabled: bool) -> bool:
+        assert self._autostart_command is not None
+        try:
+            autostart.set_enabled(enabled, self._autostart_command)
+        except KnownCaptureError as exc:
+            log.warning("start at login: %s", exc)
+            QMessageBox.warning(self, self.tr("Start at login"), str(exc))
+            return False
+        return True
+
+    def _revert_autostart(self, enabled: bool) -> None:
+        assert self._autostart_command is not None
+        try:
+            autostart.set_enabled(not enabled, self._autostart_command)
+        except KnownCaptureError:
+            log.warning("could not undo the start-at-login change", exc_info=True)
+
+
+__all__ = ["SettingsDialog", "default_library_path", "hotkey_to_sequence", "sequence_to_hotkey"]
