@@ -70,10 +70,10 @@ def grab_all() -> list[ScreenGrab]:
     return grabs
 
 
-def grab_region(region: Rect) -> tuple[Image.Image, ScreenGrab]:
-    """Grab `region` (physical desktop coordinates). It must lie on one screen; it is
-    clipped to the screen that holds its top-left corner."""
-    for grab in grab_all():
+def grab_region(region: Rect, grabs: list[ScreenGrab] | None = None) -> tuple[Image.Image, ScreenGrab]:
+    """The pixels of `region` (physical desktop coordinates) from `grabs` (grabbed now
+    when not given). It is clipped to the screen that holds its top-left corner."""
+    for grab in grabs if grabs is not None else grab_all():
         g = grab.geometry
         if g.x <= region.x < g.right and g.y <= region.y < g.bottom:
             local = region.translated(-g.x, -g.y)

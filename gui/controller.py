@@ -194,6 +194,7 @@ class Controller(QObject):
 
     def _end_session(self) -> None:
         if self._session is not None:
+            self._session.close()
             self._session.deleteLater()
             self._session = None
 
@@ -245,7 +246,7 @@ class Controller(QObject):
     ) -> None:
         """A region given in physical desktop pixels (main.py capture --region)."""
         try:
-            image, grab = grab_region(rect)
+            image, grab = grab_region(rect, self._grabber())
         except KnownCaptureError as exc:
             self._fail(str(exc), token)
             return
