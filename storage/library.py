@@ -1026,9 +1026,8 @@ class Library:
         if parsed.empty:
             raise InvalidInput("type a word, a number or some Chinese characters to search for")
         limit = max(1, min(int(limit), 1000))
-        match, params = search_mod.match_sql(parsed)
         where = ["c.deleted_at IS NULL"]
-        args: dict[str, Any] = dict(params)
+        args: dict[str, Any] = {}
         if purchase_id == INBOX:
             where.append("c.purchase_id IS NULL")
         elif purchase_id is not None:
@@ -1050,14 +1049,26 @@ class Library:
             where.append("c.captured_at <= :until")
             args["until"] = local_day_bound_utc(until, end=True, field="--until")
         args["cand"] = max(search_mod.CANDIDATES, limit)
-        sql = (
-            f"SELECT c.id, d.body, c.captured_at FROM ({match}) AS m "
-            "JOIN captures c ON c.id = m.rowid "
-            "JOIN search_doc d ON d.capture_id = c.id "
-            "LEFT JOIN purchases p ON p.id = c.purchase_id "
-            f"WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT :cand"
-        )
+        narrow = purchase_id is not None and purchase_id != INBOX
         with self._ro() as s:
+            plan = search_mod.plan_candidates(s.connection(), parsed, narrow=narrow)
+            args.update(plan.params)
+            conditions = " AND ".join([*where, *plan.checks])
+            if plan.table is None:
+                sql = (
+                    "SELECT c.id, d.body, c.captured_at FROM captures c "
+                    "JOIN search_doc d ON d.capture_id = c.id "
+                    "LEFT JOIN purchases p ON p.id = c.purchase_id "
+                    f"WHERE {conditions} ORDER BY c.id DESC LIMIT :cand"
+                )
+            else:
+                sql = (
+                    f"SELECT c.id, d.body, c.captured_at FROM {plan.table} f "
+                    "JOIN captures c ON c.id = f.rowid "
+                    "JOIN search_doc d ON d.capture_id = c.id "
+                    "LEFT JOIN purchases p ON p.id = c.purchase_id "
+                    f"WHERE {plan.table} MATCH :m AND {conditions} ORDER BY f.rowid DESC LIMIT :cand"
+                )
             rows = s.execute(text(sql), args).all()
             scored = [(search_mod.score_document(body, parsed), at, cid) for cid, body, at in rows]
             # Best score first; among equals, newest first (two stable sorts).

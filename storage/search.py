@@ -11,9 +11,11 @@ match spans two fields. Two contentless FTS5 tables index it:
 
 Every query term is normalised like the documents and quoted as one FTS5 string, so
 user input is always literal: FTS syntax in it (quotes, `*`, `AND`, `NEAR(`) can
-neither raise nor change the meaning. Terms are ANDed. Candidates come newest first
-from the MATCH (rowid order), are filtered by a join, and the newest few hundred are
-scored in Python by how often and how completely the query occurs.
+neither raise nor change the meaning. Terms are ANDed. The FTS table drives the query
+in descending rowid order with the filters joined on, so SQLite stops after the newest
+few hundred matches (ordering a joined result instead cost 0.3-0.6 s at 100,000
+captures); those are scored in Python by how often and how completely the query occurs.
+See docs/adr/002-search-index.md and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from .normalize import FIELD_SEPARATOR, normalize, normalize_with_map
+from .normalize import FIELD_SEPARATOR, is_cjk, normalize, normalize_with_map
 
 #: Bump when the layout of the index tables' contents changes (libraries rebuild at open).
 INDEX_FORMAT = 2
@@ -62,10 +64,23 @@ def parse_query(query: str) -> ParsedQuery:
     """
     query = query[:MAX_QUERY_CHARS]
     raw_terms = [query] if _DIGITS_ONLY.match(query) else query.split()
-    terms: list[str] = []
+    normalised: list[str] = []
+    in_run = False
     for raw in raw_terms:
         t = normalize(raw)
-        if t and t not in terms:
+        if not t:
+            continue
+        # Chinese puts no spaces between words: single characters separated by spaces
+        # (as in text copied from tesseract's output, "退 款") are one phrase.
+        single = len(t) == 1 and is_cjk(t)
+        if single and in_run:
+            normalised[-1] += t
+        else:
+            normalised.append(t)
+        in_run = single
+    terms: list[str] = []
+    for t in normalised:
+        if t not in terms:
             terms.append(t)
     # A term contained in another term adds nothing to an AND.
     terms = [t for t in terms if not any(t != o and t in o for o in terms)]
@@ -76,19 +91,54 @@ def _fts_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def match_sql(parsed: ParsedQuery) -> tuple[str, dict[str, str]]:
-    """SQL selecting the rowids (capture ids) whose document contains every term."""
+#: With both long and short terms: if the long terms match fewer captures than this,
+#: the short terms are checked on those documents directly; else fts_char drives.
+PROBE_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class CandidatePlan:
+    """How to find matching captures: an FTS table to drive the query (newest rowid
+    first, so SQLite stops after the candidates it needs) and substring checks on the
+    normalised document `d.body` for terms that table does not cover."""
+
+    table: str | None  # "fts_tri", "fts_char", or None: no FTS, check every term on d.body
+    params: dict[str, str]
+    checks: tuple[str, ...]
+
+
+def _instr_checks(terms: Sequence[str], params: dict[str, str]) -> tuple[str, ...]:
+    checks = []
+    for i, t in enumerate(terms):
+        params[f"s{i}"] = t
+        checks.append(f"instr(d.body, :s{i}) > 0")
+    return tuple(checks)
+
+
+def plan_candidates(conn: Connection, parsed: ParsedQuery, narrow: bool = False) -> CandidatePlan:
+    """Choose how to find the captures containing every term of `parsed`.
+
+    `narrow` means the caller's filters already select few captures (one purchase):
+    then scanning those documents beats any full-text index."""
     long_terms = [t for t in parsed.terms if len(t) >= 3]
     short_terms = [t for t in parsed.terms if len(t) < 3]
-    parts: list[str] = []
     params: dict[str, str] = {}
+    if narrow:
+        return CandidatePlan(None, params, _instr_checks(parsed.terms, params))
     if long_terms:
-        params["tri"] = " AND ".join(_fts_string(t) for t in long_terms)
-        parts.append("SELECT rowid FROM fts_tri WHERE fts_tri MATCH :tri")
-    if short_terms:
-        params["chr"] = " AND ".join(_fts_string(spaced(t)) for t in short_terms)
-        parts.append("SELECT rowid FROM fts_char WHERE fts_char MATCH :chr")
-    return " INTERSECT ".join(parts), params
+        params["m"] = " AND ".join(_fts_string(t) for t in long_terms)
+        if not short_terms:
+            return CandidatePlan("fts_tri", params, ())
+        n = conn.execute(
+            text(
+                f"SELECT count(*) FROM (SELECT rowid FROM fts_tri WHERE fts_tri MATCH :m LIMIT {PROBE_LIMIT})"
+            ),
+            params,
+        ).scalar_one()
+        if n < PROBE_LIMIT:
+            return CandidatePlan("fts_tri", params, _instr_checks(short_terms, params))
+    params = {"m": " AND ".join(_fts_string(spaced(t)) for t in parsed.terms)}
+    return CandidatePlan("fts_char", params, ())
 
 
 def build_document(fields: Sequence[str | None]) -> str:

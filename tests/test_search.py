@@ -196,3 +196,9 @@ def test_any_stored_text_is_found_by_a_piece_of_itself(lib: Library, make_png, t
         return  # a piece cut inside a multi-character fold
     assert c.id in found(lib, piece, limit=1000)
     lib.trash([c.id])
+
+
+def test_single_chinese_characters_separated_by_spaces_are_one_phrase() -> None:
+    assert parse_query("退 款").terms == ("退款",)
+    assert parse_query("颜 色 的 问 题 退款").terms == ("颜色的问题", "退款")
+    assert parse_query("a b").terms == ("a", "b")
