@@ -11,7 +11,8 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 from .errors import KnownCaptureError
 
@@ -41,25 +42,60 @@ NAMED_KEYS = {
     **{f"f{i}": f"<f{i}>" for i in range(1, 25)},
 }
 #: Shortcuts other programs (or the desktop) already use; taking them would break those.
+#: The values are stable codes: the GUI translates them, `USED_FOR` says them in English.
 RESERVED = {
     "ctrl+c": "copy",
     "ctrl+v": "paste",
     "ctrl+x": "cut",
     "ctrl+z": "undo",
-    "ctrl+a": "select all",
+    "ctrl+a": "select_all",
     "ctrl+s": "save",
     "ctrl+f": "find",
-    "ctrl+w": "close tab",
+    "ctrl+w": "close_tab",
     "ctrl+q": "quit",
-    "alt+tab": "switch windows",
-    "alt+f4": "close window",
-    "ctrl+alt+delete": "the system menu",
-    "ctrl+alt+t": "open a terminal",
-    "ctrl+alt+l": "lock the screen",
-    "alt+a": "WeChat's own screenshot",
-    "ctrl+alt+a": "QQ's own screenshot",
-    "ctrl+alt+z": "QQ's message window",
+    "alt+tab": "switch_windows",
+    "alt+f4": "close_window",
+    "ctrl+alt+delete": "system_menu",
+    "ctrl+alt+t": "terminal",
+    "ctrl+alt+l": "lock_screen",
+    "alt+a": "wechat_screenshot",
+    "ctrl+alt+a": "qq_screenshot",
+    "ctrl+alt+z": "qq_messages",
 }
+USED_FOR = {
+    "copy": "copy",
+    "paste": "paste",
+    "cut": "cut",
+    "undo": "undo",
+    "select_all": "select all",
+    "save": "save",
+    "find": "find",
+    "close_tab": "close tab",
+    "quit": "quit",
+    "switch_windows": "switch windows",
+    "close_window": "close window",
+    "system_menu": "the system menu",
+    "terminal": "open a terminal",
+    "lock_screen": "lock the screen",
+    "wechat_screenshot": "WeChat's own screenshot",
+    "qq_screenshot": "QQ's own screenshot",
+    "qq_messages": "QQ's message window",
+}
+
+IssueCode = Literal["not_one_key", "unusable_key", "needs_modifier", "shift_letter", "reserved"]
+
+
+@dataclass(frozen=True)
+class HotkeyIssue:
+    """Why a shortcut is a bad choice, as data, so the GUI can say it in the user's language.
+
+    `key` is the offending key ("unusable_key"), or the whole shortcut in canonical form
+    ("reserved"); `used_for_code` is a `USED_FOR` code ("reserved" only).
+    """
+
+    code: IssueCode
+    key: str = ""
+    used_for_code: str = ""
 
 
 class HotkeyUnavailable(KnownCaptureError):
@@ -96,28 +132,44 @@ def canonical(hotkey: str) -> str:
     )
 
 
-def hotkey_problem(hotkey: str) -> str | None:
+def hotkey_issue(hotkey: str) -> HotkeyIssue | None:
     """Why `hotkey` is a bad choice, or None when it is fine."""
     parts = _parts(hotkey)
     keys = [p for p in parts if p not in MODIFIERS]
     mods = [p for p in parts if p in MODIFIERS]
     if len(keys) != 1:
-        return "a shortcut is one key with modifiers, such as Ctrl+Alt+P"
+        return HotkeyIssue("not_one_key")
     key = keys[0]
     if len(key) != 1 and key not in NAMED_KEYS:
-        return f"the key '{key}' cannot be used for a global shortcut"
+        return HotkeyIssue("unusable_key", key=key)
     if (
         not mods
         and not (key.startswith("f") and len(key) > 1)
         and key not in ("print", "printscreen", "pause")
     ):
-        return "add Ctrl, Alt or Shift, or the shortcut would fire while you type"
+        return HotkeyIssue("needs_modifier", key=key)
     if mods == ["shift"] and len(key) == 1:
-        return "Shift with a letter types a capital; add Ctrl or Alt"
+        return HotkeyIssue("shift_letter", key=key)
     taken = RESERVED.get(canonical(hotkey).lower())
     if taken:
-        return f"{canonical(hotkey)} is already used for {taken}"
+        return HotkeyIssue("reserved", key=canonical(hotkey), used_for_code=taken)
     return None
+
+
+def hotkey_problem(hotkey: str) -> str | None:
+    """Why `hotkey` is a bad choice in English (for the command line), or None when it is fine."""
+    issue = hotkey_issue(hotkey)
+    if issue is None:
+        return None
+    if issue.code == "not_one_key":
+        return "a shortcut is one key with modifiers, such as Ctrl+Alt+P"
+    if issue.code == "unusable_key":
+        return f"the key '{issue.key}' cannot be used for a global shortcut"
+    if issue.code == "needs_modifier":
+        return "add Ctrl, Alt or Shift, or the shortcut would fire while you type"
+    if issue.code == "shift_letter":
+        return "Shift with a letter types a capital; add Ctrl or Alt"
+    return f"{issue.key} is already used for {USED_FOR.get(issue.used_for_code, issue.used_for_code)}"
 
 
 def to_pynput(hotkey: str) -> str:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from capture import autostart, ocr
 from capture.errors import KnownCaptureError
-from capture.hotkey import canonical, hotkey_problem
+from capture.hotkey import HotkeyIssue, canonical, hotkey_issue
 from storage.settings import AppSettings, save_settings
 
 log = logging.getLogger(__name__)
@@ -458,12 +458,53 @@ class SettingsDialog(QDialog):
     def problems(self) -> list[str]:
         """What stops the settings from being saved (empty when they can be)."""
         out = []
-        problem = hotkey_problem(self.hotkey())
+        problem = self._hotkey_problem(self.hotkey())
         if problem:
             out.append(problem)
         if self.language_boxes and self.chosen_radio.isChecked() and not self.ocr_languages():
             out.append(self.tr("Choose at least one language, or Automatic."))
         return out
+
+    def _hotkey_problem(self, hotkey: str) -> str | None:
+        """Why `hotkey` can't be used, in the user's language (None when it can)."""
+        issue = hotkey_issue(hotkey)
+        return None if issue is None else self._describe_hotkey_issue(issue)
+
+    def _describe_hotkey_issue(self, issue: HotkeyIssue) -> str:
+        if issue.code == "not_one_key":
+            return self.tr("a shortcut is one key with modifiers, such as Ctrl+Alt+P")
+        if issue.code == "unusable_key":
+            return self.tr("the key '{key}' cannot be used for a global shortcut").format(key=issue.key)
+        if issue.code == "needs_modifier":
+            return self.tr("add Ctrl, Alt or Shift, or the shortcut would fire while you type")
+        if issue.code == "shift_letter":
+            return self.tr("Shift with a letter types a capital; add Ctrl or Alt")
+        return self.tr("{shortcut} is already used for {purpose}").format(
+            shortcut=issue.key, purpose=self._used_for_name(issue.used_for_code)
+        )
+
+    def _used_for_name(self, code: str) -> str:
+        """What a taken shortcut does elsewhere (capture.hotkey.USED_FOR's codes)."""
+        names = {
+            "copy": self.tr("copy", "what a taken shortcut does"),
+            "paste": self.tr("paste", "what a taken shortcut does"),
+            "cut": self.tr("cut", "what a taken shortcut does"),
+            "undo": self.tr("undo", "what a taken shortcut does"),
+            "select_all": self.tr("select all", "what a taken shortcut does"),
+            "save": self.tr("save", "what a taken shortcut does"),
+            "find": self.tr("find", "what a taken shortcut does"),
+            "close_tab": self.tr("close tab", "what a taken shortcut does"),
+            "quit": self.tr("quit", "what a taken shortcut does"),
+            "switch_windows": self.tr("switch windows", "what a taken shortcut does"),
+            "close_window": self.tr("close window", "what a taken shortcut does"),
+            "system_menu": self.tr("the system menu", "what a taken shortcut does"),
+            "terminal": self.tr("open a terminal", "what a taken shortcut does"),
+            "lock_screen": self.tr("lock the screen", "what a taken shortcut does"),
+            "wechat_screenshot": self.tr("WeChat's own screenshot", "what a taken shortcut does"),
+            "qq_screenshot": self.tr("QQ's own screenshot", "what a taken shortcut does"),
+            "qq_messages": self.tr("QQ's message window", "what a taken shortcut does"),
+        }
+        return names.get(code, code)
 
     def _update_save_button(self) -> None:
         self.save_button.setEnabled(not self.problems())
@@ -473,7 +514,7 @@ class SettingsDialog(QDialog):
     @Slot()
     def _on_hotkey_changed(self) -> None:
         text = self.hotkey()
-        problem = hotkey_problem(text) if text else None
+        problem = self._hotkey_problem(text) if text else None
         if not text:
             self.hotkey_message.setText(
                 self.tr("Click the box above and press a combination such as Ctrl+Alt+P.")
