@@ -97,6 +97,11 @@ def test_amounts_with_currency() -> None:
     assert ents[0].raw == "¥2,079.99"
 
 
+def test_yen_sign_read_as_y_by_ocr() -> None:
+    ents = kinds("退 款Y157.00已原路返回 KY12 Y2026", "amount")
+    assert [(e.value, e.currency, e.raw) for e in ents] == [("157.00", "CNY", "Y157.00")]
+
+
 def test_dollar_amounts() -> None:
     ents = kinds("Total: $45.48 (USD 12.5) refund 7 USD", "amount")
     assert [(e.value, e.currency) for e in ents] == [("45.48", "USD"), ("12.50", "USD"), ("7.00", "USD")]

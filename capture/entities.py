@@ -1,0 +1,277 @@
+"""Entity extraction from OCR text: phone numbers, WeChat IDs, order numbers, amounts,
+URLs, e-mail addresses and dates.
+
+The results are offered to the user as one-click suggestions for a purchase's merchant
+fields, never filled in silently, so the patterns favour precision but accept the usual
+OCR spacing (tesseract puts spaces between CJK characters and around punctuation).
+`extract_entities` never raises.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # "phone" | "wechat_id" | "order_no" | "amount" | "url" | "email" | "date"
+    value: str  # normalised value
+    raw: str  # as it appeared in the text
+    currency: str | None = None
+
+
+# ---------------------------------------------------------------------------- patterns
+
+_SEP = r"[ \t\-\u2010-\u2015]"
+
+_PHONE = re.compile(
+    rf"(?<![0-9A-Za-z+])(?:(?:\+|00)\s?86{_SEP}?|\(\+?86\)\s?)?"
+    rf"(1[3-9]\d){_SEP}?(\d{{4}}){_SEP}?(\d{{4}})(?!\d)"
+)
+
+_WX_ID = r"([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_-])"
+_WECHAT = re.compile(
+    # CJK labels may run straight into the ID ("加我微信abc123").
+    r"(?:微信号|微信|威信|薇信|V信|v信)\s*(?:号|ID|id)?\s*[:：]?\s*"
+    + _WX_ID
+    # Latin labels need a colon or a space before the ID.
+    + r"|(?<![A-Za-z0-9])(?:WeChat|wechat|WECHAT|weixin|Weixin|wx|WX|Wx|vx|VX|Vx)\s*(?:ID|id|Id)?"
+    r"\s*(?:[:：]\s*|\s+)" + _WX_ID
+)
+_WXID_BARE = re.compile(r"(?<![A-Za-z0-9_])(wxid_[A-Za-z0-9]{4,20})(?![A-Za-z0-9_-])")
+
+_ORDER_LABELED = re.compile(
+    r"(?:订单编号|订单号码|订单号|运单号|快递单号|物流单号|单号|"
+    r"(?<![A-Za-z])(?:Order|ORDER|order)\s*(?:No\.?|NO\.?|no\.?|Number|number|NUMBER|ID|Id|id|#)?)"
+    r"\s*[:：#]?\s*([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){5,39})(?![A-Za-z0-9])"
+)
+_LONG_DIGITS = re.compile(r"(?<![\d+])\d{12,40}(?!\d)")
+
+_NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
+_AMOUNT_PREFIX = re.compile(r"(-|−)?\s?(¥|￥|\$|US\$|RMB|CNY|USD)\s?(-)?\s?" + _NUM + r"(?![\d.]\d)")
+# OCR often reads "¥" as "Y": accepted only right before a price with two decimals.
+_AMOUNT_OCR_YEN = re.compile(r"(?<![A-Za-z0-9])(-)?Y\s?(\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.])")
+_AMOUNT_SUFFIX = re.compile(r"(?<![\d.,])" + _NUM + r"\s?(元|块|RMB|CNY|USD|美元)")
+
+_URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.IGNORECASE)
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
+)
+
+_DATE_FULL = re.compile(
+    r"(?<!\d)(\d{4})\s?(?:([-/.])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?!\d)|年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?[日号])"
+)
+_DATE_MD = re.compile(r"(?<!\d)(\d{1,2})\s?月\s?(\d{1,2})\s?[日号]")
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_DATE_EN = re.compile(
+    r"(?<![A-Za-z])("
+    + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    + r")\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+
+_CURRENCY = {
+    "¥": "CNY",
+    "￥": "CNY",
+    "元": "CNY",
+    "块": "CNY",
+    "RMB": "CNY",
+    "CNY": "CNY",
+    "$": "USD",
+    "US$": "USD",
+    "USD": "USD",
+    "美元": "USD",
+}
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _amount_value(num: str, negative: bool) -> str | None:
+    try:
+        value = float(num.replace(",", ""))
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    text = f"{value:.2f}"
+    return f"-{text}" if negative and value != 0 else text
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b and a < span[1] for a, b in taken)
+
+
+def _prepare(text: str) -> str:
+    # Full-width digits, letters and colons are common in Chinese UI text; NFKC them
+    # character by character so that positions stay aligned with the input.
+    out = []
+    for ch in text:
+        if "\uff01" <= ch <= "\uff5e" and ch not in "￥：（）":
+            folded = unicodedata.normalize("NFKC", ch)
+            out.append(folded if len(folded) == 1 else ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------- extraction
+
+
+def _find(text: str, original: str) -> list[tuple[int, Entity]]:
+    found: list[tuple[int, Entity]] = []
+
+    def raw_of(a: int, b: int) -> str:
+        return original[a:b].strip()
+
+    taken: list[tuple[int, int]] = []  # spans claimed by URLs, e-mails, phones, dates
+
+    for m in _URL.finditer(text):
+        raw = m.group(0).rstrip(".,;:!?)]}'\"")
+        if len(raw) < 8:
+            continue
+        found.append((m.start(), Entity("url", raw, raw_of(m.start(), m.start() + len(raw)))))
+        taken.append((m.start(), m.start() + len(raw)))
+
+    for m in _EMAIL.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        raw = m.group(0)
+        found.append((m.start(), Entity("email", raw.lower(), raw_of(*m.span()))))
+        taken.append(m.span())
+
+    for m in _PHONE.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        value = m.group(1) + m.group(2) + m.group(3)
+        found.append((m.start(), Entity("phone", value, raw_of(*m.span()))))
+        taken.append(m.span())
+
+    for m in _DATE_FULL.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        year = int(m.group(1))
+        month_s = m.group(3) or m.group(5)
+        day_s = m.group(4) or m.group(6)
+        if month_s is None or day_s is None:
+            continue
+        iso = _iso(year, int(month_s), int(day_s)) if 1900 <= year <= 2200 else None
+        taken.append(m.span())
+        if iso is None:
+            continue
+        found.append((m.start(), Entity("date", iso, raw_of(*m.span()))))
+    for m in _DATE_EN.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        iso = _iso(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+        if iso is not None:
+            found.append((m.start(), Entity("date", iso, raw_of(*m.span()))))
+            taken.append(m.span())
+    for m in _DATE_MD.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        month, day = int(m.group(1)), int(m.group(2))
+        if _iso(2000, month, day) is not None:  # a leap year: 2月29日 is a date
+            raw = m.group(0)
+            found.append((m.start(), Entity("date", re.sub(r"\s", "", raw), raw_of(*m.span()))))
+            taken.append(m.span())
+
+    for m in _WECHAT.finditer(text):
+        ident = m.group(1) or m.group(2)
+        start = m.start(1) if m.group(1) else m.start(2)
+        if ident and not _overlaps((start, start + len(ident)), taken):
+            found.append((start, Entity("wechat_id", ident, raw_of(start, start + len(ident)))))
+            taken.append((start, start + len(ident)))
+    for m in _WXID_BARE.finditer(text):
+        if not _overlaps(m.span(1), taken):
+            found.append((m.start(1), Entity("wechat_id", m.group(1), raw_of(*m.span(1)))))
+            taken.append(m.span(1))
+
+    amount_spans: list[tuple[int, int]] = []
+    for m in _AMOUNT_PREFIX.finditer(text):
+        if _overlaps(m.span(4), taken):
+            continue
+        value = _amount_value(m.group(4), bool(m.group(1) or m.group(3)))
+        if value is not None:
+            found.append((m.start(), Entity("amount", value, raw_of(*m.span()), _CURRENCY.get(m.group(2)))))
+            amount_spans.append(m.span())
+    for m in _AMOUNT_OCR_YEN.finditer(text):
+        if _overlaps(m.span(), taken) or _overlaps(m.span(), amount_spans):
+            continue
+        value = _amount_value(m.group(2), bool(m.group(1)))
+        if value is not None:
+            found.append((m.start(), Entity("amount", value, raw_of(*m.span()), "CNY")))
+            amount_spans.append(m.span())
+    for m in _AMOUNT_SUFFIX.finditer(text):
+        if _overlaps(m.span(), taken) or _overlaps(m.span(), amount_spans):
+            continue
+        value = _amount_value(m.group(1), False)
+        if value is not None:
+            found.append((m.start(), Entity("amount", value, raw_of(*m.span()), _CURRENCY.get(m.group(2)))))
+            amount_spans.append(m.span())
+
+    order_spans: list[tuple[int, int]] = []
+    for m in _ORDER_LABELED.finditer(text):
+        span = m.span(1)
+        if _overlaps(span, taken):
+            continue
+        ident = m.group(1)
+        if not any(c.isdigit() for c in ident):
+            continue
+        found.append((span[0], Entity("order_no", ident, raw_of(*span))))
+        order_spans.append(span)
+    for m in _LONG_DIGITS.finditer(text):
+        if _overlaps(m.span(), taken) or _overlaps(m.span(), order_spans):
+            continue
+        found.append((m.start(), Entity("order_no", m.group(0), raw_of(*m.span()))))
+    return found
+
+
+def extract_entities(text: str) -> list[Entity]:
+    """Entities found in `text`, de-duplicated by (kind, value), in order of first appearance."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        prepared = _prepare(text)
+        found = _find(prepared, text)
+    except Exception:  # noqa: BLE001 - suggestions must never break a capture
+        return []
+    found.sort(key=lambda item: item[0])
+    seen: set[tuple[str, str]] = set()
+    out: list[Entity] = []
+    for _, entity in found:
+        key = (entity.kind, entity.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(entity)
+    return out
