@@ -7,9 +7,10 @@ and encoding the chosen region happen here.
 
 from __future__ import annotations
 
-import io
 import logging
+import struct
 import time
+import zlib
 from dataclasses import dataclass
 
 from PIL import Image
@@ -81,10 +82,30 @@ def grab_region(region: Rect, grabs: list[ScreenGrab] | None = None) -> tuple[Im
     raise ScreenGrabFailed(f"the region {region} is not on any screen")
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def encode_png(image: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, "PNG", compress_level=PNG_COMPRESS_LEVEL)
-    return buf.getvalue()
+    """An RGB PNG of `image`: no row filters, one zlib stream at level 1.
+
+    Measured on a full 1920x1080 screen: 30 ms against 84 ms for Pillow's encoder at
+    level 1, and a slightly smaller file; the pixels are the same (docs/benchmarks.md)."""
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    width, height = image.size
+    row = width * 3
+    pixels = memoryview(image.tobytes())
+    raw = bytearray((row + 1) * height)  # each row starts with filter type 0
+    for y in range(height):
+        start = y * (row + 1) + 1
+        raw[start : start + row] = pixels[y * row : (y + 1) * row]
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + _chunk(b"IDAT", zlib.compress(bytes(raw), PNG_COMPRESS_LEVEL))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def is_mostly_uniform(image: Image.Image, threshold: float = 0.985) -> bool:

@@ -68,7 +68,10 @@ def run_app(library: Path, hotkey: str | None = None, autostart_command: list[st
         QMessageBox.critical(None, "Proofshot", str(exc))
         return 1
 
-    from .settings_dialog import SettingsDialog
+    def settings_dialog(*args: object, **kwargs: object) -> object:
+        from .settings_dialog import SettingsDialog  # loaded on first use: it pulls in OCR
+
+        return SettingsDialog(*args, **kwargs)  # type: ignore[arg-type]
 
     tray = TrayMenu(lambda: [])
     writer = CaptureWriter(lib)
@@ -81,7 +84,7 @@ def run_app(library: Path, hotkey: str | None = None, autostart_command: list[st
         ocr,
         hotkey_starter=start_hotkey,
         tray_available=QSystemTrayIcon.isSystemTrayAvailable,
-        settings_dialog_factory=SettingsDialog,
+        settings_dialog_factory=settings_dialog,
         autostart_command=autostart_command,
     )
     tray.set_purchase_source(controller.purchase_choices)

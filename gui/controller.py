@@ -26,6 +26,7 @@ from storage.library import ACTIVE, Library
 from storage.records import CaptureRecord
 from storage.settings import AppSettings
 
+from .overlay import CaptureSession
 from .toast import Toast
 from .tray import ControlWindow, TrayMenu
 from .workers import CaptureJob, CaptureWriter, OcrWorker
@@ -169,8 +170,6 @@ class Controller(QObject):
         """Freeze every screen and let the user drag a region. False if one is open already."""
         if self._session is not None:
             return False
-        from .overlay import CaptureSession
-
         t0 = time.perf_counter()
         try:
             grabs = self._grabber()

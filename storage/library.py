@@ -626,14 +626,19 @@ class Library:
         screen_geometry: str | None = None,
         flags: Sequence[str] = (),
         name: str = "the image",
+        encoded_here: bool = False,
     ) -> CaptureRecord:
         """Keep `data` (PNG/JPEG/WebP/BMP bytes, unchanged) as a new capture.
+
+        `encoded_here` says the bytes were just encoded by this app from pixels it
+        grabbed, so only their header is read back (files from outside are always
+        decoded in full to refuse damaged ones).
 
         The blob is written and fsynced before the row is committed; the journal entry
         written first lets `recover()` adopt the blob if the process dies in between."""
         if source not in SOURCES:
             raise InvalidInput(f"unknown capture source {source}")
-        info = probe_image(data, name)
+        info = probe_image(data, name, decode=not encoded_here)
         note = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
         source_name = clean_text(source_name, field="source name")
         with self._ro() as s:
