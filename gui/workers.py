@@ -152,10 +152,9 @@ class OcrWorker(QThread):
         self.wait()
 
     def run(self) -> None:
-        try:  # this thread, and the tesseract processes it starts, yield the CPU to captures
+        # This thread, and the tesseract processes it starts, yield the CPU to captures.
+        with contextlib.suppress(OSError, AttributeError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        except (OSError, AttributeError):
-            pass
         while True:
             cid = self._jobs.get()
             if cid is _STOP:
