@@ -261,23 +261,9 @@ def cmd_purchases(args: argparse.Namespace) -> int:
 
 
 def _purchase_suggestions(lib: Any, p: Any) -> list[dict[str, Any]]:
-    known = set()
-    if p.merchant:
-        for v in (p.merchant.phone, p.merchant.account_id):
-            if v:
-                known.add("".join(ch for ch in v if ch.isalnum()).lower())
-    if p.order_no:
-        known.add(p.order_no.lower())
-    seen: dict[tuple[str, str], dict[str, Any]] = {}
-    for c in lib.list_captures(purchase_id=p.id):
-        for s in suggestions_for(c.ocr_text):
-            if s["kind"] not in ("phone", "wechat_id", "order_no", "amount", "email", "url"):
-                continue
-            key = (s["kind"], s["value"])
-            if s["value"].lower() in known or key in seen:
-                continue
-            seen[key] = {**s, "capture_id": c.id}
-    return list(seen.values())
+    from capture.suggestions import purchase_suggestions
+
+    return [s.to_dict() for s in purchase_suggestions(p, lib.list_captures(purchase_id=p.id))]
 
 
 def _show_purchase(lib: Any, p: Any, args: argparse.Namespace) -> None:

@@ -217,3 +217,45 @@ def test_never_raises_on_entity_like_noise(text: str) -> None:
     for e in extract_entities(text):
         assert e.kind in {"phone", "wechat_id", "order_no", "amount", "url", "email", "date"}
         assert e.raw
+
+
+def test_purchase_suggestions_skip_what_is_recorded() -> None:
+    from capture.suggestions import purchase_suggestions
+    from storage.records import CaptureRecord, MerchantRecord, PurchaseRecord
+
+    def cap(i: int, text: str) -> CaptureRecord:
+        return CaptureRecord(
+            i,
+            1,
+            "t",
+            "0" * 64,
+            "image/png",
+            1,
+            1,
+            1,
+            f"2026-10-2{i}T00:00:00.000000Z",
+            480,
+            "region",
+            None,
+            None,
+            None,
+            "done",
+            text,
+            None,
+            None,
+            None,
+            None,
+            None,
+            (),
+            None,
+        )
+
+    p = PurchaseRecord(
+        1, "t", MerchantRecord(1, "店", phone="13800138000"), None, None, "CNY", None, "open", None, "", ""
+    )
+    caps = [cap(1, "电话 138-0013-8000 微信号: tangtang88"), cap(2, "订单号：2026102788123456 实付 ¥89.90")]
+    got = {(s.kind, s.value, s.field, s.capture_id) for s in purchase_suggestions(p, caps)}
+    assert ("wechat_id", "tangtang88", "account_id", 1) in got
+    assert ("order_no", "2026102788123456", "order_no", 2) in got
+    assert ("amount", "89.90", "amount", 2) in got
+    assert not any(k == "phone" for k, *_ in got)
