@@ -229,3 +229,8 @@ def test_hostile_text_fields_are_stored_literally(lib: Library, make_png) -> Non
     c = lib.add_capture(make_png(1), source="region", purchase_id=p.id, note=name)
     assert lib.get_capture(c.id).note == p.title
     assert lib.search("DROP TABLE")[0].capture_id == c.id
+
+
+def test_get_captures_keeps_the_order_asked_for(lib: Library, make_png) -> None:
+    ids = [lib.add_capture(make_png(i), source="region", purchase_id=None).id for i in range(3)]
+    assert [c.id for c in lib.get_captures([ids[2], 999, ids[0]])] == [ids[2], ids[0]]
