@@ -17,6 +17,7 @@ import secrets
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -47,6 +48,7 @@ from .records import (
 from .values import (
     MAX_NOTE_CHARS,
     clean_text,
+    iso_utc,
     local_day_bound_utc,
     local_offset_minutes,
     now_utc,
@@ -202,7 +204,11 @@ class Library:
         reindexed = lib._ensure_search_index()
         recovered = lib.recover()
         lib.blobs.clean_tmp()
-        problems = tuple(lib._scan_blobs(hash_check=False)) if scan else ()
+        problems: tuple[Problem, ...] = ()
+        if scan:
+            found = list(lib._scan_blobs(hash_check=False))
+            recovered += lib._adopt_orphans([p.sha256 for p in found if p.kind == "orphan_blob" and p.sha256])
+            problems = tuple(p for p in found if p.kind != "orphan_blob")
         lib.open_report = OpenReport(backup, tuple(recovered), problems, reindexed)
         return lib
 
@@ -748,6 +754,25 @@ class Library:
                 os.close(fd)
         return recovered
 
+    def _adopt_orphans(self, shas: list[str]) -> list[int]:
+        """Blobs no capture refers to: adopt them into the Inbox, unless the custody log
+        says their capture was purged on purpose (the crash came between emptying the
+        Trash and removing the file), in which case the file is removed."""
+        adopted: list[int] = []
+        for sha in shas:
+            with self._ro() as s:
+                purged = s.scalar(
+                    select(func.count(Event.id)).where(Event.kind == "purged", Event.data.like(f'%"{sha}"%'))
+                )
+            if purged:
+                self.blobs.remove(sha)
+                continue
+            at = iso_utc(datetime.fromtimestamp(self.blobs.path(sha).stat().st_mtime, UTC))
+            cid = self._adopt(sha, {"captured_at": at, "source": "recovered"})
+            if cid is not None:
+                adopted.append(cid)
+        return adopted
+
     def _adopt(self, sha: str, intent: dict[str, Any]) -> int | None:
         if self.blobs.verify(sha) is not None:
             return None  # the blob never made it to disk whole: nothing was kept, nothing to adopt
@@ -1168,7 +1193,12 @@ class Library:
                 )
         for sha in self.blobs.iter_shas():
             if sha not in referenced:
-                yield Problem("orphan_blob", f"blob {sha} belongs to no capture", None, sha)
+                yield Problem(
+                    "orphan_blob",
+                    f"blob {sha} belongs to no capture (the app adopts it into the Inbox when it next starts)",
+                    None,
+                    sha,
+                )
 
     def check(self) -> CheckReport:
         """Verify every blob against its hash, the custody chain and the search index."""

@@ -120,3 +120,18 @@ def test_a_capture_in_flight_in_another_process_is_left_alone(tmp_path: Path, ma
     finally:
         os.close(fd)
     assert len(Library.open(tmp_path / "lib").open_report.recovered) == 1
+
+
+def test_a_stray_blob_is_adopted_by_the_app_but_a_purged_one_is_removed(tmp_path: Path, make_png) -> None:
+    lib = Library.open(tmp_path / "lib")
+    stray = lib.blobs.put(make_png(7))  # e.g. left by an older version's crash
+    c = lib.add_capture(make_png(8), source="region", purchase_id=None)
+    lib.trash([c.id])
+    lib.empty_trash()
+    lib.blobs.put(make_png(8))  # as if the crash came between the commit and removing the file
+    assert {p.kind for p in lib.check().problems} == {"orphan_blob"}
+    again = Library.open(tmp_path / "lib", scan=True)
+    [adopted] = again.open_report.recovered
+    assert again.get_capture(adopted).sha256 == stray and "recovered" in again.get_capture(adopted).flags
+    assert not again.blobs.exists(c.sha256)
+    assert again.check().ok
