@@ -1,0 +1,842 @@
+"""The library window's preview of one capture: the image with zoom and the search's
+matches boxed on it, the text that was read (matches highlighted), the note, and the
+details that make a screenshot evidence (SHA-256, capture time, source, warnings).
+
+The pane only shows and edits. It never touches the library: the window decodes the
+image off the GUI thread, hands over a `CaptureRecord` (loaded with its OCR words) and a
+`QImage`, and listens to `note_saved` and `ocr_rerun_requested`.
+
+A note the user edited is never lost: showing another capture (or clearing the pane)
+first emits `note_saved` for the capture being left, as polished apps save on switch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, timezone
+
+from PySide6.QtCore import QEvent, QLocale, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontDatabase,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTabWidget,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storage.highlight import matching_spans, matching_word_boxes
+from storage.records import CaptureRecord
+
+log = logging.getLogger(__name__)
+
+ZOOM_STEP = 1.25
+MIN_ZOOM = 0.05
+MAX_ZOOM = 8.0
+
+#: The one colour not taken from the palette: a marker yellow reads as "found" on light and
+#: dark themes alike, and on any screenshot. Text on it is always dark.
+MATCH_FILL = QColor(255, 193, 7, 90)
+MATCH_OUTLINE = QColor(245, 124, 0)
+MATCH_TEXT_BACKGROUND = QColor(255, 213, 79)
+MATCH_TEXT_FOREGROUND = QColor(0, 0, 0)
+
+
+def format_capture_time(captured_at: str, utc_offset_min: int | None) -> tuple[str, str]:
+    """'2026-10-27T06:39:05.000000Z', 480 -> ('2026-10-27 14:39:05 (UTC+08:00)',
+    '2026-10-27 06:39:05 UTC'): local time in the offset the capture was taken in (this
+    machine's when unknown), and UTC. An unreadable value is shown as stored."""
+    try:
+        dt = datetime.strptime(captured_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        local = (
+            dt.astimezone(timezone(timedelta(minutes=utc_offset_min)))
+            if utc_offset_min is not None
+            else dt.astimezone()
+        )
+    except (ValueError, OverflowError):
+        return captured_at, captured_at
+    minutes = int((local.utcoffset() or timedelta(0)).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    offset = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return f"{local:%Y-%m-%d %H:%M:%S} ({offset})", f"{dt:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _utf16_offsets(text: str) -> list[int] | None:
+    """For text with characters outside the BMP, the QTextDocument position (UTF-16 code
+    units) of every Python string offset; None when they are the same."""
+    if all(ord(ch) <= 0xFFFF for ch in text):
+        return None
+    out = [0]
+    for ch in text:
+        out.append(out[-1] + (2 if ord(ch) > 0xFFFF else 1))
+    return out
+
+
+class ImageView(QGraphicsView):
+    """The capture at full resolution. The scene is in image pixels, so the match boxes
+    (also in image pixels) follow every zoom exactly. Ctrl+wheel zooms under the mouse;
+    dragging pans. "Fit" (the default) keeps the image as wide as the view, never enlarged."""
+
+    zoom_changed = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self._pixmap_item: QGraphicsPixmapItem | None = None
+        self._border: QGraphicsRectItem | None = None
+        self.highlight_items: list[QGraphicsRectItem] = []
+        self._scale = 1.0
+        self._fit = True
+        self._apply_palette()
+
+    # ---------------------------------------------------------------- content
+
+    def set_image(self, image: QImage, size: QSize | None = None, keep_view: bool = False) -> None:
+        """Show `image`, laid out as `size` image pixels (the record's size: the word
+        boxes are in those pixels even if the window passed a scaled-down image).
+        `keep_view` keeps the zoom and scroll position (the same picture shown again);
+        otherwise the picture starts fitted to the width."""
+        fit, scale = self._fit, self._scale
+        scroll = (self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        self.clear_image()
+        scene = self.scene()
+        width = size.width() if size is not None and size.width() > 0 else image.width()
+        height = size.height() if size is not None and size.height() > 0 else image.height()
+        self._border = scene.addRect(QRectF(0, 0, width, height), self._border_pen())
+        self._border.setZValue(-1)
+        item = scene.addPixmap(QPixmap.fromImage(image))
+        if image.width() > 0 and width != image.width():
+            item.setScale(width / image.width())
+        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self._pixmap_item = item
+        scene.setSceneRect(QRectF(0, 0, width, height))
+        if keep_view and not fit:
+            self.set_zoom(scale)
+        else:
+            self.fit()
+        if keep_view:
+            self.horizontalScrollBar().setValue(scroll[0])
+            self.verticalScrollBar().setValue(scroll[1])
+
+    def clear_image(self) -> None:
+        self.scene().clear()
+        self.highlight_items = []
+        self._pixmap_item = None
+        self._border = None
+
+    def set_boxes(self, boxes: Sequence[tuple[int, int, int, int]]) -> None:
+        """Draw the match rectangles (image pixels), replacing the previous ones."""
+        scene = self.scene()
+        for item in self.highlight_items:
+            scene.removeItem(item)
+        self.highlight_items = []
+        pen = QPen(MATCH_OUTLINE, 2)
+        pen.setCosmetic(True)  # as thick at every zoom
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        for x0, y0, x1, y1 in boxes:
+            item = scene.addRect(QRectF(x0, y0, x1 - x0, y1 - y0), pen, QBrush(MATCH_FILL))
+            item.setZValue(1)
+            self.highlight_items.append(item)
+
+    def show_first_match(self) -> None:
+        if self.highlight_items:
+            self.ensureVisible(self.highlight_items[0].rect(), 40, 40)
+
+    # ---------------------------------------------------------------- zoom
+
+    @property
+    def zoom(self) -> float:
+        return self._scale
+
+    @property
+    def fitting(self) -> bool:
+        return self._fit
+
+    def set_zoom(self, scale: float) -> None:
+        self._fit = False
+        self._set_scale(scale)
+
+    def zoom_by(self, factor: float) -> None:
+        self.set_zoom(self._scale * factor)
+
+    def fit(self) -> None:
+        self._fit = True
+        self._refit()
+
+    def fit_scale(self) -> float:
+        """The scale at which the image fills the view's width (at most 100%)."""
+        rect = self.sceneRect()
+        if rect.width() <= 0:
+            return 1.0
+        bar = self.verticalScrollBar()
+        available = self.viewport().width() + (bar.width() if bar.isVisible() else 0) - 2
+        scale = available / rect.width()
+        if rect.height() * scale > self.viewport().height():
+            # A vertical scroll bar will be needed: leave it room now, so the fit is stable.
+            scale = (
+                available - self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            ) / rect.width()
+        return max(MIN_ZOOM, min(1.0, scale))
+
+    def _refit(self) -> None:
+        if self._fit:
+            self._set_scale(self.fit_scale())
+
+    def _set_scale(self, scale: float) -> None:
+        scale = max(MIN_ZOOM, min(MAX_ZOOM, scale))
+        self._scale = scale
+        self.setTransform(QTransform.fromScale(scale, scale))
+        if self._pixmap_item is not None:
+            # Smooth when shrinking; sharp pixels when looking closely at a zoomed-in detail.
+            mode = (
+                Qt.TransformationMode.FastTransformation
+                if scale >= 2.0
+                else Qt.TransformationMode.SmoothTransformation
+            )
+            self._pixmap_item.setTransformationMode(mode)
+        self.zoom_changed.emit(scale)
+
+    # ---------------------------------------------------------------- events
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.zoom_by(ZOOM_STEP**steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+        super().changeEvent(event)
+
+    def _border_pen(self) -> QPen:
+        pen = QPen(self.palette().color(QPalette.ColorRole.Mid), 1)
+        pen.setCosmetic(True)
+        return pen
+
+    def _apply_palette(self) -> None:
+        """A backdrop a shade off the window colour, so white (or black) screenshots keep
+        their edges on light (or dark) themes."""
+        window = self.palette().color(QPalette.ColorRole.Window)
+        backdrop = window.darker(112) if window.lightness() > 128 else window.lighter(135)
+        self.setBackgroundBrush(QBrush(backdrop))
+        if self._border is not None:
+            self._border.setPen(self._border_pen())
+
+
+class PreviewPane(QWidget):
+    """Right-hand side of the library window: one capture, looked at closely."""
+
+    note_saved = Signal(int, str)  # capture id, new note (the window calls lib.set_note)
+    ocr_rerun_requested = Signal(int)  # capture id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._record: CaptureRecord | None = None
+        self._image_loaded = False
+        self._query = ""
+        self._saved_note = ""
+        self._rerun_requested = False
+        self.image_boxes: list[tuple[int, int, int, int]] = []
+        self.text_spans: list[tuple[int, int]] = []
+
+        self._pages = QStackedWidget()
+        self.message_label = QLabel()
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setWordWrap(True)
+        self.message_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.message_label.setMargin(24)
+        self._pages.addWidget(self.message_label)
+        self._pages.addWidget(self._build_content())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._pages)
+
+        self._shortcut(QKeySequence.StandardKey.ZoomIn, self.zoom_in)
+        self._shortcut(QKeySequence("Ctrl+="), self.zoom_in)
+        self._shortcut(QKeySequence.StandardKey.ZoomOut, self.zoom_out)
+        self._shortcut(QKeySequence("Ctrl+0"), self.zoom_fit)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            save = QShortcut(QKeySequence(keys), self.note_edit)
+            save.setContext(Qt.ShortcutContext.WidgetShortcut)
+            save.activated.connect(self.save_note)
+        self.clear()
+
+    # ================================================================ building
+
+    def _shortcut(self, keys: QKeySequence | QKeySequence.StandardKey, slot: object) -> None:
+        shortcut = QShortcut(keys, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    def _build_content(self) -> QWidget:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+
+        self.title_label = QLabel()
+        font = self.title_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.subtitle_label)
+        layout.addWidget(self._build_warning())
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self._build_image_area())
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._build_text_tab(), self.tr("Text"))
+        self.tabs.addTab(self._build_note_tab(), self.tr("Note"))
+        self.tabs.addTab(self._build_details_tab(), self.tr("Details"))
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 360])  # scaled to the real height when shown: the picture first
+        self.splitter = splitter
+        layout.addWidget(splitter, 1)
+        return content
+
+    def _build_warning(self) -> QFrame:
+        self.warning_frame = QFrame()
+        self.warning_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        self.warning_frame.setAutoFillBackground(True)
+        self.warning_frame.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        row = QHBoxLayout(self.warning_frame)
+        row.setContentsMargins(8, 6, 8, 6)
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size)
+        )
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        row.addWidget(icon)
+        row.addWidget(self.warning_label, 1)
+        self.warning_frame.hide()
+        return self.warning_frame
+
+    def _build_image_area(self) -> QWidget:
+        area = QWidget()
+        column = QVBoxLayout(area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(2)
+        self.match_label = QLabel()
+        self.match_label.setWordWrap(True)
+        self.match_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.match_label, 1)
+        self.zoom_out_button = self._tool_button("−", self.tr("Zoom out (Ctrl+-)"), self.zoom_out)
+        self.zoom_label = QLabel()
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance("8888%"))
+        self.zoom_in_button = self._tool_button("+", self.tr("Zoom in (Ctrl++)"), self.zoom_in)
+        self.fit_button = self._tool_button(
+            self.tr("Fit"), self.tr("Fit the picture to the width of the pane (Ctrl+0)"), self.zoom_fit
+        )
+        self.fit_button.setCheckable(True)
+        self.actual_button = self._tool_button(
+            "100%", self.tr("Show the picture at its real size"), self.zoom_actual
+        )
+        for widget in (
+            self.zoom_out_button,
+            self.zoom_label,
+            self.zoom_in_button,
+            self.fit_button,
+            self.actual_button,
+        ):
+            bar.addWidget(widget)
+        column.addLayout(bar)
+
+        self._image_stack = QStackedWidget()
+        self.image_view = ImageView()
+        self.image_view.zoom_changed.connect(self._on_zoom_changed)
+        self.image_message = QLabel()
+        self.image_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image_message.setWordWrap(True)
+        self.image_message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._image_stack.addWidget(self.image_view)
+        self._image_stack.addWidget(self.image_message)
+        self._image_stack.setMinimumHeight(120)
+        column.addWidget(self._image_stack, 1)
+        return area
+
+    def _tool_button(self, text: str, tip: str, slot: object) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_text_tab(self) -> QWidget:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        column.setContentsMargins(0, 6, 0, 0)
+        row = QHBoxLayout()
+        self.ocr_status_label = QLabel()
+        self.ocr_status_label.setWordWrap(True)
+        self.ocr_status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.ocr_status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.rerun_button = QPushButton(self.tr("Read text again"))
+        self.rerun_button.setToolTip(self.tr("Run text recognition on this picture again"))
+        self.rerun_button.clicked.connect(self._on_rerun_clicked)
+        row.addWidget(self.ocr_status_label, 1)
+        row.addWidget(self.rerun_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(row)
+
+        self.ocr_text = QPlainTextEdit()
+        self.ocr_text.setReadOnly(True)
+        self.ocr_text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.ocr_text.setPlaceholderText(self.tr("No text was read from this picture."))
+        column.addWidget(self.ocr_text, 1)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.copy_text_button = QPushButton(self.tr("Copy text"))
+        self.copy_text_button.clicked.connect(self._on_copy_text_clicked)
+        row.addWidget(self.copy_text_button)
+        column.addLayout(row)
+        return tab
+
+    def _build_note_tab(self) -> QWidget:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        column.setContentsMargins(0, 6, 0, 0)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setPlaceholderText(
+            self.tr("Add a note: what this screenshot shows, who said it, why it matters…")
+        )
+        self.note_edit.textChanged.connect(self._on_note_changed)
+        column.addWidget(self.note_edit, 1)
+        row = QHBoxLayout()
+        self.note_hint = QLabel(self.tr("Ctrl+Enter saves. Switching to another capture saves too."))
+        self.note_hint.setWordWrap(True)
+        self.note_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.note_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.save_note_button = QPushButton(self.tr("Save note"))
+        self.save_note_button.setEnabled(False)
+        self.save_note_button.clicked.connect(self.save_note)
+        row.addWidget(self.note_hint, 1)
+        row.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(row)
+        return tab
+
+    def _build_details_tab(self) -> QWidget:
+        inner = QWidget()
+        form = QFormLayout(inner)
+        form.setContentsMargins(4, 8, 4, 4)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+        def value() -> QLabel:
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            return label
+
+        self.local_time_label = value()
+        self.utc_time_label = value()
+        self.source_label = value()
+        self.filed_label = value()
+        self.size_label = value()
+        self.sha_edit = QLineEdit()
+        self.sha_edit.setReadOnly(True)
+        self.sha_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.sha_edit.setToolTip(
+            self.tr("The picture's fingerprint: any change to the file, however small, changes it.")
+        )
+        self.sha_edit.setMinimumWidth(80)
+        self.copy_sha_button = QPushButton(self.tr("Copy"))
+        self.copy_sha_button.clicked.connect(self._on_copy_sha_clicked)
+        sha_row = QHBoxLayout()
+        sha_row.addWidget(self.sha_edit, 1)
+        sha_row.addWidget(self.copy_sha_button)
+
+        form.addRow(self.tr("Captured"), self.local_time_label)
+        form.addRow(self.tr("In UTC"), self.utc_time_label)
+        form.addRow(self.tr("Source"), self.source_label)
+        form.addRow(self.tr("Filed under"), self.filed_label)
+        form.addRow(self.tr("Size"), self.size_label)
+        form.addRow(self.tr("SHA-256"), sha_row)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        return scroll
+
+    # ================================================================ public API
+
+    @property
+    def record(self) -> CaptureRecord | None:
+        return self._record
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    def show_capture(self, record: CaptureRecord, image: QImage, query: str = "") -> None:
+        """Show `record` (loaded with its OCR words) and its decoded `image`, with the
+        matches of `query` highlighted. An edited note of another capture is saved first.
+        Showing the capture already on show again (after an edit) keeps its zoom and scroll."""
+        again = self._showing(record) and self._image_loaded
+        new_query = query != self._query
+        self._show_record(record)
+        self._query = query
+        if image.isNull():
+            self._show_image_message(self.tr("This picture could not be shown."))
+        else:
+            self.image_view.set_image(image, QSize(record.width, record.height), keep_view=again)
+            self._image_stack.setCurrentWidget(self.image_view)
+            self._image_loaded = True
+        self._set_zoom_enabled(self._image_loaded)
+        self._apply_query()
+        if not again or new_query:
+            self.image_view.show_first_match()
+
+    def show_loading(self, record: CaptureRecord) -> None:
+        """Show `record`'s details at once while the window decodes its picture. For the
+        capture already on show, its current picture stays until the new one arrives."""
+        again = self._showing(record) and self._image_loaded
+        self._show_record(record)
+        if not again:
+            self._show_image_message(self.tr("Loading…"))
+        self._apply_query()
+
+    def _showing(self, record: CaptureRecord) -> bool:
+        return self._record is not None and self._record.id == record.id
+
+    def update_record(self, record: CaptureRecord) -> None:
+        """Refresh the details, text and OCR status of the capture on show (e.g. after
+        its text was read again) without reloading its picture. A note being edited is
+        kept. Another capture's record is ignored."""
+        if self._record is None or record.id != self._record.id:
+            return
+        self._show_record(record)
+        self._apply_query()
+
+    def clear(self, message: str = "") -> None:
+        """Show no capture, only `message` ("No results"...). An edited note is saved first."""
+        self.commit_note()
+        self._record = None
+        self._image_loaded = False
+        self._saved_note = ""
+        self.note_edit.blockSignals(True)
+        self.note_edit.setPlainText("")
+        self.note_edit.blockSignals(False)
+        self._on_note_changed()
+        self.image_view.clear_image()
+        self.image_boxes, self.text_spans = [], []
+        self.ocr_text.setPlainText("")
+        self.message_label.setText(message or self.tr("Select a capture to see it here"))
+        self._pages.setCurrentWidget(self.message_label)
+
+    def set_query(self, query: str) -> None:
+        """Highlight the matches of a new search without reloading the picture."""
+        self._query = query
+        self._apply_query()
+        self.image_view.show_first_match()
+
+    def zoom_in(self) -> None:
+        self.image_view.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.image_view.zoom_by(1 / ZOOM_STEP)
+
+    def zoom_fit(self) -> None:
+        self.image_view.fit()
+
+    def zoom_actual(self) -> None:
+        self.image_view.set_zoom(1.0)
+
+    def has_unsaved_note(self) -> bool:
+        return self._record is not None and self.note_edit.toPlainText() != self._saved_note
+
+    @Slot()
+    def save_note(self) -> None:
+        """Emit note_saved for the note as edited (Save note, Ctrl+Enter)."""
+        if not self.has_unsaved_note() or self._record is None:
+            return
+        note = self.note_edit.toPlainText()
+        self._saved_note = note
+        log.debug("note of capture %s saved (%d characters)", self._record.id, len(note))
+        self.note_saved.emit(self._record.id, note)
+        self._on_note_changed()
+
+    def commit_note(self) -> bool:
+        """Save an edited note now (the window calls this before closing). True if it did."""
+        if not self.has_unsaved_note():
+            return False
+        self.save_note()
+        return True
+
+    # ================================================================ filling in
+
+    def _show_record(self, record: CaptureRecord) -> None:
+        same = self._record is not None and self._record.id == record.id
+        if not same:
+            self.commit_note()
+            self._image_loaded = False
+            self._rerun_requested = False
+        elif record.ocr_status != "pending":
+            self._rerun_requested = False
+        self._record = record
+        self._pages.setCurrentIndex(1)
+
+        local, utc = format_capture_time(record.captured_at, record.utc_offset_min)
+        source = self._source_text(record)
+        filed = record.purchase_title or self.tr("Inbox")
+        self.title_label.setText(local)
+        self.subtitle_label.setText(
+            self.tr("{source} · filed under {filed}").format(source=source, filed=filed)
+        )
+        self.local_time_label.setText(local)
+        self.utc_time_label.setText(utc)
+        self.source_label.setText(source)
+        self.filed_label.setText(filed)
+        self.size_label.setText(self._size_text(record))
+        self.sha_edit.setText(record.sha256)
+        self.sha_edit.setCursorPosition(0)
+        warnings = self._warnings(record)
+        self.warning_label.setText("\n".join(warnings))
+        self.warning_frame.setVisible(bool(warnings))
+
+        if (record.ocr_text or "") != self.ocr_text.toPlainText():
+            self.ocr_text.setPlainText(record.ocr_text or "")
+        self._update_ocr_status()
+
+        # The stored note replaces the editor's text unless the user is editing this one.
+        note = record.note or ""
+        if not (same and self.has_unsaved_note()):
+            self._saved_note = note
+            if self.note_edit.toPlainText() != note:
+                self.note_edit.blockSignals(True)
+                self.note_edit.setPlainText(note)
+                self.note_edit.blockSignals(False)
+        self._on_note_changed()
+
+    def _show_image_message(self, message: str) -> None:
+        self.image_view.clear_image()
+        self._image_loaded = False
+        self.image_message.setText(message)
+        self._image_stack.setCurrentWidget(self.image_message)
+        self._set_zoom_enabled(False)
+
+    def _set_zoom_enabled(self, enabled: bool) -> None:
+        for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_button, self.actual_button):
+            widget.setEnabled(enabled)
+        self.zoom_label.setVisible(enabled)
+
+    def _source_text(self, record: CaptureRecord) -> str:
+        if record.source == "region":
+            return self.tr("Screen region")
+        if record.source == "fullscreen":
+            return self.tr("Full screen")
+        if record.source == "import":
+            if record.source_name:
+                return self.tr("Imported file ({name})").format(name=record.source_name)
+            return self.tr("Imported file")
+        if record.source == "clipboard":
+            return self.tr("Clipboard")
+        if record.source == "recovered":
+            return self.tr("Recovered after an interruption")
+        return record.source
+
+    def _size_text(self, record: CaptureRecord) -> str:
+        locale = QLocale()
+        return self.tr("{width} × {height} px, {size} ({bytes} bytes)").format(
+            width=record.width,
+            height=record.height,
+            size=locale.formattedDataSize(record.bytes, 2, QLocale.DataSizeFormat.DataSizeTraditionalFormat),
+            bytes=locale.toString(record.bytes),
+        )
+
+    def _warnings(self, record: CaptureRecord) -> list[str]:
+        out: list[str] = []
+        if record.in_trash:
+            out.append(self.tr("In the Trash: restore it to keep it."))
+        for flag in record.flags:
+            if flag == "uniform":
+                out.append(self.tr("Almost entirely one colour — the window may block screenshots."))
+            elif flag == "recovered":
+                if record.source != "recovered":
+                    out.append(
+                        self.tr("Recovered after an interruption — check that the picture is complete.")
+                    )
+            else:
+                out.append(flag)
+        return out
+
+    def _ocr_status_text(self, record: CaptureRecord) -> str:
+        if self._rerun_requested or record.ocr_status == "pending":
+            return self.tr("Reading the text…")
+        if record.ocr_status == "done":
+            engine = " ".join(p for p in (record.ocr_engine, record.ocr_version) if p) or self.tr(
+                "text recognition"
+            )
+            if record.ocr_languages:
+                return self.tr("Text read by {engine} ({languages})").format(
+                    engine=engine, languages=record.ocr_languages
+                )
+            return self.tr("Text read by {engine}").format(engine=engine)
+        if record.ocr_status == "failed":
+            return self.tr("Could not read the text: {error}").format(
+                error=record.ocr_error or self.tr("unknown error")
+            )
+        if record.ocr_status == "unavailable":
+            return self.tr("Text recognition is not installed")
+        return record.ocr_status
+
+    def _update_ocr_status(self) -> None:
+        record = self._record
+        if record is None:
+            return
+        self.ocr_status_label.setText(self._ocr_status_text(record))
+        self.ocr_status_label.setToolTip(record.ocr_error or "")
+        busy = self._rerun_requested or record.ocr_status == "pending"
+        self.rerun_button.setEnabled(not busy and not record.in_trash)
+        self.copy_text_button.setEnabled(bool(record.ocr_text))
+
+    def _apply_query(self) -> None:
+        record = self._record
+        if record is None:
+            return
+        self.image_boxes = matching_word_boxes(record.words, self._query) if self._query else []
+        self.text_spans = matching_spans(record.ocr_text or "", self._query) if self._query else []
+        if self._image_loaded:
+            self.image_view.set_boxes(self.image_boxes)
+        self._highlight_text()
+        if not self._query.strip() or (not self.image_boxes and not self.text_spans and not record.ocr_text):
+            self.match_label.setText("")
+        elif self.text_spans:
+            self.match_label.setText(
+                self.tr("Matches in the text: {count}").format(count=len(self.text_spans))
+            )
+        else:
+            self.match_label.setText(self.tr("Not in the text: the search matched the note or purchase"))
+
+    def _highlight_text(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setBackground(MATCH_TEXT_BACKGROUND)
+        fmt.setForeground(MATCH_TEXT_FOREGROUND)
+        text = (self._record.ocr_text or "") if self._record is not None else ""
+        offsets = _utf16_offsets(text)
+        selections: list[QTextEdit.ExtraSelection] = []
+        for start, end in self.text_spans:
+            if offsets is not None:
+                start, end = offsets[start], offsets[end]
+            cursor = QTextCursor(self.ocr_text.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        self.ocr_text.setExtraSelections(selections)
+        if selections:
+            # Scroll the first match into view without disturbing a selection the user made.
+            first = QTextCursor(selections[0].cursor)
+            first.clearSelection()
+            self.ocr_text.setTextCursor(first)
+            self.ocr_text.centerCursor()
+
+    # ================================================================ slots
+
+    @Slot(float)
+    def _on_zoom_changed(self, scale: float) -> None:
+        self.zoom_label.setText(f"{round(scale * 100)}%")
+        self.fit_button.setChecked(self.image_view.fitting)
+
+    @Slot()
+    def _on_note_changed(self) -> None:
+        dirty = self.has_unsaved_note()
+        self.save_note_button.setEnabled(dirty)
+        self.tabs.setTabText(1, self.tr("Note") + (" •" if dirty else ""))
+
+    @Slot()
+    def _on_rerun_clicked(self) -> None:
+        if self._record is None:
+            return
+        self._rerun_requested = True
+        self._update_ocr_status()
+        self.ocr_rerun_requested.emit(self._record.id)
+
+    @Slot()
+    def _on_copy_sha_clicked(self) -> None:
+        if self._record is not None:
+            QGuiApplication.clipboard().setText(self._record.sha256)
+
+    @Slot()
+    def _on_copy_text_clicked(self) -> None:
+        selected = self.ocr_text.textCursor().selectedText().replace("\u2029", "\n")
+        QGuiApplication.clipboard().setText(selected or self.ocr_text.toPlainText())
+
+
+__all__ = ["ImageView", "PreviewPane", "format_capture_time"]
