@@ -578,6 +578,70 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_USER
 
 
+# --------------------------------------------------------------------------- commands: export, verify
+
+
+def _export_language(args: argparse.Namespace) -> str:
+    from storage.report import resolve_language
+    from storage.settings import load_settings
+
+    return resolve_language(args.language or load_settings().ui_language)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.export import export_purchase
+
+    purchase_id = parse_id(args.purchase_id, "purchase id")
+    lib = open_library(args)
+    lib.get_purchase(purchase_id)  # an unknown id is reported before Qt starts
+    render_pdf = None
+    if not args.no_pdf:
+        from gui.report_pdf import render_report_pdf
+
+        render_pdf = render_report_pdf
+    result = export_purchase(
+        lib,
+        purchase_id,
+        Path(args.out),
+        language=_export_language(args),
+        render_pdf=render_pdf,
+        make_zip=args.zip,
+        app_name=APP_NAME,
+        app_version=APP_VERSION,
+    )
+    if args.json:
+        emit_json(result.to_dict())
+    else:
+        print(f"Exported {result.captures} capture(s) of purchase #{purchase_id} to {result.folder}")
+        if result.zip_path:
+            print(f"Zip: {result.zip_path}")
+        print("Checked: every file matches SHA256SUMS and the manifest; the custody log is intact.")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from storage.verify import verify_path
+
+    reports = verify_path(Path(args.path))
+    ok = all(r.ok for r in reports)
+    if args.json:
+        emit_json({"ok": ok, "exports": [r.to_dict() for r in reports]})
+        return EXIT_OK if ok else EXIT_USER
+    for r in reports:
+        for note in r.notes:
+            print(f"note: {note}", file=sys.stderr)
+        for p in r.problems:
+            print(f"{r.path.name}/{p.file}: {p.message}" if p.file else f"{r.path.name}: {p.message}")
+        if r.ok:
+            print(
+                f"OK: {r.path}: {r.files} files, {r.captures} captures and {r.events} custody events "
+                "match SHA256SUMS, the manifest and the hash chain."
+            )
+        else:
+            print(f"FAILED: {r.path}: {len(r.problems)} problem(s)", file=sys.stderr)
+    return EXIT_OK if ok else EXIT_USER
+
+
 # --------------------------------------------------------------------------- commands: the running app
 
 
@@ -698,6 +762,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     return run_app(
         library_path(args),
         hotkey=args.hotkey,
+        show_library=args.show_library,
         autostart_command=[sys.executable, str(Path(__file__).resolve())],
     )
 
@@ -727,6 +792,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"{APP_NAME} {APP_VERSION}")
     ap.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
     ap.add_argument("--hotkey", metavar="KEYS", help="global capture shortcut for this run, e.g. Ctrl+Alt+P")
+    ap.add_argument("--show-library", dest="show_library", action="store_true", help="open the library window at start")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
     def purchase_fields(p: argparse.ArgumentParser, title_required: bool) -> None:
@@ -845,6 +911,20 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--redo", nargs="+", metavar="ID", help="read these captures again")
     p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
     p.set_defaults(func=cmd_ocr)
+
+    p = sub.add_parser(
+        "export", help="export a purchase as a self-checking evidence folder", parents=[common]
+    )
+    p.add_argument("purchase_id", metavar="PURCHASE_ID")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to create the evidence folder in")
+    p.add_argument("--zip", action="store_true", help="also write a .zip of the folder")
+    p.add_argument("--no-pdf", dest="no_pdf", action="store_true", help="skip report.pdf (no Qt needed)")
+    p.add_argument("--language", choices=("en", "zh_CN"), help="report language (default: the app's)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("verify", help="check an evidence folder or zip made by export", parents=[common])
+    p.add_argument("path", metavar="PATH")
+    p.set_defaults(func=cmd_verify)
     return ap
 
 

@@ -33,7 +33,12 @@ def _engine_factory(settings: AppSettings):  # type: ignore[no-untyped-def]
     return lambda: TesseractEngine(languages=langs)
 
 
-def run_app(library: Path, hotkey: str | None = None, autostart_command: list[str] | None = None) -> int:
+def run_app(
+    library: Path,
+    hotkey: str | None = None,
+    autostart_command: list[str] | None = None,
+    show_library: bool = False,
+) -> int:
     """Run the tray app for `library` until the user quits. Returns the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -51,7 +56,7 @@ def run_app(library: Path, hotkey: str | None = None, autostart_command: list[st
 
     server = InstanceServer(library)
     if not server.listen():
-        reply = send_request(library, {"cmd": "show"})
+        reply = send_request(library, {"cmd": "show", "library_window": show_library})
         if reply is not None:
             print(f"Proofshot is already running for {library}; it was asked to show itself.")
             return 0
@@ -73,6 +78,11 @@ def run_app(library: Path, hotkey: str | None = None, autostart_command: list[st
 
         return SettingsDialog(*args, **kwargs)  # type: ignore[arg-type]
 
+    def library_window(lib: Library) -> object:
+        from .library_window import LibraryWindow
+
+        return LibraryWindow(lib)
+
     tray = TrayMenu(lambda: [])
     writer = CaptureWriter(lib)
     ocr = OcrWorker(lib, _engine_factory(settings))
@@ -85,6 +95,7 @@ def run_app(library: Path, hotkey: str | None = None, autostart_command: list[st
         hotkey_starter=start_hotkey,
         tray_available=QSystemTrayIcon.isSystemTrayAvailable,
         settings_dialog_factory=settings_dialog,
+        library_window_factory=library_window,
         autostart_command=autostart_command,
     )
     tray.set_purchase_source(controller.purchase_choices)
@@ -98,6 +109,8 @@ def run_app(library: Path, hotkey: str | None = None, autostart_command: list[st
     pulse.start(250)
 
     controller.start()
+    if show_library:
+        controller.open_library()
     log.info("Proofshot running for %s", library)
     try:
         code = app.exec()

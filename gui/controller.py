@@ -55,6 +55,7 @@ class Controller(QObject):
         tray_available: Callable[[], bool] | None = None,
         settings_dialog_factory: Callable[..., Any] | None = None,
         autostart_command: list[str] | None = None,
+        library_window_factory: Callable[[Library], Any] | None = None,
     ) -> None:
         super().__init__()
         self.lib = library
@@ -67,6 +68,8 @@ class Controller(QObject):
         self._tray_available = tray_available
         self._settings_dialog_factory = settings_dialog_factory
         self._autostart_command = autostart_command
+        self._library_window_factory = library_window_factory
+        self.library_window: Any = None
         self._hotkey: HotkeyBackend | None = None
         self.hotkey_problem: str | None = None
         self._session: Any = None
@@ -403,7 +406,20 @@ class Controller(QObject):
         self.toast.show_message(self.tr("New captures go to {where}").format(where=p.title), timeout_ms=3000)
 
     def open_library(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.root)))
+        """Show the library window (created on first use), or the folder without one."""
+        if self._library_window_factory is None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.root)))
+            return
+        if self.library_window is None:
+            window = self._library_window_factory(self.lib)
+            window.captures_imported.connect(self.ocr.enqueue)
+            window.ocr_requested.connect(self.ocr.enqueue)
+            self.capture_saved.connect(lambda rec: window.capture_changed(rec.id))
+            self.ocr.ocr_finished.connect(lambda cid, _status, _msg: window.capture_changed(cid))
+            self.library_window = window
+        self.library_window.show()
+        self.library_window.raise_()
+        self.library_window.activateWindow()
 
     def open_settings(self) -> None:
         if self._settings_dialog_factory is None:
@@ -448,6 +464,9 @@ class Controller(QObject):
             import os
 
             respond({"ok": True, "pid": os.getpid(), "library": str(self.lib.root)})
+        elif cmd == "show" and request.get("library_window"):
+            respond({"ok": True})
+            self.open_library()
         elif cmd == "show":
             respond({"ok": True})
             self.toast.show_message(

@@ -47,7 +47,7 @@ class TrayMenu(QObject):
         self.purchase_menu.aboutToShow.connect(self._fill_purchases)
         self.menu.addMenu(self.purchase_menu)
         self.menu.addSeparator()
-        self.action_library = self._add(self.tr("Open library folder"), self.open_library_requested)
+        self.action_library = self._add(self.tr("Open library"), self.open_library_requested)
         self.action_settings = self._add(self.tr("Settings…"), self.settings_requested)
         self.menu.addSeparator()
         self.action_quit = self._add(self.tr("Quit Proofshot"), self.quit_requested)

@@ -433,10 +433,15 @@ class Library:
                 created = True
         else:
             m = current
-        rest = {k: v for k, v in fields.items() if k != "display_name" or m is None}
+        # A merchant chosen by id may be renamed; one found by name keeps that name.
+        rest = (
+            dict(fields)
+            if merchant_id is not None
+            else {k: v for k, v in fields.items() if k != "display_name"}
+        )
         if m is None:
             if any(v for v in rest.values()):
-                raise InvalidInput("give the merchant a name (--merchant) before their other details")
+                raise InvalidInput("give the seller a name before their other details")
             return None, changes, False
         for key, value in rest.items():
             old = getattr(m, key)

@@ -234,3 +234,11 @@ def test_hostile_text_fields_are_stored_literally(lib: Library, make_png) -> Non
 def test_get_captures_keeps_the_order_asked_for(lib: Library, make_png) -> None:
     ids = [lib.add_capture(make_png(i), source="region", purchase_id=None).id for i in range(3)]
     assert [c.id for c in lib.get_captures([ids[2], 999, ids[0]])] == [ids[2], ids[0]]
+
+
+def test_a_merchant_chosen_by_id_can_be_renamed(lib: Library) -> None:
+    p = lib.add_purchase({"title": "A"}, {"display_name": "老王数码"})
+    assert p.merchant is not None
+    edited = lib.edit_purchase(p.id, merchant={"display_name": "王氏数码"}, merchant_id=p.merchant.id)
+    assert edited.merchant is not None and edited.merchant.id == p.merchant.id
+    assert edited.merchant.display_name == "王氏数码"

@@ -1,0 +1,782 @@
+"""The library window: find any capture, keep purchases and merchants in order.
+
+Left: purchases grouped by status, the Inbox and the Trash. Centre: the captures of the
+selection (or the search results) as a thumbnail grid or a list. Right: the selected
+capture, full size, with its text and details. Every database call and image decode
+runs in the background (gui.tasks); results of an older request never replace newer
+ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QModelIndex,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCursor, QDesktopServices, QGuiApplication, QImage, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storage.errors import KnownStorageError
+from storage.library import INBOX, Library
+from storage.records import CaptureRecord, SearchHit
+from storage.settings import config_dir
+
+from .library_models import (
+    CAPTURE_IDS_MIME,
+    KIND_ROLE,
+    PURCHASE_ID_ROLE,
+    CaptureListModel,
+    PurchaseTreeModel,
+)
+from .preview import PreviewPane
+from .tasks import TaskRunner
+from .thumbnails import ThumbnailCache
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 200
+SEARCH_LIMIT = 200
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the centre shows: a kind from the purchase list and, for a purchase, its id."""
+
+    kind: str  # "all", "inbox", "purchase", "trash"
+    purchase_id: int | None = None
+
+
+class LibraryWindow(QMainWindow):
+    captures_imported = Signal(list)  # new capture ids (the app queues their OCR)
+    ocr_requested = Signal(list)  # capture ids to read again
+    window_closed = Signal()
+
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+        thumbnails: ThumbnailCache | None = None,
+        editor_factory: Callable[..., Any] | None = None,
+        export_action: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.lib = library
+        self.setObjectName("ProofshotLibraryWindow")
+        self.setWindowTitle(self.tr("Proofshot library"))
+        self.setAcceptDrops(True)
+        self.runner = runner or TaskRunner(self)
+        self.thumbnails = thumbnails or ThumbnailCache(library, parent=self)
+        self._editor_factory = editor_factory
+        self._export_action = export_action
+        self.scope = Scope("all")
+        self._records: list[CaptureRecord] = []
+        self._preview_id: int | None = None
+
+        # Left: purchases.
+        self.purchases = PurchaseTreeModel(self)
+        self.purchases.captures_dropped.connect(self._on_captures_dropped)
+        self.tree = QTreeView()
+        self.tree.setObjectName("purchaseTree")
+        self.tree.setModel(self.purchases)
+        self.tree.setHeaderHidden(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._on_tree_menu)
+        self.tree.selectionModel().currentChanged.connect(self._on_scope_changed)
+        self.tree.doubleClicked.connect(self._on_tree_double_clicked)
+        new_purchase = QPushButton(self.tr("New purchase…"))
+        new_purchase.clicked.connect(lambda: self.edit_purchase(None))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.tree)
+        left_layout.addWidget(new_purchase)
+
+        # Centre: search, filters, captures.
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText(self.tr("Search text, notes, sellers, order numbers, phones…"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(self._on_search_edited)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(self.tr("Any status"), None)
+        for code, label in (
+            ("open", self.tr("Open")),
+            ("disputed", self.tr("Disputed")),
+            ("resolved", self.tr("Resolved")),
+            ("closed", self.tr("Closed")),
+        ):
+            self.status_filter.addItem(label, code)
+        self.status_filter.currentIndexChanged.connect(self.reload)
+        self.date_filter = QComboBox()
+        for label, days in (
+            (self.tr("Any time"), None),
+            (self.tr("Last 7 days"), 7),
+            (self.tr("Last 30 days"), 30),
+            (self.tr("Last 365 days"), 365),
+        ):
+            self.date_filter.addItem(label, days)
+        self.date_filter.currentIndexChanged.connect(self.reload)
+        self.view_toggle = QComboBox()
+        self.view_toggle.addItem(self.tr("Thumbnails"), "grid")
+        self.view_toggle.addItem(self.tr("List"), "list")
+        self.view_toggle.currentIndexChanged.connect(self._on_view_mode_changed)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.status_filter)
+        search_row.addWidget(self.date_filter)
+        search_row.addWidget(self.view_toggle)
+
+        self.captures = CaptureListModel(self.thumbnails, self)
+        self.grid = self._make_view(grid=True)
+        self.list = self._make_view(grid=False)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.empty_label)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addLayout(search_row)
+        centre_layout.addWidget(self.stack, 1)
+
+        # Right: preview.
+        self.preview = PreviewPane()
+        self.preview.note_saved.connect(self._on_note_saved)
+        self.preview.ocr_rerun_requested.connect(lambda cid: self.ocr_requested.emit([cid]))
+        self.preview.clear(self.tr("Select a capture to see it here."))
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([230, 520, 520])
+        self.setCentralWidget(self.splitter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.reload)
+
+        self._build_actions()
+        self._settings = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        geometry = self._settings.value("library/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        if self._settings.value("library/view") == "list":
+            self.view_toggle.setCurrentIndex(1)
+        self.refresh_purchases()
+        self.tree.setCurrentIndex(self.purchases.index_for("all"))
+
+    # ------------------------------------------------------------------ building
+
+    def _make_view(self, grid: bool) -> QListView:
+        view = QListView()
+        view.setObjectName("captureGrid" if grid else "captureList")
+        view.setModel(self.captures)
+        view.setUniformItemSizes(True)
+        view.setLayoutMode(QListView.LayoutMode.Batched)
+        view.setBatchSize(200)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setDragEnabled(True)
+        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._on_capture_menu)
+        view.activated.connect(lambda _i: self.open_original())
+        if grid:
+            view.setViewMode(QListView.ViewMode.IconMode)
+            view.setResizeMode(QListView.ResizeMode.Adjust)
+            view.setMovement(QListView.Movement.Static)
+            view.setIconSize(QSize(160, 160))
+            view.setGridSize(QSize(190, 230))
+            view.setWordWrap(True)
+            view.setSpacing(6)
+        else:
+            view.setViewMode(QListView.ViewMode.ListMode)
+            view.setIconSize(QSize(48, 48))
+            view.setAlternatingRowColors(True)
+        view.selectionModel().currentChanged.connect(self._on_current_capture_changed)
+        return view
+
+    def _build_actions(self) -> None:
+        def action(text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None) -> QAction:
+            a = QAction(text, self)
+            a.triggered.connect(lambda _=False: slot())
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+                a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(a)
+            return a
+
+        self.act_find = action(self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find)
+        self.act_import = action(self.tr("Import files…"), self.import_dialog, QKeySequence.StandardKey.Open)
+        self.act_paste = action(self.tr("Paste image"), self.paste_image, QKeySequence.StandardKey.Paste)
+        self.act_move = action(self.tr("Move to purchase…"), self.move_dialog)
+        self.act_note = action(self.tr("Edit note"), self.edit_note)
+        self.act_copy = action(self.tr("Copy image"), self.copy_image, QKeySequence.StandardKey.Copy)
+        self.act_open = action(self.tr("Open original"), self.open_original)
+        self.act_folder = action(self.tr("Show in folder"), self.show_in_folder)
+        self.act_trash = action(
+            self.tr("Move to Trash"), self.trash_selected, QKeySequence.StandardKey.Delete
+        )
+        self.act_restore = action(self.tr("Restore"), self.restore_selected)
+        self.act_empty = action(self.tr("Empty Trash…"), self.empty_trash)
+        self.act_ocr = action(self.tr("Read text again"), self.rerun_ocr)
+        self.act_new_purchase = action(self.tr("New purchase…"), lambda: self.edit_purchase(None))
+        toolbar = QToolBar(self.tr("Actions"))
+        toolbar.setObjectName("libraryToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (
+            self.act_import,
+            self.act_move,
+            self.act_note,
+            self.act_trash,
+            self.act_restore,
+            self.act_empty,
+        ):
+            toolbar.addAction(a)
+        if self._export_action is not None:
+            self.act_export = action(self.tr("Export evidence…"), self.export_selected_purchase)
+            toolbar.addSeparator()
+            toolbar.addAction(self.act_export)
+        self.addToolBar(toolbar)
+        self.statusBar()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ loading
+
+    def refresh_purchases(self) -> None:
+        """Reload the purchase list (counts, names, the active mark), keeping the selection."""
+        scope = self.scope
+        purchases = self.lib.list_purchases()
+        counts = self.lib.count_captures()
+        blocker = self.tree.selectionModel().blockSignals(True)
+        self.purchases.refresh(purchases, counts)
+        self.tree.expandAll()
+        index = self.purchases.index_for(scope.kind, scope.purchase_id)
+        if not index.isValid():
+            index = self.purchases.index_for("all")
+            self.scope = Scope("all")
+        self.tree.setCurrentIndex(index)
+        self.tree.selectionModel().blockSignals(blocker)
+
+    def _on_scope_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        kind = current.data(KIND_ROLE)
+        if kind in (None, "group"):
+            return
+        self.scope = Scope(kind, current.data(PURCHASE_ID_ROLE))
+        self._update_actions()
+        self.reload()
+
+    def _on_search_edited(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def query(self) -> str:
+        return self.search_box.text().strip()
+
+    def reload(self) -> None:
+        """Load what the centre shows, in the background."""
+        self._search_timer.stop()
+        scope = self.scope
+        query = self.query()
+        status = self.status_filter.currentData()
+        days = self.date_filter.currentData()
+        lib = self.lib
+
+        def load() -> tuple[list[CaptureRecord], dict[int, SearchHit], str]:
+            from datetime import date, timedelta
+
+            since = (date.today() - timedelta(days=days)).isoformat() if days else None
+            pid: int | None = None
+            if scope.kind == "inbox":
+                pid = INBOX
+            elif scope.kind == "purchase":
+                pid = scope.purchase_id
+            if query and scope.kind != "trash":
+                try:
+                    hits = lib.search(query, purchase_id=pid, status=status, since=since, limit=SEARCH_LIMIT)
+                except KnownStorageError:
+                    hits = []
+                records = lib.get_captures([h.capture_id for h in hits])
+                return records, {h.capture_id: h for h in hits}, query
+            records = lib.list_captures(purchase_id=pid, trash=scope.kind == "trash")
+            if status:
+                keep = {p.id for p in lib.list_purchases(status)}
+                records = [r for r in records if r.purchase_id in keep]
+            if since:
+                records = [r for r in records if r.captured_at[:10] >= since]
+            return records, {}, query
+
+        self.runner.run("load", load, self._on_loaded, self._on_load_failed)
+
+    def _on_loaded(self, result: tuple[list[CaptureRecord], dict[int, SearchHit], str]) -> None:
+        records, hits, query = result
+        if query != self.query():
+            return  # the user typed on meanwhile; the newer search is on its way
+        keep = self._preview_id
+        self._records = records
+        self.captures.set_records(records, hits or None)
+        if not records:
+            if query:
+                text = self.tr("No captures match “{query}”.").format(query=query)
+            elif self.scope.kind == "trash":
+                text = self.tr("The Trash is empty.")
+            else:
+                text = self.tr("No captures here yet. Press the capture shortcut, or drop image files here.")
+            self.empty_label.setText(text)
+            self.stack.setCurrentWidget(self.empty_label)
+            self.preview.clear(text)
+            self._preview_id = None
+        else:
+            self.stack.setCurrentWidget(self.current_view())
+            row = self.captures.row_of(keep) if keep is not None else None
+            self.current_view().setCurrentIndex(self.captures.index(row if row is not None else 0, 0))
+        n = len(records)
+        if query:
+            more = self.tr(" (showing the best {n})").format(n=SEARCH_LIMIT) if n >= SEARCH_LIMIT else ""
+            self.statusBar().showMessage(self.tr("{n} captures match").format(n=n) + more)
+        else:
+            self.statusBar().showMessage(self.tr("{n} captures").format(n=n))
+        self.preview.set_query(query)
+        self._update_actions()
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        self.statusBar().showMessage(self.tr("Could not load the captures: {error}").format(error=exc))
+
+    def current_view(self) -> QListView:
+        return self.list if self.view_toggle.currentData() == "list" else self.grid
+
+    def _on_view_mode_changed(self) -> None:
+        view = self.current_view()
+        if self.stack.currentWidget() is not self.empty_label:
+            self.stack.setCurrentWidget(view)
+        if self._preview_id is not None:
+            row = self.captures.row_of(self._preview_id)
+            if row is not None:
+                view.setCurrentIndex(self.captures.index(row, 0))
+        self._settings.setValue("library/view", self.view_toggle.currentData())
+
+    # ------------------------------------------------------------------ preview
+
+    def _on_current_capture_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        record = self.captures.record(current.row()) if current.isValid() else None
+        self._update_actions()
+        if record is None:
+            return
+        self._show_preview(record.id)
+
+    def _show_preview(self, capture_id: int) -> None:
+        self._preview_id = capture_id
+        lib = self.lib
+
+        def load() -> tuple[CaptureRecord, QImage]:
+            rec = lib.get_capture(capture_id, with_words=True)
+            image = QImage()
+            image.loadFromData(lib.blobs.read(rec.sha256))
+            return rec, image
+
+        rec = next((r for r in self._records if r.id == capture_id), None)
+        if rec is not None:
+            self.preview.show_loading(rec)
+        self.runner.run("preview", load, self._on_preview_loaded, self._on_preview_failed)
+
+    def _on_preview_loaded(self, result: tuple[CaptureRecord, QImage]) -> None:
+        record, image = result
+        if record.id == self._preview_id:
+            self.preview.show_capture(record, image, self.query())
+
+    def _on_preview_failed(self, exc: Exception) -> None:
+        self.preview.clear(self.tr("This capture's original could not be read: {error}").format(error=exc))
+
+    def selected_records(self) -> list[CaptureRecord]:
+        view = self.current_view()
+        rows = sorted({i.row() for i in view.selectionModel().selectedIndexes()})
+        records = [r for r in (self.captures.record(row) for row in rows) if r is not None]
+        if not records and view.currentIndex().isValid():
+            r = self.captures.record(view.currentIndex().row())
+            records = [r] if r is not None else []
+        return records
+
+    def _update_actions(self) -> None:
+        selected = bool(self.selected_records()) if hasattr(self, "grid") else False
+        in_trash = self.scope.kind == "trash"
+        for a in (self.act_move, self.act_note, self.act_copy, self.act_open, self.act_folder, self.act_ocr):
+            a.setEnabled(selected and not in_trash)
+        self.act_trash.setEnabled(selected and not in_trash)
+        self.act_restore.setEnabled(selected and in_trash)
+        self.act_restore.setVisible(in_trash)
+        self.act_empty.setVisible(in_trash)
+        self.act_trash.setVisible(not in_trash)
+        if hasattr(self, "act_export"):
+            self.act_export.setEnabled(self.scope.kind == "purchase")
+
+    # ------------------------------------------------------------------ changes
+
+    def _after_change(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+        self.refresh_purchases()
+        self.reload()
+
+    def _report(self, exc: Exception) -> None:
+        QMessageBox.warning(self, self.tr("Proofshot"), str(exc))
+
+    def move_to(self, capture_ids: list[int], purchase_id: int | None) -> bool:
+        try:
+            records = self.lib.move_captures(capture_ids, purchase_id)
+        except KnownStorageError as exc:
+            self._report(exc)
+            return False
+        where = records[0].purchase_title if records and records[0].purchase_title else self.tr("Inbox")
+        self._after_change(self.tr("Moved {n} capture(s) to {where}").format(n=len(records), where=where))
+        return True
+
+    def _on_captures_dropped(self, ids: list[int], purchase_id: object) -> None:
+        self.move_to([int(i) for i in ids], purchase_id if isinstance(purchase_id, int) else None)
+
+    def move_dialog(self) -> None:
+        records = self.selected_records()
+        if not records:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Inbox (no purchase)")).triggered.connect(
+            lambda _=False: self.move_to([r.id for r in records], None)
+        )
+        for p in self.lib.list_purchases():
+            menu.addAction(f"#{p.id}  {p.title}").triggered.connect(
+                lambda _=False, pid=p.id: self.move_to([r.id for r in records], pid)
+            )
+        menu.exec(QCursor.pos())
+
+    def edit_note(self) -> None:
+        records = self.selected_records()
+        if len(records) != 1:
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Note"), self.tr("What does this capture show?"), records[0].note or ""
+        )
+        if ok:
+            self._on_note_saved(records[0].id, text)
+
+    def _on_note_saved(self, capture_id: int, text: str) -> None:
+        try:
+            record = self.lib.set_note(capture_id, text)
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self.captures.update_record(record)
+        self.statusBar().showMessage(self.tr("Note saved"), 4000)
+
+    def trash_selected(self) -> None:
+        records = self.selected_records()
+        if not records or self.scope.kind == "trash":
+            return
+        try:
+            self.lib.trash([r.id for r in records])
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self._after_change(
+            self.tr("Moved {n} capture(s) to the Trash. They stay there until you empty it.").format(
+                n=len(records)
+            )
+        )
+
+    def restore_selected(self) -> None:
+        records = self.selected_records()
+        if not records:
+            return
+        try:
+            self.lib.restore([r.id for r in records])
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self._after_change(self.tr("Restored {n} capture(s)").format(n=len(records)))
+
+    def empty_trash(self, confirm: bool = True) -> None:
+        n = self.lib.count_captures()["trash"]
+        if n == 0:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Empty the Trash?"),
+                self.tr(
+                    "{n} capture(s) will be deleted for good, with their original files. "
+                    "This cannot be undone. The custody log keeps a record that they were deleted."
+                ).format(n=n),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        ids = self.lib.empty_trash()
+        self._after_change(self.tr("Deleted {n} capture(s) for good").format(n=len(ids)))
+
+    def rerun_ocr(self) -> None:
+        ids = [r.id for r in self.selected_records()]
+        if ids:
+            self.ocr_requested.emit(ids)
+            self.statusBar().showMessage(self.tr("Reading the text again…"), 4000)
+
+    def copy_image(self) -> None:
+        records = self.selected_records()
+        if len(records) != 1:
+            return
+        image = QImage()
+        image.loadFromData(self.lib.blobs.read(records[0].sha256))
+        QGuiApplication.clipboard().setImage(image)
+        self.statusBar().showMessage(self.tr("Image copied"), 3000)
+
+    def open_original(self) -> None:
+        records = self.selected_records()
+        if records:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.blob_path(records[0].sha256))))
+
+    def show_in_folder(self) -> None:
+        records = self.selected_records()
+        if records:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.blob_path(records[0].sha256).parent)))
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    # ------------------------------------------------------------------ purchases
+
+    def _target_purchase(self) -> int | None:
+        return self.scope.purchase_id if self.scope.kind == "purchase" else None
+
+    def edit_purchase(self, purchase_id: int | None) -> None:
+        if self._editor_factory is None:
+            from .purchase_editor import PurchaseEditor
+
+            factory: Callable[..., Any] = PurchaseEditor
+        else:
+            factory = self._editor_factory
+        try:
+            editor = factory(self.lib, purchase_id, self)
+        except KnownStorageError as exc:
+            self._report(exc)
+            self.refresh_purchases()
+            return
+        editor.purchase_saved.connect(lambda p: self._on_purchase_saved(p.id))
+        editor.exec()
+
+    def _on_purchase_saved(self, purchase_id: int) -> None:
+        self.scope = Scope("purchase", purchase_id)
+        self._after_change(self.tr("Purchase saved"))
+
+    def _on_tree_double_clicked(self, index: QModelIndex) -> None:
+        if index.data(KIND_ROLE) == "purchase":
+            self.edit_purchase(index.data(PURCHASE_ID_ROLE))
+
+    def _on_tree_menu(self, pos: Any) -> None:
+        index = self.tree.indexAt(pos)
+        menu = QMenu(self)
+        if index.data(KIND_ROLE) == "purchase":
+            pid = index.data(PURCHASE_ID_ROLE)
+            menu.addAction(self.tr("Edit purchase and seller…")).triggered.connect(
+                lambda _=False: self.edit_purchase(pid)
+            )
+            menu.addAction(self.tr("File new captures here (active purchase)")).triggered.connect(
+                lambda _=False: self.set_active(pid)
+            )
+            if self._export_action is not None:
+                menu.addAction(self.tr("Export evidence…")).triggered.connect(
+                    lambda _=False: self._export_action(pid) if self._export_action else None
+                )
+        elif index.data(KIND_ROLE) == "inbox":
+            menu.addAction(self.tr("File new captures in the Inbox")).triggered.connect(
+                lambda _=False: self.set_active(None)
+            )
+        elif index.data(KIND_ROLE) == "trash":
+            menu.addAction(self.act_empty)
+        menu.addSeparator()
+        menu.addAction(self.act_new_purchase)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def set_active(self, purchase_id: int | None) -> None:
+        try:
+            self.lib.set_active_purchase(purchase_id)
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self.refresh_purchases()
+
+    def export_selected_purchase(self) -> None:
+        if self._export_action is not None and self.scope.kind == "purchase" and self.scope.purchase_id:
+            self._export_action(self.scope.purchase_id)
+
+    def _on_capture_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        if self.scope.kind == "trash":
+            menu.addAction(self.act_restore)
+            menu.addAction(self.act_empty)
+        else:
+            for a in (
+                self.act_move,
+                self.act_note,
+                self.act_copy,
+                self.act_open,
+                self.act_folder,
+                self.act_ocr,
+            ):
+                menu.addAction(a)
+            menu.addSeparator()
+            menu.addAction(self.act_trash)
+        menu.exec(self.current_view().viewport().mapToGlobal(pos))
+
+    # ------------------------------------------------------------------ importing
+
+    def import_dialog(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Import screenshots"), "", self.tr("Images (*.png *.jpg *.jpeg *.webp *.bmp)")
+        )
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Keep image files as captures of the selected purchase (else the Inbox), in the
+        background; bad files are listed, good ones kept."""
+        target = self._target_purchase()
+        lib = self.lib
+
+        def work() -> tuple[list[int], list[str]]:
+            from storage.blobs import sha256_bytes
+
+            ids: list[int] = []
+            problems: list[str] = []
+            for path in paths:
+                try:
+                    if path.is_dir():
+                        raise KnownStorageError(f"{path.name} is a folder")
+                    data = path.read_bytes()
+                    if lib.find_by_sha(sha256_bytes(data)) is not None:
+                        problems.append(f"{path.name}: already in the library")
+                        continue
+                    rec = lib.add_capture(
+                        data, source="import", purchase_id=target, source_name=path.name, name=path.name
+                    )
+                    ids.append(rec.id)
+                except KnownStorageError as exc:
+                    problems.append(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
+                except OSError as exc:
+                    problems.append(f"{path.name}: {exc.strerror or exc}")
+            return ids, problems
+
+        self.statusBar().showMessage(self.tr("Importing {n} file(s)…").format(n=len(paths)))
+        self.runner.run("import", work, self._on_imported, self._report)
+
+    def _on_imported(self, result: tuple[list[int], list[str]]) -> None:
+        ids, problems = result
+        if ids:
+            self.captures_imported.emit(ids)
+        self._after_change(self.tr("Imported {n} file(s)").format(n=len(ids)))
+        if problems:
+            QMessageBox.warning(
+                self,
+                self.tr("Some files were not imported"),
+                self.tr("These files were not imported:") + "\n\n" + "\n".join(problems),
+            )
+
+    def paste_image(self) -> None:
+        """Ctrl+V: keep the clipboard's image in the selected purchase (else the Inbox)."""
+        image = QGuiApplication.clipboard().image()
+        if image.isNull():
+            self.statusBar().showMessage(self.tr("There is no image on the clipboard."), 5000)
+            return
+        buf = QBuffer()
+        buf.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buf, "PNG")
+        data = bytes(buf.data().data())
+        target = self._target_purchase()
+        lib = self.lib
+
+        def work() -> tuple[list[int], list[str]]:
+            return [lib.add_capture(data, source="clipboard", purchase_id=target).id], []
+
+        self.runner.run("import", work, self._on_imported, self._report)
+
+    def dragEnterEvent(self, event: Any) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
+    # ------------------------------------------------------------------ outside changes
+
+    def capture_changed(self, capture_id: int) -> None:
+        """A capture was added or changed elsewhere (a new capture, OCR finished)."""
+        row = self.captures.row_of(capture_id)
+        if row is None:
+            self.refresh_purchases()
+            if not self.query():
+                self.reload()
+            return
+        record = self.lib.get_capture(capture_id, with_words=capture_id == self._preview_id)
+        self.captures.update_record(record)
+        if capture_id == self._preview_id:
+            self.preview.update_record(record)
+
+    def closeEvent(self, event: Any) -> None:
+        self.preview.commit_note()
+        self._settings.setValue("library/geometry", self.saveGeometry())
+        self._settings.sync()
+        self.window_closed.emit()
+        super().closeEvent(event)
+
+
+__all__ = ["CAPTURE_IDS_MIME", "LibraryWindow", "Scope"]
