@@ -1,0 +1,214 @@
+"""Render the evidence report's HTML to PDF with Qt (works headless, offscreen).
+
+QTextDocument lays the HTML out on A4 pages and QPdfWriter writes them; text stays
+text (CJK fonts are embedded as subsets, so Chinese is searchable and copyable), and
+images are handed to the PDF as they are, scaled by the page transform rather than
+resampled. The report sizes images to fit a page (storage/report.py: IMAGE_BOX), and
+every capture starts a new page, so no image is cut by a page break.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: Document units per page: A4 at 96 units per inch, so CSS pixels in the HTML mean
+#: what they mean in a browser printing on A4.
+_DPI = 96
+_MARGIN_MM = 16
+#: Latin letters and digits from a TrueType face first: Qt maps glyphs back to text by
+#: the font's cmap, and Noto CJK's proportional Latin glyphs are not in it (they would
+#: vanish from copied text). Chinese falls back to the CJK face.
+_CJK_FAMILY = "Noto Sans CJK SC"
+_FAMILIES = ["DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", _CJK_FAMILY, "Microsoft YaHei"]
+
+
+def ensure_gui_application() -> None:
+    """A QGuiApplication must exist for fonts; make one (offscreen when there is no
+    display) if the caller has none, e.g. `main.py export` from a terminal."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        return
+    if not os.environ.get("QT_QPA_PLATFORM") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("win32", "darwin")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    QGuiApplication(sys.argv[:1])
+
+
+def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
+    """Write `html` (with images referenced by the keys of `images`) to `out` as PDF."""
+    ensure_gui_application()
+    from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+    from PySide6.QtGui import (
+        QColor,
+        QFont,
+        QImage,
+        QPageLayout,
+        QPageSize,
+        QPainter,
+        QPdfWriter,
+        QTextDocument,
+    )
+
+    writer = QPdfWriter(str(out))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    writer.setCreator("Proofshot")
+    writer.setTitle("Proofshot evidence report")
+
+    doc = QTextDocument()
+    font = QFont()
+    font.setFamilies(_FAMILIES)
+    font.setPointSizeF(10)
+    doc.setDefaultFont(font)
+    doc.setBaseUrl(QUrl.fromLocalFile(str(out.parent) + os.sep))
+    for src, path in images.items():
+        image = QImage(str(path))
+        if image.isNull():
+            log.warning("cannot load %s for the report", path)
+            continue
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(src), image)
+    doc.setHtml(html)
+    a4_mm = QPageSize(QPageSize.PageSizeId.A4).size(QPageSize.Unit.Millimeter)
+    page = QSizeF(a4_mm.width() / 25.4 * _DPI, a4_mm.height() / 25.4 * _DPI)
+    margin = _MARGIN_MM / 25.4 * _DPI
+    doc.setPageSize(page)
+    doc.setDocumentMargin(margin)
+    footer = _footer_template(html)
+    pages = doc.pageCount()
+    scale = writer.resolution() / _DPI
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot write {out}")
+    try:
+        small = QFont(font)
+        small.setPointSizeF(7.5)
+        for i in range(pages):
+            if i:
+                writer.newPage()
+            painter.save()
+            painter.scale(scale, scale)
+            painter.translate(0, -i * page.height())
+            doc.drawContents(painter, QRectF(0, i * page.height(), page.width(), page.height()))
+            painter.restore()
+            if footer:
+                painter.setFont(small)
+                painter.setPen(QColor(110, 110, 110))
+                box = QRectF(
+                    margin * scale,
+                    (page.height() - margin * 0.75) * scale,
+                    (page.width() - 2 * margin) * scale,
+                    margin * 0.5 * scale,
+                )
+                text = footer.replace("{page}", str(i + 1)).replace("{pages}", str(pages))
+                painter.drawText(
+                    box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter), text
+                )
+    finally:
+        painter.end()
+    drawn = doc.toPlainText() + footer
+    del painter, writer  # finishes the file
+    fix_cjk_text_map(out, drawn)
+
+
+_FOOTER = re.compile(r'<meta name="proofshot-footer" content="([^"]*)"')
+
+
+def _footer_template(html: str) -> str:
+    """The page footer the report asks for, with {page} and {pages} placeholders."""
+    import html as html_mod
+
+    m = _FOOTER.search(html)
+    return html_mod.unescape(m.group(1)) if m else ""
+
+
+_TO_UNICODE = re.compile(rb"/ToUnicode (\d+) 0 R")
+_CJK_CODE = re.compile(rb"<((?:2E[89A-F]|2F[0-9A-F]|[3-9A-F][0-9A-F]{2})[0-9A-F])>")
+
+
+def _shared_glyph_fixes(drawn_text: str) -> dict[int, int]:
+    """{code point Qt wrote: the drawn character with the same glyph} for CJK text.
+
+    Qt maps each glyph back to the lowest code point the font's cmap gives it. CJK fonts
+    share one glyph between a radical (U+2F79 ⽹) and its ideograph (U+7F51 网), or
+    between variants (戶 and 户), so copied text and pdftotext would show the wrong one."""
+    from PySide6.QtGui import QFont, QRawFont
+
+    raw = QRawFont.fromFont(QFont(_CJK_FAMILY))
+    if not raw.isValid():
+        return {}
+    drawn = sorted({ch for ch in drawn_text if 0x2E80 <= ord(ch) < 0x10000})
+    by_glyph: dict[int, int] = {}
+    for ch in drawn:
+        glyphs = raw.glyphIndexesForString(ch)
+        if glyphs and glyphs[0]:
+            by_glyph.setdefault(glyphs[0], ord(ch))
+    drawn_set = {ord(ch) for ch in drawn}
+
+    def glyph_of(cp: int) -> int:
+        g = raw.glyphIndexesForString(chr(cp))
+        return int(g[0]) if g else 0
+
+    # Radicals (U+2E80-U+2FDF) that share a glyph with a drawn character, and close
+    # lower neighbours that do (variants such as 戶/户 sit next to each other).
+    radicals: dict[int, list[int]] = {}
+    for cp in range(0x2E80, 0x2FE0):
+        if cp not in drawn_set and (g := glyph_of(cp)):
+            radicals.setdefault(g, []).append(cp)
+    fixes: dict[int, int] = {}
+    for glyph, uc in by_glyph.items():
+        for cand in radicals.get(glyph, []):
+            fixes[cand] = uc
+        for cand in range(max(0x3400, uc - 8), uc):
+            if cand not in drawn_set and glyph_of(cand) == glyph:
+                fixes[cand] = uc
+    return fixes
+
+
+def fix_cjk_text_map(path: Path, drawn_text: str) -> int:
+    """Make copied Chinese text read as the characters that were drawn (see
+    `_shared_glyph_fixes`). The ToUnicode maps Qt writes are plain text and every fixed
+    code has four hex digits like the wrong one, so all byte offsets of the file stay.
+    Returns how many codes were changed."""
+    fixes = _shared_glyph_fixes(drawn_text)
+    if not fixes:
+        return 0
+    data = bytearray(path.read_bytes())
+    changed = 0
+
+    def swap(match: re.Match[bytes]) -> bytes:
+        nonlocal changed
+        uc = int(match.group(1), 16)
+        if uc in fixes:
+            changed += 1
+            return b"<%04X>" % fixes[uc]
+        return match.group(0)
+
+    for obj in sorted(set(_TO_UNICODE.findall(bytes(data)))):
+        head = data.find(b"\n" + obj + b" 0 obj")
+        start = data.find(b"stream\n", head)
+        end = data.find(b"endstream", start)
+        if head < 0 or start < 0 or end < 0:
+            continue
+        segment = bytes(data[start:end])
+        if b"begincmap" not in segment:  # compressed: leave it alone
+            continue
+        fixed = _CJK_CODE.sub(swap, segment)
+        if fixed != segment:
+            assert len(fixed) == len(segment)
+            data[start:end] = fixed
+    if changed:
+        with open(path, "r+b") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    return changed
