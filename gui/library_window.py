@@ -103,7 +103,7 @@ class LibraryWindow(QMainWindow):
         self.runner = runner or TaskRunner(self)
         self.thumbnails = thumbnails or ThumbnailCache(library, parent=self)
         self._editor_factory = editor_factory
-        self._export_action = export_action
+        self._export_action = export_action or self.open_export_dialog
         self.scope = Scope("all")
         self._records: list[CaptureRecord] = []
         self._preview_id: int | None = None
@@ -650,6 +650,19 @@ class LibraryWindow(QMainWindow):
             self._report(exc)
             return
         self.refresh_purchases()
+
+    def open_export_dialog(self, purchase_id: int) -> None:
+        from .export_dialog import ExportDialog
+
+        try:
+            dialog = ExportDialog(self.lib, purchase_id, self)
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        dialog.export_finished.connect(
+            lambda _r: self.statusBar().showMessage(self.tr("Export finished"), 6000)
+        )
+        dialog.exec()
 
     def export_selected_purchase(self) -> None:
         if self._export_action is not None and self.scope.kind == "purchase" and self.scope.purchase_id:

@@ -201,3 +201,42 @@ def test_geometry_is_remembered(qtbot, lib, tmp_path, monkeypatch) -> None:
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (700, 520)
     again.thumbnails.shutdown()
+
+
+def test_export_dialog_exports_checks_and_offers_the_folder(
+    qtbot, lib, make_png, tmp_path, monkeypatch
+) -> None:
+    from gui.export_dialog import ExportDialog
+    from storage.verify import verify_path
+
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "cfg"))
+    p = lib.add_purchase({"title": "二手相机"}, {"display_name": "老王数码"})
+    _add(lib, make_png, 1, "退款", p.id)
+    dialog = ExportDialog(lib, p.id)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.pdf.setChecked(True)
+    with qtbot.waitSignal(dialog.export_finished, timeout=60000) as done:
+        dialog.export_button.click()
+    result = done.args[0]
+    assert result.folder.is_dir() and (result.folder / "report.pdf").is_file()
+    assert all(r.ok for r in verify_path(result.folder))
+    assert not dialog.show_button.isHidden() and "checked" in dialog.status.text()
+    assert "exported" in [e.kind for e in lib.events(purchase_id=p.id)]
+
+
+def test_export_dialog_explains_a_bad_destination(qtbot, lib, make_png, tmp_path, monkeypatch) -> None:
+    from gui.export_dialog import ExportDialog
+
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "cfg"))
+    p = lib.add_purchase({"title": "T"})
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    dialog = ExportDialog(lib, p.id)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(blocker))
+    dialog.pdf.setChecked(False)
+    dialog.export_button.click()
+    dialog.wait()
+    qtbot.waitUntil(lambda: "not made" in dialog.status.text(), timeout=10000)
+    assert dialog.export_button.isEnabled() and dialog.show_button.isHidden()
