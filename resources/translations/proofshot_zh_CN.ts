@@ -2,6 +2,73 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en_US">
 <context>
+    <name>CaptureListModel</name>
+    <message>
+        <source>{date} {time} ({offset})</source>
+        <extracomment>The CaptureRecord of a capture row; the PurchaseRecord of a purchase item. The SearchHit of a capture row shown as a search result, else None. What a purchase-tree item stands for: &quot;all&quot;, &quot;inbox&quot;, &quot;group&quot;, &quot;purchase&quot; or &quot;trash&quot;. The purchase id of a purchase item (None for every other item). Captures of an item (for a group: how many purchases it holds). The purchase status of a group or purchase item (&quot;open&quot;, &quot;disputed&quot;, ...). Drag payload of captures: a JSON list of capture ids. Longest note or snippet line put in DisplayRole (the view elides far sooner). Longest note or snippet shown in a tooltip.</extracomment>
+        <translation>{date} {time}（{offset}）</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <source>Purchase #{id}</source>
+        <translation>订单 #{id}</translation>
+    </message>
+    <message>
+        <source>Text read</source>
+        <translation>已识别文字</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在识别…</translation>
+    </message>
+    <message>
+        <source>Could not read</source>
+        <translation>识别失败</translation>
+    </message>
+    <message>
+        <source>Text recognition not installed</source>
+        <translation>未安装文字识别</translation>
+    </message>
+    <message>
+        <source>{width} × {height} pixels, {size}</source>
+        <translation>{width} × {height} 像素，{size}</translation>
+    </message>
+    <message>
+        <source>The original image is missing or damaged.</source>
+        <translation>原图丢失或已损坏。</translation>
+    </message>
+    <message>
+        <source>Found:</source>
+        <translation>匹配内容：</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+</context>
+<context>
+    <name>CaptureTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Purchase</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Text status</source>
+        <translation>文字识别</translation>
+    </message>
+</context>
+<context>
     <name>ControlWindow</name>
     <message>
         <source>Your desktop has no system tray, so Proofshot lives in this window. Press {hotkey} anywhere to capture, or use the buttons below.</source>
@@ -164,10 +231,969 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export evidence</source>
+        <translation>导出证据</translation>
+    </message>
+    <message>
+        <source>Proofshot writes one folder with the original captures, their text, a report (HTML and PDF) and checksums, for a consumer association, a platform&apos;s dispute team or the police. Anyone can check that nothing in it was changed.</source>
+        <translation>Proofshot 会生成一个文件夹，里面有截图原图、识别出的文字、一份报告（HTML 和 PDF）以及校验码，可以交给消费者协会、平台的纠纷处理人员或警方。任何人都能核实其中的内容没有被改动过。</translation>
+    </message>
+    <message>
+        <source>Purchase: {title} ({n} captures)</source>
+        <translation>订单：{title}（{n} 张截图）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>Include the PDF report (slower for many captures)</source>
+        <translation>同时生成 PDF 报告（截图多时会慢一些）</translation>
+    </message>
+    <message>
+        <source>Also make a .zip file of the folder</source>
+        <translation>另外把文件夹打包成 .zip 文件</translation>
+    </message>
+    <message>
+        <source>Save in:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <source>Report language:</source>
+        <translation>报告语言：</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Show folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Save the evidence folder in</source>
+        <translation>选择证据文件夹的保存位置</translation>
+    </message>
+    <message>
+        <source>Choose a folder to save the evidence in.</source>
+        <translation>请选择保存证据的文件夹。</translation>
+    </message>
+    <message>
+        <source>Exporting and checking the result… this can take a while for many captures.</source>
+        <translation>正在导出并检查结果…截图多时可能需要一段时间。</translation>
+    </message>
+    <message>
+        <source>Done. {n} captures were exported to {folder} and checked: every file matches its checksum and the custody log is intact.</source>
+        <translation>完成。已将 {n} 张截图导出到 {folder} 并检查完毕：每个文件都与校验码一致，保管记录完整无缺。</translation>
+    </message>
+    <message>
+        <source>
+Zip file: {zip}</source>
+        <translation>
+压缩包：{zip}</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The export was not made: {error}</source>
+        <translation>没有导出：{error}</translation>
+    </message>
+    <message>
+        <source>The export failed because of an internal error: {error!r}</source>
+        <translation>程序内部出错，导出失败：{error!r}</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryWindow</name>
+    <message>
+        <source>Proofshot library</source>
+        <translation>Proofshot 证据库</translation>
+    </message>
+    <message>
+        <source>New purchase…</source>
+        <translation>新建订单…</translation>
+    </message>
+    <message>
+        <source>Search text, notes, sellers, order numbers, phones…</source>
+        <translation>搜索文字、备注、商家、订单号、电话…</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Disputed</source>
+        <translation>有争议</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Last 365 days</source>
+        <translation>最近 365 天</translation>
+    </message>
+    <message>
+        <source>Thumbnails</source>
+        <translation>缩略图</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>Select a capture to see it here.</source>
+        <translation>选择一张截图，即可在这里查看。</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Import files…</source>
+        <translation>导入文件…</translation>
+    </message>
+    <message>
+        <source>Paste image</source>
+        <translation>粘贴图片</translation>
+    </message>
+    <message>
+        <source>Move to purchase…</source>
+        <translation>移到订单…</translation>
+    </message>
+    <message>
+        <source>Edit note</source>
+        <translation>编辑备注</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>复制图片</translation>
+    </message>
+    <message>
+        <source>Open original</source>
+        <translation>打开原图</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Empty Trash…</source>
+        <translation>清空回收站…</translation>
+    </message>
+    <message>
+        <source>Read text again</source>
+        <translation>重新识别文字</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Export evidence…</source>
+        <translation>导出证据…</translation>
+    </message>
+    <message>
+        <source>No captures match “{query}”.</source>
+        <translation>没有与“{query}”匹配的截图。</translation>
+    </message>
+    <message>
+        <source>The Trash is empty.</source>
+        <translation>回收站是空的。</translation>
+    </message>
+    <message>
+        <source>No captures here yet. Press the capture shortcut, or drop image files here.</source>
+        <translation>这里还没有截图。按截图快捷键，或把图片文件拖到这里。</translation>
+    </message>
+    <message>
+        <source> (showing the best {n})</source>
+        <translation>（只显示最相关的 {n} 张）</translation>
+    </message>
+    <message>
+        <source>{n} captures match</source>
+        <translation>找到 {n} 张匹配的截图</translation>
+    </message>
+    <message>
+        <source>{n} captures</source>
+        <translation>{n} 张截图</translation>
+    </message>
+    <message>
+        <source>Could not load the captures: {error}</source>
+        <translation>无法加载截图：{error}</translation>
+    </message>
+    <message>
+        <source>This capture&apos;s original could not be read: {error}</source>
+        <translation>无法读取这张截图的原图：{error}</translation>
+    </message>
+    <message>
+        <source>Proofshot</source>
+        <translation>Proofshot</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <source>Moved {n} capture(s) to {where}</source>
+        <translation>已将 {n} 张截图移到“{where}”</translation>
+    </message>
+    <message>
+        <source>Inbox (no purchase)</source>
+        <translation>收件箱（不归入订单）</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>What does this capture show?</source>
+        <translation>这张截图记录了什么？</translation>
+    </message>
+    <message>
+        <source>Note saved</source>
+        <translation>备注已保存</translation>
+    </message>
+    <message>
+        <source>Moved {n} capture(s) to the Trash. They stay there until you empty it.</source>
+        <translation>已将 {n} 张截图移到回收站。在清空回收站之前，它们会一直保留在那里。</translation>
+    </message>
+    <message>
+        <source>Restored {n} capture(s)</source>
+        <translation>已恢复 {n} 张截图</translation>
+    </message>
+    <message>
+        <source>Empty the Trash?</source>
+        <translation>清空回收站？</translation>
+    </message>
+    <message>
+        <source>{n} capture(s) will be deleted for good, with their original files. This cannot be undone. The custody log keeps a record that they were deleted.</source>
+        <translation>{n} 张截图及其原图文件将被永久删除，无法撤销。保管记录中会记下它们已被删除。</translation>
+    </message>
+    <message>
+        <source>Deleted {n} capture(s) for good</source>
+        <translation>已永久删除 {n} 张截图</translation>
+    </message>
+    <message>
+        <source>Reading the text again…</source>
+        <translation>正在重新识别文字…</translation>
+    </message>
+    <message>
+        <source>Image copied</source>
+        <translation>图片已复制</translation>
+    </message>
+    <message>
+        <source>Purchase saved</source>
+        <translation>订单已保存</translation>
+    </message>
+    <message>
+        <source>Edit purchase and seller…</source>
+        <translation>编辑订单和商家…</translation>
+    </message>
+    <message>
+        <source>File new captures here (active purchase)</source>
+        <translation>新截图存到这里（设为当前订单）</translation>
+    </message>
+    <message>
+        <source>File new captures in the Inbox</source>
+        <translation>新截图存到收件箱</translation>
+    </message>
+    <message>
+        <source>Export finished</source>
+        <translation>导出完成</translation>
+    </message>
+    <message>
+        <source>Import screenshots</source>
+        <translation>导入截图</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <source>Importing {n} file(s)…</source>
+        <translation>正在导入 {n} 个文件…</translation>
+    </message>
+    <message>
+        <source>Imported {n} file(s)</source>
+        <translation>已导入 {n} 个文件</translation>
+    </message>
+    <message>
+        <source>Some files were not imported</source>
+        <translation>有些文件没有导入</translation>
+    </message>
+    <message>
+        <source>These files were not imported:</source>
+        <translation>以下文件没有导入：</translation>
+    </message>
+    <message>
+        <source>There is no image on the clipboard.</source>
+        <translation>剪贴板里没有图片。</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPane</name>
+    <message>
+        <source>Text</source>
+        <extracomment>The one colour not taken from the palette: a marker yellow reads as &quot;found&quot; on light and dark themes alike, and on any screenshot. Text on it is always dark.</extracomment>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation>缩小（Ctrl+-）</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl++)</source>
+        <translation>放大（Ctrl++）</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应宽度</translation>
+    </message>
+    <message>
+        <source>Fit the picture to the width of the pane (Ctrl+0)</source>
+        <translation>按预览区的宽度显示图片（Ctrl+0）</translation>
+    </message>
+    <message>
+        <source>Show the picture at its real size</source>
+        <translation>按实际大小显示图片</translation>
+    </message>
+    <message>
+        <source>Read text again</source>
+        <translation>重新识别文字</translation>
+    </message>
+    <message>
+        <source>Run text recognition on this picture again</source>
+        <translation>对这张图片重新进行文字识别</translation>
+    </message>
+    <message>
+        <source>No text was read from this picture.</source>
+        <translation>这张图片里没有识别出文字。</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>复制文字</translation>
+    </message>
+    <message>
+        <source>Add a note: what this screenshot shows, who said it, why it matters…</source>
+        <translation>添加备注：这张截图记录了什么、是谁说的、为什么重要…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter saves. Switching to another capture saves too.</source>
+        <translation>按 Ctrl+Enter 保存，切换到其他截图时也会自动保存。</translation>
+    </message>
+    <message>
+        <source>Save note</source>
+        <translation>保存备注</translation>
+    </message>
+    <message>
+        <source>The picture&apos;s fingerprint: any change to the file, however small, changes it.</source>
+        <translation>图片的“指纹”：文件哪怕只改动一点点，指纹也会改变。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Captured</source>
+        <translation>截图时间</translation>
+    </message>
+    <message>
+        <source>In UTC</source>
+        <translation>UTC 时间</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Filed under</source>
+        <translation>存放位置</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>This picture could not be shown.</source>
+        <translation>无法显示这张图片。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Select a capture to see it here</source>
+        <translation>选择一张截图，即可在这里查看</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <source>{source} · filed under {filed}</source>
+        <translation>{source} · 存放在“{filed}”</translation>
+    </message>
+    <message>
+        <source>Screen region</source>
+        <translation>屏幕区域</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Imported file ({name})</source>
+        <translation>导入的文件（{name}）</translation>
+    </message>
+    <message>
+        <source>Imported file</source>
+        <translation>导入的文件</translation>
+    </message>
+    <message>
+        <source>Clipboard</source>
+        <translation>剪贴板</translation>
+    </message>
+    <message>
+        <source>Recovered after an interruption</source>
+        <translation>中断后找回</translation>
+    </message>
+    <message>
+        <source>{width} × {height} px, {size} ({bytes} bytes)</source>
+        <translation>{width} × {height} 像素，{size}（{bytes} 字节）</translation>
+    </message>
+    <message>
+        <source>In the Trash: restore it to keep it.</source>
+        <translation>在回收站中：如需保留，请恢复。</translation>
+    </message>
+    <message>
+        <source>Almost entirely one colour — the window may block screenshots.</source>
+        <translation>几乎是一片纯色，可能是该窗口禁止截图。</translation>
+    </message>
+    <message>
+        <source>Recovered after an interruption — check that the picture is complete.</source>
+        <translation>中断后找回，请检查图片是否完整。</translation>
+    </message>
+    <message>
+        <source>Reading the text…</source>
+        <translation>正在识别文字…</translation>
+    </message>
+    <message>
+        <source>text recognition</source>
+        <translation>文字识别程序</translation>
+    </message>
+    <message>
+        <source>Text read by {engine} ({languages})</source>
+        <translation>已用 {engine} 识别文字（{languages}）</translation>
+    </message>
+    <message>
+        <source>Text read by {engine}</source>
+        <translation>已用 {engine} 识别文字</translation>
+    </message>
+    <message>
+        <source>Could not read the text: {error}</source>
+        <translation>文字识别失败：{error}</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Text recognition is not installed</source>
+        <translation>未安装文字识别</translation>
+    </message>
+    <message>
+        <source>Matches in the text: {count}</source>
+        <translation>文字中有 {count} 处匹配</translation>
+    </message>
+    <message>
+        <source>Not in the text: the search matched the note or purchase</source>
+        <translation>文字中没有匹配：搜到的是备注或订单信息</translation>
+    </message>
+</context>
+<context>
+    <name>PurchaseEditor</name>
+    <message>
+        <source>New purchase</source>
+        <extracomment>Offered in the currency box, most common first; any other three-letter code can be typed. The seller fields shown as line edits, in the order of the form (display name first). Where a suggestion goes: the Suggestion.kind -&gt; the editor&apos;s field name.</extracomment>
+        <translation>新建订单</translation>
+    </message>
+    <message>
+        <source>Edit purchase: {title}</source>
+        <translation>编辑订单：{title}</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>What you bought</source>
+        <translation>订单信息</translation>
+    </message>
+    <message>
+        <source>e.g. wireless earbuds (required)</source>
+        <translation>例如：无线耳机（必填）</translation>
+    </message>
+    <message>
+        <source>Item:</source>
+        <translation>商品：</translation>
+    </message>
+    <message>
+        <source>from the order page or chat</source>
+        <translation>见订单页面或聊天记录</translation>
+    </message>
+    <message>
+        <source>Order number:</source>
+        <translation>订单号：</translation>
+    </message>
+    <message>
+        <source>e.g. 128.50</source>
+        <translation>例如：128.50</translation>
+    </message>
+    <message>
+        <source>The currency you paid in; type another code if it is not listed.</source>
+        <translation>付款用的货币；列表里没有的话，可以直接输入其他货币代码。</translation>
+    </message>
+    <message>
+        <source>Amount paid:</source>
+        <translation>付款金额：</translation>
+    </message>
+    <message>
+        <source>e.g. 2026-10-27</source>
+        <translation>例如：2026-10-27</translation>
+    </message>
+    <message>
+        <source>The day you ordered, like 2026-10-27 or 2026-10-27 14:30. Leave empty if you don&apos;t know.</source>
+        <translation>下单的日期，例如 2026-10-27 或 2026-10-27 14:30。不知道可以不填。</translation>
+    </message>
+    <message>
+        <source>Calendar…</source>
+        <translation>日历…</translation>
+    </message>
+    <message>
+        <source>Pick the day on a calendar</source>
+        <translation>在日历上选择日期</translation>
+    </message>
+    <message>
+        <source>Order date:</source>
+        <translation>下单日期：</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Anything worth remembering: promises made, delivery, refunds…</source>
+        <translation>值得记下的事情：商家的承诺、发货、退款…</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Found in this purchase&apos;s screenshots</source>
+        <translation>在这个订单的截图中找到</translation>
+    </message>
+    <message>
+        <source>Check each one against the screenshot, then press Use to copy it into the form.</source>
+        <translation>请逐条对照截图核实，再点“使用”填入表格。</translation>
+    </message>
+    <message>
+        <source>Seller</source>
+        <translation>商家</translation>
+    </message>
+    <message>
+        <source>New seller…</source>
+        <translation>新建商家…</translation>
+    </message>
+    <message>
+        <source>Choose a seller you saved before, or New seller… to add one.</source>
+        <translation>选择以前保存过的商家，或选“新建商家…”添加一个。</translation>
+    </message>
+    <message>
+        <source>Seller:</source>
+        <translation>商家：</translation>
+    </message>
+    <message>
+        <source>shop or nickname, e.g. 小李数码</source>
+        <translation>店名或昵称，例如：小李数码</translation>
+    </message>
+    <message>
+        <source>e.g. wxid_… or the shop&apos;s ID</source>
+        <translation>例如：wxid_… 或店铺 ID</translation>
+    </message>
+    <message>
+        <source>e.g. 138 0013 8000</source>
+        <translation>例如：138 0013 8000</translation>
+    </message>
+    <message>
+        <source>the person behind the shop</source>
+        <translation>店铺经营者本人的姓名</translation>
+    </message>
+    <message>
+        <source>registered company name</source>
+        <translation>营业执照上的公司名称</translation>
+    </message>
+    <message>
+        <source>18 characters, on the business licence</source>
+        <translation>18 位，印在营业执照上</translation>
+    </message>
+    <message>
+        <source>https://…</source>
+        <translation>https://…</translation>
+    </message>
+    <message>
+        <source>shop or return address</source>
+        <translation>店铺地址或退货地址</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <source>Platform:</source>
+        <translation>平台：</translation>
+    </message>
+    <message>
+        <source>The unified social credit code (统一社会信用代码) printed on a Chinese business licence.</source>
+        <translation>印在营业执照上的统一社会信用代码。</translation>
+    </message>
+    <message>
+        <source>Before paying, ask for the seller&apos;s real name and phone: consumer associations need them to follow up.</source>
+        <translation>付款前先问清商家的真实姓名和电话：消费者协会跟进投诉时需要。</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <comment>purchase status</comment>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Disputed</source>
+        <comment>purchase status</comment>
+        <translation>有争议</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <comment>purchase status</comment>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <comment>purchase status</comment>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>QQ</source>
+        <translation>QQ</translation>
+    </message>
+    <message>
+        <source>Taobao</source>
+        <translation>淘宝</translation>
+    </message>
+    <message>
+        <source>JD</source>
+        <translation>京东</translation>
+    </message>
+    <message>
+        <source>Pinduoduo</source>
+        <translation>拼多多</translation>
+    </message>
+    <message>
+        <source>Xianyu</source>
+        <translation>闲鱼</translation>
+    </message>
+    <message>
+        <source>Douyin</source>
+        <translation>抖音</translation>
+    </message>
+    <message>
+        <source>Web shop</source>
+        <translation>网店</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <comment>platform</comment>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>WeChat ID / shop ID:</source>
+        <translation>微信号 / 店铺 ID：</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>电话：</translation>
+    </message>
+    <message>
+        <source>Real name:</source>
+        <translation>真实姓名：</translation>
+    </message>
+    <message>
+        <source>Company:</source>
+        <translation>公司：</translation>
+    </message>
+    <message>
+        <source>Credit code:</source>
+        <translation>信用代码：</translation>
+    </message>
+    <message>
+        <source>Shop link:</source>
+        <translation>店铺链接：</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <source>WeChat ID / shop ID</source>
+        <translation>微信号或店铺 ID</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>real name</source>
+        <translation>真实姓名</translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <source>credit code</source>
+        <translation>信用代码</translation>
+    </message>
+    <message>
+        <source>shop link</source>
+        <translation>店铺链接</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>WeChat ID</source>
+        <translation>微信号</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <source>Say what you bought, e.g. “wireless earbuds”.</source>
+        <translation>请写明你买了什么，例如“无线耳机”。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not an amount: write it like 128 or 128.50.</source>
+        <translation>“{value}”不是金额，请写成 128 或 128.50 这样的格式。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a currency: use three letters such as CNY, USD or HKD.</source>
+        <translation>“{value}”不是货币代码，请用三个字母，例如 CNY、USD 或 HKD。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a date: write it like 2026-10-27 or 2026-10-27 14:30.</source>
+        <translation>“{value}”不是日期，请写成 2026-10-27 或 2026-10-27 14:30 这样的格式。</translation>
+    </message>
+    <message>
+        <source>Give the seller a name, e.g. their shop name or nickname.</source>
+        <translation>请给商家填一个名称，例如店名或昵称。</translation>
+    </message>
+    <message>
+        <source>Seller details: {recorded} of {total} recorded</source>
+        <translation>商家信息：已记录 {recorded} 项，共 {total} 项</translation>
+    </message>
+    <message>
+        <source>Still missing: {fields}</source>
+        <translation>还缺：{fields}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Seller details: all {total} recorded</source>
+        <translation>商家信息：{total} 项已全部记录</translation>
+    </message>
+    <message>
+        <source>A new seller called “{new}” will be saved with these details; “{old}” stays as it is.</source>
+        <translation>将用这些信息另存一个名为“{new}”的新商家，“{old}”保持不变。</translation>
+    </message>
+    <message>
+        <source>Changes apply to every purchase with this seller.</source>
+        <translation>修改会应用到这个商家的所有订单。</translation>
+    </message>
+    <message>
+        <source>You already saved a seller called “{name}”: saving adds these details to it.</source>
+        <translation>你已经保存过名为“{name}”的商家，保存后这些信息会补充到该商家。</translation>
+    </message>
+    <message>
+        <source>Fill in what you know; you can choose this seller again for other purchases.</source>
+        <translation>知道多少填多少；以后其他订单也可以再选这个商家。</translation>
+    </message>
+    <message>
+        <source>{kind} {value} (from capture #{capture})</source>
+        <translation>{kind}：{value}（来自截图 #{capture}）</translation>
+    </message>
+    <message>
+        <source>{value}
+As read in the screenshot: {raw}</source>
+        <translation>{value}
+截图中识别到的原文：{raw}</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Copy it into the form (nothing is saved until you press Save).</source>
+        <translation>填入表格（按“保存”之前不会保存任何内容）。</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}</source>
+        <translation>没有保存：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>PurchaseTreeModel</name>
+    <message>
+        <source>Open</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Disputed</source>
+        <translation>有争议</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>{label}  ({count})</source>
+        <translation>{label}（{count}）</translation>
+    </message>
+    <message>
+        <source>All captures</source>
+        <translation>全部截图</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>● {title}  ({count})</source>
+        <translation>● {title}（{count}）</translation>
+    </message>
+    <message>
+        <source>{title}  ({count})</source>
+        <translation>{title}（{count}）</translation>
+    </message>
+    <message>
+        <source>Active purchase: new captures are filed here.</source>
+        <translation>当前订单：新截图会存到这里。</translation>
+    </message>
+    <message>
+        <source>Seller: {name}</source>
+        <translation>商家：{name}</translation>
+    </message>
+    <message>
+        <source>Order number: {number}</source>
+        <translation>订单号：{number}</translation>
+    </message>
+    <message>
+        <source>Captures: {count}</source>
+        <translation>截图：{count} 张</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Proofshot settings</source>
-        <extracomment>What &quot;Automatic&quot; means (AppSettings.ocr_languages == &quot;&quot;). Shown first in the language list, in this order; the rest follow by name. Language data that is not a language to read.</extracomment>
+        <extracomment>What &quot;Automatic&quot; means (AppSettings.ocr_languages == &quot;&quot;). Shown first in the language list, in this order; the rest follow by name. Language data that is not a language to read. &quot;Both engines&quot; indexes the text of PP-OCR and tesseract; docs/benchmarks.md says whether that finds enough more to be worth twice the time.</extracomment>
         <translation>Proofshot 设置</translation>
     </message>
     <message>
@@ -285,6 +1311,38 @@
     <message>
         <source>Math equations</source>
         <translation>数学公式</translation>
+    </message>
+    <message>
+        <source>Text recognition engine</source>
+        <translation>文字识别程序</translation>
+    </message>
+    <message>
+        <source>Engine:</source>
+        <translation>识别程序：</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Tesseract</source>
+        <translation>Tesseract</translation>
+    </message>
+    <message>
+        <source>PP-OCR (best for Chinese)</source>
+        <translation>PP-OCR（识别中文效果最好）</translation>
+    </message>
+    <message>
+        <source>Both (slower)</source>
+        <translation>两个都用（较慢）</translation>
+    </message>
+    <message>
+        <source>Automatic uses PP-OCR when it is installed and Chinese is among the languages, otherwise Tesseract. PP-OCR runs in a separate process that stops after a few idle minutes.</source>
+        <translation>选择“自动”时，如果装了 PP-OCR 并且识别语言包含中文，就用 PP-OCR，否则用 Tesseract。PP-OCR 在后台单独运行，闲置几分钟后会自动退出。</translation>
+    </message>
+    <message>
+        <source>PP-OCR is not installed. To install it, run:</source>
+        <translation>还没有安装 PP-OCR。安装方法是运行：</translation>
     </message>
     <message>
         <source>Text recognition languages</source>
@@ -540,8 +1598,8 @@
         <translation>当前订单</translation>
     </message>
     <message>
-        <source>Open library folder</source>
-        <translation>打开证据库文件夹</translation>
+        <source>Open library</source>
+        <translation>打开证据库</translation>
     </message>
     <message>
         <source>Settings…</source>
