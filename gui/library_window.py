@@ -68,7 +68,7 @@ from .thumbnails import ThumbnailCache
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 200
-SEARCH_LIMIT = 200
+SEARCH_LIMIT = 50
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 
 
@@ -214,6 +214,7 @@ class LibraryWindow(QMainWindow):
             self.view_toggle.setCurrentIndex(1)
         self.refresh_purchases()
         self.tree.setCurrentIndex(self.purchases.index_for("all"))
+        self.reload()  # selecting "All captures" again above does not emit currentChanged
 
     # ------------------------------------------------------------------ building
 

@@ -240,3 +240,16 @@ def test_export_dialog_explains_a_bad_destination(qtbot, lib, make_png, tmp_path
     dialog.wait()
     qtbot.waitUntil(lambda: "not made" in dialog.status.text(), timeout=10000)
     assert dialog.export_button.isEnabled() and dialog.show_button.isHidden()
+
+
+def test_a_new_window_shows_the_captures_without_being_asked(
+    qtbot, lib, make_png, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "cfg"))
+    c = _add(lib, make_png, 1, "text")
+    w = LibraryWindow(lib)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.captures.rowCount() == 1, timeout=10000)
+    assert _shown_ids(w) == [c]
+    w.runner.wait()
+    w.thumbnails.shutdown()
