@@ -104,10 +104,14 @@ def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
     return "".join(out)
 
 
-def make_engine(languages: str | None = None) -> Any:
-    from capture.ocr import TesseractEngine
+def make_engine(languages: str | None = None, engine: str | None = None) -> Any:
+    """The OCR engine: `--ocr-engine` when given, else the app's setting; `--languages`
+    when given, else the setting's (tesseract's languages)."""
+    from capture.ocr import make_engine as create
+    from storage.settings import load_settings
 
-    return TesseractEngine(languages=languages)
+    settings = load_settings()
+    return create(engine or settings.ocr_engine, languages or settings.ocr_languages or None)
 
 
 # --------------------------------------------------------------------------- printing
@@ -322,12 +326,14 @@ def read_image_file(path_text: str) -> bytes:
         raise UserError(f"{path_text}: cannot be read ({exc.strerror})") from None
 
 
-def run_ocr(lib: Any, ids: list[int], args: argparse.Namespace, quiet: bool = False) -> list[Any]:
+def run_ocr(
+    lib: Any, ids: list[int], args: argparse.Namespace, quiet: bool = False, progress_lines: bool = False
+) -> list[Any]:
     from capture.pipeline import ocr_many
 
     if not ids:
         return []
-    engine = make_engine(getattr(args, "languages", None))
+    engine = make_engine(getattr(args, "languages", None), getattr(args, "ocr_engine", None))
     warned = False
 
     def progress(n: int, total: int, outcome: Any) -> None:
@@ -344,8 +350,18 @@ def run_ocr(lib: Any, ids: list[int], args: argparse.Namespace, quiet: bool = Fa
             print(f"OCR of capture {outcome.capture_id} failed: {outcome.message}", file=sys.stderr)
         elif not quiet and sys.stderr.isatty():
             print(f"\rreading text {n}/{total}", end="" if n < total else "\n", file=sys.stderr, flush=True)
+        elif progress_lines and not quiet:
+            line = f"reading text {n}/{total}: capture {outcome.capture_id} {outcome.status}"
+            print(line, file=sys.stderr, flush=True)
 
-    return ocr_many(lib, engine, ids, workers=min(2, os.cpu_count() or 1), progress=progress)
+    # PP-OCR's one worker process already uses every core for one image.
+    workers = min(2, os.cpu_count() or 1) if engine.name == "tesseract" else 1
+    try:
+        return ocr_many(lib, engine, ids, workers=workers, progress=progress)
+    finally:
+        close = getattr(engine, "close", None)
+        if close is not None:
+            close()
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -400,7 +416,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_ocr(args: argparse.Namespace) -> int:
     lib = open_library(args)
-    if args.redo:
+    if args.redo_all:
+        ids = sorted(c.id for c in lib.list_captures())
+    elif args.redo:
         ids = [parse_id(x, "capture id") for x in args.redo]
         for cid in ids:
             lib.get_capture(cid)
@@ -412,7 +430,7 @@ def cmd_ocr(args: argparse.Namespace) -> int:
         else:
             print("Every capture's text has been read; nothing to do.")
         return EXIT_OK
-    outcomes = run_ocr(lib, ids, args)
+    outcomes = run_ocr(lib, ids, args, progress_lines=bool(args.redo or args.redo_all))
     if args.json:
         emit_json([{**o.record.to_dict(), "ocr_message": o.message} for o in outcomes])
     else:
@@ -795,6 +813,14 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--show-library", dest="show_library", action="store_true", help="open the library window at start")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
+    def ocr_engine_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--ocr-engine",
+            dest="ocr_engine",
+            choices=("auto", "tesseract", "ppocr", "both"),  # storage.settings.OCR_ENGINES
+            help="auto (PP-OCR when installed, else tesseract), tesseract, ppocr, or both (default: the app's setting)",
+        )
+
     def purchase_fields(p: argparse.ArgumentParser, title_required: bool) -> None:
         p.add_argument("--title", required=title_required, help="what was bought")
         p.add_argument("--order", help="order number")
@@ -845,6 +871,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note")
     p.add_argument("--no-ocr", dest="no_ocr", action="store_true", help="do not read the text now")
     p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
+    ocr_engine_arg(p)
     p.set_defaults(func=cmd_import)
 
     p_caps = sub.add_parser("captures", help="list, show, file and trash captures", parents=[common])
@@ -909,7 +936,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--pending", action="store_true", help="captures not read yet, or whose reading failed (default)"
     )
     g.add_argument("--redo", nargs="+", metavar="ID", help="read these captures again")
+    g.add_argument(
+        "--redo-all", dest="redo_all", action="store_true", help="read every capture again (with --ocr-engine)"
+    )
     p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
+    ocr_engine_arg(p)
     p.set_defaults(func=cmd_ocr)
 
     p = sub.add_parser(

@@ -487,3 +487,63 @@ class TesseractEngine:
 def recognize_many(engine: OcrEngine, images: Iterable[Image.Image]) -> list[OcrResult]:
     """Convenience: recognise several images one after another."""
     return [engine.recognize(img) for img in images]
+
+
+# --------------------------------------------------------------------------- engine choice
+
+#: The engine settings: "auto" picks by what is installed and the OCR languages.
+ENGINE_CHOICES = ("auto", "tesseract", "ppocr", "both")
+
+
+def resolve_engine(choice: str = "auto", languages: str | None = None) -> str:
+    """The engine `choice` stands for: "tesseract", "ppocr" or "both".
+
+    Auto takes PP-OCR (far better on Chinese UI text, docs/benchmarks.md) when it is
+    installed and the languages asked for are automatic or include Chinese; tesseract
+    when the user asked for other tesseract languages only, or PP-OCR is missing."""
+    if choice in ("tesseract", "ppocr", "both"):
+        return choice
+    from capture.ppocr import ppocr_available
+
+    wants_chinese = not languages or "chi_sim" in languages.split("+")
+    return "ppocr" if wants_chinese and ppocr_available() else "tesseract"
+
+
+class CombinedEngine:
+    """Two engines over the same image: the first one's text, then the lines of the
+    second that the first did not read, so a search finds what either read."""
+
+    def __init__(self, first: OcrEngine, second: OcrEngine) -> None:
+        self.first = first
+        self.second = second
+        self.name = f"{first.name}+{second.name}"
+
+    def recognize(self, image: Image.Image) -> OcrResult:
+        a = self.first.recognize(image)
+        b = self.second.recognize(image)
+        have = re.sub(r"\s+", "", a.text)
+        extra = [
+            line for line in b.text.splitlines() if line.strip() and re.sub(r"\s+", "", line) not in have
+        ]
+        words = a.words + b.words
+        return OcrResult(
+            text="\n".join([a.text, *extra]) if extra else a.text,
+            words=words,
+            engine=self.name,
+            version=f"{a.version} + {b.engine} {b.version}",
+            languages=f"{a.languages}+{b.languages}",
+            confidence=sum(w.conf for w in words) / len(words) if words else None,
+            seconds=a.seconds + b.seconds,
+        )
+
+
+def make_engine(choice: str = "auto", languages: str | None = None) -> OcrEngine:
+    """The OCR engine for an engine setting and the tesseract languages setting."""
+    name = resolve_engine(choice, languages)
+    if name == "tesseract":
+        return TesseractEngine(languages=languages)
+    from capture.ppocr_worker import PpOcrProcessEngine
+
+    if name == "ppocr":
+        return PpOcrProcessEngine()
+    return CombinedEngine(PpOcrProcessEngine(), TesseractEngine(languages=languages))

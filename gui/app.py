@@ -27,10 +27,13 @@ log = logging.getLogger(__name__)
 
 
 def _engine_factory(settings: AppSettings):  # type: ignore[no-untyped-def]
-    from capture.ocr import TesseractEngine
+    """What the OCR worker calls for its engine. PP-OCR runs in a worker process of its
+    own (capture.ppocr_worker), so OpenCV and ONNX Runtime never load in the app."""
+    from capture.ocr import make_engine
 
     langs = settings.ocr_languages or None
-    return lambda: TesseractEngine(languages=langs)
+    choice = settings.ocr_engine
+    return lambda: make_engine(choice, langs)
 
 
 def run_app(

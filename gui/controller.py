@@ -433,11 +433,12 @@ class Controller(QObject):
         self.settings = settings
         if settings.hotkey != old.hotkey:
             self._start_hotkey()
-        if settings.ocr_languages != old.ocr_languages:
-            from capture.ocr import TesseractEngine
+        if (settings.ocr_languages, settings.ocr_engine) != (old.ocr_languages, old.ocr_engine):
+            from capture.ocr import make_engine
 
             langs = settings.ocr_languages or None
-            self.ocr.set_engine_factory(lambda: TesseractEngine(languages=langs))
+            choice = settings.ocr_engine
+            self.ocr.set_engine_factory(lambda: make_engine(choice, langs))
 
     # ------------------------------------------------------------------ OCR progress
 

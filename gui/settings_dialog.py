@@ -51,6 +51,10 @@ _LANGUAGE_ORDER = ("chi_sim", "chi_tra", "eng")
 _NOT_LANGUAGES = {"osd"}
 _ERROR_COLOR = "#c0262d"
 _MANY_LANGUAGES = 12
+#: "Both engines" indexes the text of PP-OCR and tesseract; docs/benchmarks.md says
+#: whether that finds enough more to be worth twice the time.
+SHOW_BOTH_ENGINES = False
+PPOCR_INSTALL_COMMAND = ".venv/bin/python -m pip install -e '.[ppocr]'"
 
 
 def default_library_path() -> Path:
@@ -230,9 +234,43 @@ class SettingsDialog(QDialog):
         rest = sorted((c for c in codes if c not in first), key=lambda c: self._language_name(c).lower())
         return first + rest
 
+    def _add_engine_choice(self, box: QVBoxLayout, row: QHBoxLayout) -> None:
+        """The engine combo at the end of `row` (beside "Automatic", to keep the dialog short)."""
+        from capture.ppocr import ppocr_available
+
+        label = QLabel(self.tr("Engine:"))
+        self.ocr_engine_combo = QComboBox()
+        self.ocr_engine_combo.setAccessibleName(self.tr("Text recognition engine"))
+        self.ocr_engine_combo.addItem(self.tr("Automatic"), "auto")
+        self.ocr_engine_combo.addItem(self.tr("Tesseract"), "tesseract")
+        self.ocr_engine_combo.addItem(self.tr("PP-OCR (best for Chinese)"), "ppocr")
+        if SHOW_BOTH_ENGINES:
+            self.ocr_engine_combo.addItem(self.tr("Both (slower)"), "both")
+        label.setBuddy(self.ocr_engine_combo)
+        label.setWordWrap(True)
+        # Long translations must not widen the dialog: the combo shows what fits.
+        self.ocr_engine_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.ocr_engine_combo.setMinimumContentsLength(14)
+        row.addStretch(1)
+        row.addWidget(label)
+        row.addWidget(self.ocr_engine_combo)
+        box.addLayout(row)
+        self.ocr_engine_combo.setToolTip(
+            self.tr(
+                "Automatic uses PP-OCR when it is installed and Chinese is among the languages, "
+                "otherwise Tesseract. PP-OCR runs in a separate process that stops after a few idle minutes."
+            )
+        )
+        if not ppocr_available():
+            box.addWidget(self._note(self.tr("PP-OCR is not installed. To install it, run:")))
+            box.addLayout(self._command_row(PPOCR_INSTALL_COMMAND))
+
     def _build_ocr_group(self) -> QGroupBox:
         group = QGroupBox(self.tr("Text recognition languages"))
         box = QVBoxLayout(group)
+        engine_row = QHBoxLayout()
         self.language_boxes: dict[str, QCheckBox] = {}
         self.automatic_radio = QRadioButton(self.tr("Automatic (Chinese and English)"))
         self.chosen_radio = QRadioButton(self.tr("Only these languages:"))
@@ -260,9 +298,11 @@ class SettingsDialog(QDialog):
             box.addWidget(self._note(self.tr("Then restart Proofshot.")))
             self.automatic_radio.hide()
             self.chosen_radio.hide()
+            self._add_engine_choice(box, engine_row)
             return group
 
-        box.addWidget(self.automatic_radio)
+        engine_row.addWidget(self.automatic_radio)
+        self._add_engine_choice(box, engine_row)
         missing = [c for c in AUTOMATIC_LANGUAGES if c not in self._installed]
         if missing:
             note = self._note(
@@ -419,6 +459,7 @@ class SettingsDialog(QDialog):
         self.start_at_login_box.setChecked(self._autostart_initial)
         self.after_capture_buttons[settings.after_capture].setChecked(True)
         self.ui_language_combo.setCurrentIndex(max(0, self.ui_language_combo.findData(settings.ui_language)))
+        self.ocr_engine_combo.setCurrentIndex(max(0, self.ocr_engine_combo.findData(settings.ocr_engine)))
         self._on_ocr_mode_toggled()
         self._on_hotkey_changed()
 
@@ -449,6 +490,7 @@ class SettingsDialog(QDialog):
             self._settings,
             hotkey=self.hotkey(),
             ocr_languages=self.ocr_languages(),
+            ocr_engine=str(self.ocr_engine_combo.currentData()),
             library=self._library,
             start_at_login=self.start_at_login_box.isChecked(),
             after_capture=after,

@@ -21,12 +21,15 @@ log = logging.getLogger(__name__)
 
 AFTER_CAPTURE = ("notify", "note", "silent")
 UI_LANGUAGES = ("system", "en", "zh_CN")
+#: Mirrors capture.ocr.ENGINE_CHOICES (storage does not import capture).
+OCR_ENGINES = ("auto", "tesseract", "ppocr", "both")
 
 
 @dataclass(frozen=True)
 class AppSettings:
     hotkey: str = "Ctrl+Alt+P"
     ocr_languages: str = ""  # "" = automatic (chi_sim+eng when installed)
+    ocr_engine: str = "auto"  # auto: PP-OCR when installed (and Chinese wanted), else tesseract
     library: str = ""  # "" = the default location
     start_at_login: bool = False
     after_capture: str = "notify"  # notify: confirmation with Undo; note: ask for a note; silent
@@ -38,6 +41,8 @@ class AppSettings:
             s = replace(s, hotkey=AppSettings.hotkey)
         if s.after_capture not in AFTER_CAPTURE:
             s = replace(s, after_capture=AppSettings.after_capture)
+        if s.ocr_engine not in OCR_ENGINES:
+            s = replace(s, ocr_engine=AppSettings.ocr_engine)
         if s.ui_language not in UI_LANGUAGES:
             s = replace(s, ui_language=AppSettings.ui_language)
         return s

@@ -38,8 +38,11 @@ def test_import_prints_each_capture_with_the_files_sha256(cli, tmp_path: Path, m
 
 
 def test_import_with_ocr_makes_a_chat_searchable(cli) -> None:
+    from capture.ocr import resolve_engine
+
     [c] = cli.json("import", str(CHAT))
-    assert c["ocr_status"] == "done" and c["ocr_engine"] == "tesseract"
+    # the automatic engine: PP-OCR where it is installed (the default set-up), else tesseract
+    assert c["ocr_status"] == "done" and c["ocr_engine"] == resolve_engine("auto")
     for q in ("退款", "150-9903-4644", "15099034644"):
         hits = cli.json("search", q)
         assert hits and hits[0]["sha256"] == c["sha256"], q
@@ -206,7 +209,7 @@ def test_missing_tesseract_keeps_the_capture_and_explains(cli, tmp_path: Path) -
             (fake_bin / tool).symlink_to(shutil.which(tool))
     os.environ["PATH"] = str(fake_bin)
     try:
-        proc = cli.run("import", str(CHAT), "--json", check=False)
+        proc = cli.run("import", str(CHAT), "--ocr-engine", "tesseract", "--json", check=False)
     finally:
         os.environ["PATH"] = env_path
     assert proc.returncode == 0, proc.stderr
