@@ -9,19 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from capture.ocr import TesseractEngine
+from capture.ocr import TesseractEngine, make_engine
 from capture.pipeline import ocr_many
+from capture.ppocr import ppocr_available
 from storage.library import Library
 
 from .conftest import EVALSET
 
 pytestmark = pytest.mark.slow
 
-#: recall@10 measured 0.941 on this set (docs/adr/001-ocr-preprocessing.md); the issue asks >= 0.90.
-MIN_RECALL_AT_10 = 0.90
+#: Measured on this set: tesseract 0.941 (docs/adr/001), PP-OCR 1.000 (docs/adr/004);
+#: the issues ask >= 0.90 for tesseract and >= 0.97 for the default engine, PP-OCR.
+MIN_RECALL_AT_10 = {"tesseract": 0.90, "ppocr": 0.97}
 
 
-def test_dev_set_recall_at_10(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine_name", ["tesseract", "ppocr"])
+def test_dev_set_recall_at_10(tmp_path: Path, engine_name: str) -> None:
+    if engine_name == "ppocr" and not ppocr_available():
+        pytest.skip("PP-OCR (rapidocr + onnxruntime) is not installed")
     if not EVALSET.is_dir():
         pytest.skip(f"the evaluation set is not at {EVALSET}")
     lib = Library.open(tmp_path / "lib")
@@ -34,7 +39,10 @@ def test_dev_set_recall_at_10(tmp_path: Path) -> None:
         rec = lib.add_capture(data, source="import", purchase_id=None, source_name=meta["image"])
         assert rec.sha256 == hashlib.sha256(data).hexdigest()
         items.append((rec, meta))
-    outcomes = ocr_many(lib, TesseractEngine(), [rec.id for rec, _ in items], workers=2)
+    engine = TesseractEngine() if engine_name == "tesseract" else make_engine("ppocr")
+    # PP-OCR's one worker process already uses both cores.
+    workers = 2 if engine_name == "tesseract" else 1
+    outcomes = ocr_many(lib, engine, [rec.id for rec, _ in items], workers=workers)
     assert all(o.status == "done" for o in outcomes)
     found = total = 0
     misses = []
@@ -47,4 +55,4 @@ def test_dev_set_recall_at_10(tmp_path: Path) -> None:
             else:
                 misses.append(f"{meta['image']} {q['type']}: {q['q']}")
     recall = found / total
-    assert recall >= MIN_RECALL_AT_10, f"recall@10 {recall:.3f}; misses: {misses}"
+    assert recall >= MIN_RECALL_AT_10[engine_name], f"recall@10 {recall:.3f}; misses: {misses}"
