@@ -20,14 +20,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-import pytesseract
-
 from capture.errors import OcrFailed, OcrUnavailable
 from capture.imageprep import DEFAULT_PREP, PrepConfig, prepare
 from storage.normalize import is_cjk
 
 if TYPE_CHECKING:
     from PIL import Image
+
+
+class _LazyModule:
+    """pytesseract, imported on first use: it imports numpy when numpy is installed
+    (PP-OCR brings it), which costs the tray app ~25 MB even when tesseract never runs."""
+
+    def __getattr__(self, name: str) -> Any:
+        import pytesseract as module
+
+        return getattr(module, name)
+
+
+pytesseract: Any = _LazyModule()
 
 INSTALL_HINT = (
     "On Debian/Ubuntu install it with: "

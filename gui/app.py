@@ -27,13 +27,18 @@ log = logging.getLogger(__name__)
 
 
 def _engine_factory(settings: AppSettings):  # type: ignore[no-untyped-def]
-    """What the OCR worker calls for its engine. PP-OCR runs in a worker process of its
-    own (capture.ppocr_worker), so OpenCV and ONNX Runtime never load in the app."""
-    from capture.ocr import make_engine
-
+    """What the OCR worker calls for its engine (on first use, not at start-up: the OCR
+    modules are not loaded until there is text to read). PP-OCR runs in a worker process
+    of its own (capture.ppocr_worker), so OpenCV and ONNX Runtime never load in the app."""
     langs = settings.ocr_languages or None
     choice = settings.ocr_engine
-    return lambda: make_engine(choice, langs)
+
+    def factory():  # type: ignore[no-untyped-def]
+        from capture.ocr import make_engine
+
+        return make_engine(choice, langs)
+
+    return factory
 
 
 def run_app(
