@@ -237,114 +237,13 @@ def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, Any], bool]:
 #
 # `--patch NAME[,NAME...]` measures candidate fixes without touching gui/ or storage/:
 #
-#   fast-lists      Library.list_captures as one Core SELECT of the capture columns the
-#                   records need (not ocr_words) joined to purchases.title, instead of ORM
-#                   entities with joined purchase and merchant; Library.list_purchases with
-#                   one GROUP BY count and the active purchase read once (it was two
-#                   queries per purchase). Both return records equal to the originals
-#                   (checked before measuring).
 #   search-limit=N  gui.library_window.SEARCH_LIMIT = N (search results per query).
-
-
-def _fast_list_captures(
-    self: Library,
-    *,
-    purchase_id: int | None = None,
-    trash: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[Any]:
-    from sqlalchemy import select
-
-    from storage.library import INBOX
-    from storage.models import Capture, Purchase
-    from storage.records import CaptureRecord
-
-    c = Capture.__table__
-    cols = [col for col in c.c if col.name not in ("ocr_words", "ocr_at")]
-    with self._ro() as s:
-        if purchase_id not in (None, INBOX):
-            self._get_purchase_row(s, purchase_id)
-        q = select(*cols, Purchase.__table__.c.title.label("purchase_title")).select_from(
-            c.outerjoin(Purchase.__table__, c.c.purchase_id == Purchase.__table__.c.id)
-        )
-        q = q.where(c.c.deleted_at.is_not(None) if trash else c.c.deleted_at.is_(None))
-        if purchase_id == INBOX:
-            q = q.where(c.c.purchase_id.is_(None))
-        elif purchase_id is not None:
-            q = q.where(c.c.purchase_id == purchase_id)
-        q = q.order_by(c.c.captured_at.desc(), c.c.id.desc()).offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
-        out = []
-        for row in s.execute(q):
-            m = dict(row._mapping)
-            m.pop("ocr_at", None)
-            m["flags"] = tuple(f for f in (m["flags"] or "").split(",") if f)
-            out.append(CaptureRecord(**m))
-        return out
-
-
-def _fast_list_purchases(self: Library, status: str | None = None) -> list[Any]:
-    from sqlalchemy import func, select
-
-    from storage.library import _record_merchant, parse_status
-    from storage.models import Capture, Purchase
-    from storage.records import PurchaseRecord
-
-    with self._ro() as s:
-        q = select(Purchase).order_by(Purchase.id.desc())
-        if status:
-            q = q.where(Purchase.status == parse_status(status))
-        raw = self._get_setting(s, "active_purchase")
-        active = int(raw) if raw else -1  # never a purchase id: read once
-        counts = dict(
-            s.execute(
-                select(Capture.purchase_id, func.count(Capture.id))
-                .where(Capture.deleted_at.is_(None), Capture.purchase_id.is_not(None))
-                .group_by(Capture.purchase_id)
-            ).all()
-        )
-        out = []
-        for p in s.scalars(q).unique():
-            # _purchase_record minus its two queries: count and active come from above
-            rec = PurchaseRecord(
-                id=p.id,
-                title=p.title,
-                merchant=_record_merchant(p.merchant),
-                order_no=p.order_no,
-                amount_minor=p.amount_minor,
-                currency=p.currency,
-                ordered_at=p.ordered_at,
-                status=p.status,
-                notes=p.notes,
-                created_at=p.created_at,
-                updated_at=p.updated_at,
-                capture_count=int(counts.get(p.id, 0)),
-                active=active == p.id,
-            )
-            out.append(rec)
-        return out
-
-
-_ORIG: dict[str, Any] = {}
 
 
 def apply_patches(names: list[str], root: Path) -> list[str]:
     applied = []
     for name in names:
-        if name == "fast-lists":
-            _ORIG["list_captures"] = Library.list_captures
-            _ORIG["list_purchases"] = Library.list_purchases
-            with Library.open(root) as lib:
-                for kw in ({}, {"trash": True}, {"limit": 50, "offset": 100}):
-                    if _fast_list_captures(lib, **kw) != _ORIG["list_captures"](lib, **kw):
-                        raise SystemExit(f"fast list_captures({kw}) differs from Library.list_captures")
-                if _fast_list_purchases(lib) != _ORIG["list_purchases"](lib):
-                    raise SystemExit("fast list_purchases differs from Library.list_purchases")
-            Library.list_captures = _fast_list_captures  # type: ignore[assignment]
-            Library.list_purchases = _fast_list_purchases  # type: ignore[assignment]
-        elif name.startswith("search-limit="):
+        if name.startswith("search-limit="):
             import gui.library_window as lw
 
             lw.SEARCH_LIMIT = int(name.split("=", 1)[1])
@@ -809,7 +708,8 @@ def main() -> None:
     ap.add_argument("--ime-gap", type=int, default=150, help="ms between input-method commits")
     ap.add_argument("--platform", choices=("xvfb", "offscreen"), default="xvfb")
     ap.add_argument(
-        "--patch", help="prototype fixes to measure: fast-lists, search-limit=N (comma-separated)"
+        "--patch",
+        help="changes to measure: search-limit=N (the fast listings it once prototyped are now in storage)",
     )
     ap.add_argument(
         "--profile", action="store_true", help="cProfile the GUI thread while waiting for results"
