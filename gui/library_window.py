@@ -455,6 +455,7 @@ class LibraryWindow(QMainWindow):
         self.act_restore.setEnabled(selected and in_trash)
         self.act_restore.setVisible(in_trash)
         self.act_empty.setVisible(in_trash)
+        self.act_empty.setEnabled(in_trash and bool(self._records))
         self.act_trash.setVisible(not in_trash)
         if hasattr(self, "act_export"):
             self.act_export.setEnabled(self.scope.kind == "purchase")

@@ -129,7 +129,12 @@ def test_trash_restore_and_empty_with_confirmation(qtbot, window, lib, make_png,
     window.current_view().setCurrentIndex(window.captures.index(0, 0))
     window.act_restore.trigger()
     assert not lib.get_capture(c).in_trash
+    _wait_loaded(qtbot, window)
+    assert not window.act_empty.isEnabled()  # nothing in the Trash: nothing to empty
     lib.trash([c])
+    window.reload()
+    _wait_loaded(qtbot, window)
+    assert window.act_empty.isEnabled()
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     window.empty_trash()
     assert lib.get_capture(c).in_trash  # cancelled: nothing deleted
