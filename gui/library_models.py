@@ -38,26 +38,26 @@ from .thumbnails import ThumbnailCache
 log = logging.getLogger(__name__)
 
 _USER = int(Qt.ItemDataRole.UserRole)
-#: The CaptureRecord of a capture row; the PurchaseRecord of a purchase item.
+# The CaptureRecord of a capture row; the PurchaseRecord of a purchase item.
 RECORD_ROLE = _USER + 1
-#: The SearchHit of a capture row shown as a search result, else None.
+# The SearchHit of a capture row shown as a search result, else None.
 HIT_ROLE = _USER + 2
-#: What a purchase-tree item stands for: "all", "inbox", "group", "purchase" or "trash".
+# What a purchase-tree item stands for: "all", "inbox", "group", "purchase" or "trash".
 KIND_ROLE = _USER + 3
-#: The purchase id of a purchase item (None for every other item).
+# The purchase id of a purchase item (None for every other item).
 PURCHASE_ID_ROLE = _USER + 4
-#: Captures of an item (for a group: how many purchases it holds).
+# Captures of an item (for a group: how many purchases it holds).
 COUNT_ROLE = _USER + 5
-#: The purchase status of a group or purchase item ("open", "disputed", ...).
+# The purchase status of a group or purchase item ("open", "disputed", ...).
 STATUS_ROLE = _USER + 6
 
-#: Drag payload of captures: a JSON list of capture ids.
+# Drag payload of captures: a JSON list of capture ids.
 CAPTURE_IDS_MIME = "application/x-proofshot-capture-ids"
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
-#: Longest note or snippet line put in DisplayRole (the view elides far sooner).
+# Longest note or snippet line put in DisplayRole (the view elides far sooner).
 _LINE_CHARS = 120
-#: Longest note or snippet shown in a tooltip.
+# Longest note or snippet shown in a tooltip.
 _TOOLTIP_CHARS = 600
 
 

@@ -38,15 +38,15 @@ from capture.screen import ScreenGrab
 
 log = logging.getLogger(__name__)
 
-#: Fixed, untranslated: end-to-end tests and window rules find the overlay by this title.
+# Fixed, untranslated: end-to-end tests and window rules find the overlay by this title.
 WINDOW_TITLE = "Proofshot capture"
 
-#: A release whose selection is narrower or lower than this (logical px) is a click.
+# A release whose selection is narrower or lower than this (logical px) is a click.
 MIN_DRAG = 3
 
-#: The magnifier shows this many physical pixels square around the cursor ...
+# The magnifier shows this many physical pixels square around the cursor ...
 MAGNIFIER_PIXELS = 15
-#: ... each drawn this many logical pixels wide.
+# ... each drawn this many logical pixels wide.
 MAGNIFIER_ZOOM = 8
 
 _DIM = QColor(0, 0, 0, 130)
@@ -93,7 +93,7 @@ class _Overlay(QWidget):
         self.grab_ = grab
         self.screen_ = screen
         geometry = screen.geometry()
-        #: The screen in logical pixels, relative to its own top-left corner.
+        # The screen in logical pixels, relative to its own top-left corner.
         self.bounds = Rect(0, 0, geometry.width(), geometry.height())
         width, height = grab.size
         self._scale_x = width / self.bounds.width
@@ -369,10 +369,10 @@ class _Overlay(QWidget):
 class CaptureSession(QObject):
     """One capture: overlays on every screen until a region is chosen or the user cancels."""
 
-    #: (the ScreenGrab, a capture.region.Rect in physical pixels relative to the grab's corner)
+    # (the ScreenGrab, a capture.region.Rect in physical pixels relative to the grab's corner)
     region_selected = Signal(object, object)
     cancelled = Signal()
-    #: time.time() when the first overlay was painted (for latency benchmarks)
+    # time.time() when the first overlay was painted (for latency benchmarks)
     overlay_shown = Signal(float)
 
     def __init__(self, grabs: list[ScreenGrab], parent: QObject | None = None) -> None:
@@ -385,8 +385,8 @@ class CaptureSession(QObject):
         self._closing = False
         self._shown_emitted = False
         self._pointer_overlay: _Overlay | None = None  # the one the pointer was last seen on
-        #: Release of a drag captures at once (the product's default: it must feel instant).
-        #: When False the selection stays for arrow keys and Enter (or a double-click) captures.
+        # Release of a drag captures at once (the product's default: it must feel instant).
+        # When False the selection stays for arrow keys and Enter (or a double-click) captures.
         self.capture_on_release = True
 
     @property

@@ -68,8 +68,8 @@ ZOOM_STEP = 1.25
 MIN_ZOOM = 0.05
 MAX_ZOOM = 8.0
 
-#: The one colour not taken from the palette: a marker yellow reads as "found" on light and
-#: dark themes alike, and on any screenshot. Text on it is always dark.
+# The one colour not taken from the palette: a marker yellow reads as "found" on light and
+# dark themes alike, and on any screenshot. Text on it is always dark.
 MATCH_FILL = QColor(255, 193, 7, 90)
 MATCH_OUTLINE = QColor(245, 124, 0)
 MATCH_TEXT_BACKGROUND = QColor(255, 213, 79)

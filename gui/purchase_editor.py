@@ -51,9 +51,9 @@ from storage.values import parse_amount, parse_currency, parse_user_date
 
 log = logging.getLogger(__name__)
 
-#: Offered in the currency box, most common first; any other three-letter code can be typed.
+# Offered in the currency box, most common first; any other three-letter code can be typed.
 CURRENCIES = ("CNY", "USD", "HKD", "EUR", "GBP", "JPY", "TWD", "MOP", "KRW", "SGD")
-#: The seller fields shown as line edits, in the order of the form (display name first).
+# The seller fields shown as line edits, in the order of the form (display name first).
 SELLER_TEXT_FIELDS = (
     "display_name",
     "account_id",
@@ -65,7 +65,7 @@ SELLER_TEXT_FIELDS = (
     "address",
 )
 _PURCHASE_TEXT_FIELDS = ("title", "order_no", "amount", "ordered_at")
-#: Where a suggestion goes: the Suggestion.kind -> the editor's field name.
+# Where a suggestion goes: the Suggestion.kind -> the editor's field name.
 SUGGESTION_TARGETS = {
     "phone": "phone",
     "wechat_id": "account_id",

@@ -18,13 +18,13 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-#: Document units per page: A4 at 96 units per inch, so CSS pixels in the HTML mean
-#: what they mean in a browser printing on A4.
+# Document units per page: A4 at 96 units per inch, so CSS pixels in the HTML mean
+# what they mean in a browser printing on A4.
 _DPI = 96
 _MARGIN_MM = 16
-#: Latin letters and digits from a TrueType face first: Qt maps glyphs back to text by
-#: the font's cmap, and Noto CJK's proportional Latin glyphs are not in it (they would
-#: vanish from copied text). Chinese falls back to the CJK face.
+# Latin letters and digits from a TrueType face first: Qt maps glyphs back to text by
+# the font's cmap, and Noto CJK's proportional Latin glyphs are not in it (they would
+# vanish from copied text). Chinese falls back to the CJK face.
 _CJK_FAMILY = "Noto Sans CJK SC"
 _FAMILIES = ["DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", _CJK_FAMILY, "Microsoft YaHei"]
 

@@ -43,16 +43,16 @@ from storage.settings import AppSettings, save_settings
 
 log = logging.getLogger(__name__)
 
-#: What "Automatic" means (AppSettings.ocr_languages == "").
+# What "Automatic" means (AppSettings.ocr_languages == "").
 AUTOMATIC_LANGUAGES = ("chi_sim", "eng")
-#: Shown first in the language list, in this order; the rest follow by name.
+# Shown first in the language list, in this order; the rest follow by name.
 _LANGUAGE_ORDER = ("chi_sim", "chi_tra", "eng")
-#: Language data that is not a language to read.
+# Language data that is not a language to read.
 _NOT_LANGUAGES = {"osd"}
 _ERROR_COLOR = "#c0262d"
 _MANY_LANGUAGES = 12
-#: "Both engines" indexes the text of PP-OCR and tesseract; docs/benchmarks.md says
-#: whether that finds enough more to be worth twice the time.
+# "Both engines" indexes the text of PP-OCR and tesseract; docs/benchmarks.md says
+# whether that finds enough more to be worth twice the time.
 SHOW_BOTH_ENGINES = False
 PPOCR_INSTALL_COMMAND = ".venv/bin/python -m pip install -e '.[ppocr]'"
 

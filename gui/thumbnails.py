@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
 
 _SHA = re.compile(r"[0-9a-f]{64}")
-#: How many requests the user is waiting for may queue up; older ones (rows scrolled past
-#: long ago) are dropped and asked for again if they come back into view.
+# How many requests the user is waiting for may queue up; older ones (rows scrolled past
+# long ago) are dropped and asked for again if they come back into view.
 MAX_URGENT = 256
-#: Pixmaps kept in memory (a 160 px tile is about 100 kB).
+# Pixmaps kept in memory (a 160 px tile is about 100 kB).
 MEMORY_ITEMS = 400
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QSystemTrayIcon, QVBox
 
 from .resources import icon_path
 
-#: (purchase id, title, is active) for the "Active purchase" menu.
+# (purchase id, title, is active) for the "Active purchase" menu.
 PurchaseChoice = tuple[int, str, bool]
 
 

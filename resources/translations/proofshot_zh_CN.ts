@@ -5,7 +5,6 @@
     <name>CaptureListModel</name>
     <message>
         <source>{date} {time} ({offset})</source>
-        <extracomment>The CaptureRecord of a capture row; the PurchaseRecord of a purchase item. The SearchHit of a capture row shown as a search result, else None. What a purchase-tree item stands for: &quot;all&quot;, &quot;inbox&quot;, &quot;group&quot;, &quot;purchase&quot; or &quot;trash&quot;. The purchase id of a purchase item (None for every other item). Captures of an item (for a group: how many purchases it holds). The purchase status of a group or purchase item (&quot;open&quot;, &quot;disputed&quot;, ...). Drag payload of captures: a JSON list of capture ids. Longest note or snippet line put in DisplayRole (the view elides far sooner). Longest note or snippet shown in a tooltip.</extracomment>
         <translation>{date} {time}（{offset}）</translation>
     </message>
     <message>
@@ -570,7 +569,6 @@ Zip file: {zip}</source>
     <name>PreviewPane</name>
     <message>
         <source>Text</source>
-        <extracomment>The one colour not taken from the palette: a marker yellow reads as &quot;found&quot; on light and dark themes alike, and on any screenshot. Text on it is always dark.</extracomment>
         <translation>文字</translation>
     </message>
     <message>
@@ -762,7 +760,6 @@ Zip file: {zip}</source>
     <name>PurchaseEditor</name>
     <message>
         <source>New purchase</source>
-        <extracomment>Offered in the currency box, most common first; any other three-letter code can be typed. The seller fields shown as line edits, in the order of the form (display name first). Where a suggestion goes: the Suggestion.kind -&gt; the editor&apos;s field name.</extracomment>
         <translation>新建订单</translation>
     </message>
     <message>
@@ -1193,7 +1190,6 @@ As read in the screenshot: {raw}</source>
     <name>SettingsDialog</name>
     <message>
         <source>Proofshot settings</source>
-        <extracomment>What &quot;Automatic&quot; means (AppSettings.ocr_languages == &quot;&quot;). Shown first in the language list, in this order; the rest follow by name. Language data that is not a language to read. &quot;Both engines&quot; indexes the text of PP-OCR and tesseract; docs/benchmarks.md says whether that finds enough more to be worth twice the time.</extracomment>
         <translation>Proofshot 设置</translation>
     </message>
     <message>
@@ -1578,7 +1574,6 @@ As read in the screenshot: {raw}</source>
     <name>TrayMenu</name>
     <message>
         <source>Capture region</source>
-        <extracomment>(purchase id, title, is active) for the &quot;Active purchase&quot; menu.</extracomment>
         <translation>截取区域</translation>
     </message>
     <message>
@@ -1622,7 +1617,6 @@ As read in the screenshot: {raw}</source>
     <name>_Overlay</name>
     <message>
         <source>{width} × {height}</source>
-        <extracomment>Fixed, untranslated: end-to-end tests and window rules find the overlay by this title. A release whose selection is narrower or lower than this (logical px) is a click. The magnifier shows this many physical pixels square around the cursor ... ... each drawn this many logical pixels wide. The screen in logical pixels, relative to its own top-left corner.</extracomment>
         <translation>{width} × {height}</translation>
     </message>
     <message>
