@@ -734,7 +734,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 def _capture_directly(args: argparse.Namespace, region: Any, purchase: int | None) -> int:
     from capture.region import Rect
-    from capture.screen import encode_png, grab_all, grab_region, is_mostly_uniform
+    from capture.screen import encode_png, geometry_note, grab_all, grab_region, is_mostly_uniform
     from storage.library import ACTIVE
 
     lib = open_library(args)
@@ -742,13 +742,13 @@ def _capture_directly(args: argparse.Namespace, region: Any, purchase: int | Non
         lib.get_purchase(purchase)
     if region is not None:
         image, grab = grab_region(region)
-        source, geometry = "region", f"screen {grab.index} at {grab.geometry}; region {region}"
+        source, geometry = "region", geometry_note(grab, region)
     else:
         grab = grab_all()[0]
         image, source, geometry = (
             grab.crop(Rect(0, 0, *grab.size)),
             "fullscreen",
-            f"screen 0 at {grab.geometry}",
+            geometry_note(grab),
         )
     flags = ["uniform"] if is_mostly_uniform(image) else []
     rec = lib.add_capture(
@@ -810,7 +810,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"{APP_NAME} {APP_VERSION}")
     ap.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
     ap.add_argument("--hotkey", metavar="KEYS", help="global capture shortcut for this run, e.g. Ctrl+Alt+P")
-    ap.add_argument("--show-library", dest="show_library", action="store_true", help="open the library window at start")
+    ap.add_argument(
+        "--show-library", dest="show_library", action="store_true", help="open the library window at start"
+    )
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
     def ocr_engine_arg(p: argparse.ArgumentParser) -> None:
@@ -937,7 +939,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--redo", nargs="+", metavar="ID", help="read these captures again")
     g.add_argument(
-        "--redo-all", dest="redo_all", action="store_true", help="read every capture again (with --ocr-engine)"
+        "--redo-all",
+        dest="redo_all",
+        action="store_true",
+        help="read every capture again (with --ocr-engine)",
     )
     p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
     ocr_engine_arg(p)

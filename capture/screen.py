@@ -86,6 +86,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
+def geometry_note(grab: ScreenGrab, region: Rect | None = None) -> str:
+    """Where a capture's pixels were taken, as recorded with it: the screen, and the
+    region in physical desktop pixels when it is not the whole screen."""
+    text = f"screen {grab.index} at {grab.geometry}"
+    return text if region is None else f"{text}; region {region}"
+
+
 def encode_png(image: Image.Image) -> bytes:
     """An RGB PNG of `image`: no row filters, one zlib stream at level 1.
 

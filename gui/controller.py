@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 from capture.errors import KnownCaptureError
 from capture.hotkey import HotkeyBackend, HotkeyUnavailable
 from capture.region import Rect
-from capture.screen import ScreenGrab, grab_all, grab_region
+from capture.screen import ScreenGrab, geometry_note, grab_all, grab_region
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
 from storage.records import CaptureRecord
@@ -203,16 +203,31 @@ class Controller(QObject):
     def _on_region_selected(self, grab: ScreenGrab, rect: Rect, purchase_id: Any, note: str | None) -> None:
         started = time.perf_counter()
         self._end_session()
-        self._last_region = rect.translated(grab.geometry.x, grab.geometry.y)
+        region = rect.translated(grab.geometry.x, grab.geometry.y)
+        self._keep_region(grab.crop(rect), grab, region, purchase_id, note, started=started)
+
+    def _keep_region(
+        self,
+        image: Any,
+        grab: ScreenGrab,
+        region: Rect,
+        purchase_id: Any,
+        note: str | None,
+        token: Any = None,
+        started: float | None = None,
+    ) -> None:
+        """Save a region's pixels and remember the region for "Capture again"."""
+        self._last_region = region
         self.tray.set_capture_again_enabled(True)
         self.writer.submit(
             CaptureJob(
                 source="region",
-                image=grab.crop(rect),
+                image=image,
                 purchase_id=purchase_id,
                 note=note,
-                screen_geometry=f"screen {grab.index} at {grab.geometry}; region {self._last_region}",
-                started=started,
+                screen_geometry=geometry_note(grab, region),
+                started=started if started is not None else time.perf_counter(),
+                token=token,
             )
         )
 
@@ -238,7 +253,7 @@ class Controller(QObject):
                 image=grab.crop(whole),
                 purchase_id=purchase_id,
                 note=note,
-                screen_geometry=f"screen {grab.index} at {grab.geometry}",
+                screen_geometry=geometry_note(grab),
                 token=token,
             )
         )
@@ -252,18 +267,7 @@ class Controller(QObject):
         except KnownCaptureError as exc:
             self._fail(str(exc), token)
             return
-        self._last_region = rect
-        self.tray.set_capture_again_enabled(True)
-        self.writer.submit(
-            CaptureJob(
-                source="region",
-                image=image,
-                purchase_id=purchase_id,
-                note=note,
-                screen_geometry=f"screen {grab.index} at {grab.geometry}; region {rect}",
-                token=token,
-            )
-        )
+        self._keep_region(image, grab, rect, purchase_id, note, token=token)
 
     def capture_again(self) -> None:
         """The same region as last time: for scrolling through a long chat."""

@@ -42,6 +42,7 @@ from storage.errors import InvalidInput, KnownStorageError
 from storage.library import Library
 from storage.records import (
     MERCHANT_IDENTITY_FIELDS,
+    MERCHANT_TEXT_FIELDS,
     PLATFORMS,
     PURCHASE_STATUSES,
     MerchantRecord,
@@ -54,16 +55,7 @@ log = logging.getLogger(__name__)
 # Offered in the currency box, most common first; any other three-letter code can be typed.
 CURRENCIES = ("CNY", "USD", "HKD", "EUR", "GBP", "JPY", "TWD", "MOP", "KRW", "SGD")
 # The seller fields shown as line edits, in the order of the form (display name first).
-SELLER_TEXT_FIELDS = (
-    "display_name",
-    "account_id",
-    "phone",
-    "real_name",
-    "company",
-    "credit_code",
-    "shop_url",
-    "address",
-)
+SELLER_TEXT_FIELDS = MERCHANT_TEXT_FIELDS
 _PURCHASE_TEXT_FIELDS = ("title", "order_no", "amount", "ordered_at")
 # Where a suggestion goes: the Suggestion.kind -> the editor's field name.
 SUGGESTION_TARGETS = {

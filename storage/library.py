@@ -34,6 +34,7 @@ from .models import Capture, Event, Merchant, Purchase, Setting
 from .normalize import NORMALIZER_VERSION
 from .records import (
     MERCHANT_FIELDS,
+    MERCHANT_TEXT_FIELDS,
     SOURCES,
     CaptureRecord,
     CheckReport,
@@ -82,18 +83,6 @@ ACTIVE: Final = _Active()
 INBOX: Final = -1
 #: An id no purchase has: "there is no active purchase" once it has been looked up.
 _NO_PURCHASE: Final = 0
-
-#: The seller's fields that search finds a capture by (and shows in its snippet).
-SEARCHED_MERCHANT_FIELDS = (
-    "display_name",
-    "account_id",
-    "phone",
-    "real_name",
-    "company",
-    "credit_code",
-    "shop_url",
-    "address",
-)
 
 PURCHASE_FIELDS = ("title", "order_no", "amount", "currency", "ordered_at", "status", "notes")
 
@@ -159,7 +148,7 @@ def _document_fields(c: Capture) -> list[str | None]:
     if p is not None:
         fields += [p.title, p.order_no, p.notes]
     if m is not None:
-        fields += [getattr(m, f) for f in SEARCHED_MERCHANT_FIELDS]
+        fields += [getattr(m, f) for f in MERCHANT_TEXT_FIELDS]
     return fields
 
 
@@ -1181,7 +1170,7 @@ class Library:
         if p is not None:
             meta = [p.title, p.order_no, p.notes]
             if m is not None:
-                meta += [getattr(m, f) for f in SEARCHED_MERCHANT_FIELDS]
+                meta += [getattr(m, f) for f in MERCHANT_TEXT_FIELDS]
             sources.append(("purchase", " · ".join(x for x in meta if x)))
         fallback: tuple[str, tuple[tuple[int, int], ...], str] | None = None
         for field, value in sources:

@@ -32,6 +32,9 @@ MERCHANT_IDENTITY_FIELDS = (
     "shop_url",
     "address",
 )
+#: The seller's name and identifying fields: what search finds a capture by, and the
+#: seller's one-line text fields in the purchase editor.
+MERCHANT_TEXT_FIELDS = ("display_name", *MERCHANT_IDENTITY_FIELDS)
 
 
 @dataclass(frozen=True)
