@@ -778,13 +778,32 @@ class LibraryWindow(QMainWindow):
         row = self.captures.row_of(capture_id)
         if row is None:
             self.refresh_purchases()
-            if not self.query():
+            if self.query():
+                return  # the results of a search stay as they are
+            record = self.lib.get_capture(capture_id)
+            unfiltered = self.status_filter.currentData() is None and self.date_filter.currentData() is None
+            if unfiltered and self.stack.currentWidget() is not self.empty_label:
+                # A new capture is the newest: put it on top instead of reloading every row.
+                if self._in_scope(record):
+                    self._records.insert(0, record)
+                    self.captures.prepend_records([record])
+            else:
                 self.reload()
             return
         record = self.lib.get_capture(capture_id, with_words=capture_id == self._preview_id)
         self.captures.update_record(record)
         if capture_id == self._preview_id:
             self.preview.update_record(record)
+
+    def _in_scope(self, record: CaptureRecord) -> bool:
+        """Whether the selected purchase-list item shows `record`."""
+        if record.in_trash:
+            return self.scope.kind == "trash"
+        if self.scope.kind == "inbox":
+            return record.purchase_id is None
+        if self.scope.kind == "purchase":
+            return record.purchase_id == self.scope.purchase_id
+        return self.scope.kind == "all"
 
     def closeEvent(self, event: Any) -> None:
         self.preview.commit_note()

@@ -258,3 +258,22 @@ def test_a_new_window_shows_the_captures_without_being_asked(
     assert _shown_ids(w) == [c]
     w.runner.wait()
     w.thumbnails.shutdown()
+
+
+def test_a_new_capture_appears_on_top_without_a_reload(qtbot, window, lib, make_png) -> None:
+    p = lib.add_purchase({"title": "Sofa"})
+    a = _add(lib, make_png, 1, "first")
+    window.reload()
+    _wait_loaded(qtbot, window)
+    loads: list[str] = []
+    real_list = lib.list_captures
+    lib.list_captures = lambda **kw: loads.append("list") or real_list(**kw)  # type: ignore[method-assign]
+    b = _add(lib, make_png, 2, "second")
+    window.capture_changed(b)
+    assert _shown_ids(window) == [b, a] and loads == []
+    elsewhere = _add(lib, make_png, 3, "filed elsewhere", p.id)
+    window.tree.setCurrentIndex(window.purchases.index_for("inbox"))
+    _wait_loaded(qtbot, window)
+    loads.clear()
+    window.capture_changed(elsewhere)  # not in the Inbox: the list stays as it is
+    assert _shown_ids(window) == [b, a] and loads == []
