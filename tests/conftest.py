@@ -18,7 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
-EVALSET = ROOT.parent / "shared" / "evalset" / "dev"
+#: The dev evaluation set (screenshots, true text, queries), kept in the repository.
+EVALSET = ROOT / "tests" / "data" / "evalset"
 MAIN = ROOT / "main.py"
 
 
