@@ -59,7 +59,7 @@ from tests.xdisplay import (  # noqa: E402
 )
 
 MAIN = ROOT / "main.py"
-EVALSET = Path("/work/shared/evalset/dev")
+EVALSET = ROOT / "tests" / "data" / "evalset"
 OVERLAY = "Proofshot capture"
 IMAGE_WINDOW = "proofshot-test-image"
 #: Four ~950x700 chat/order screenshots, one per quadrant of the composed screen.

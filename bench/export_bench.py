@@ -1,7 +1,7 @@
 """Benchmark exporting one purchase of many captures as an evidence folder (ARCHITECTURE.md §7).
 
 Builds a library with one purchase of N distinct captures (the dev-set screenshots in
-../shared/evalset/dev, each copy made distinct by a PNG text chunk, so the bytes are
+tests/data/evalset, each copy made distinct by a PNG text chunk, so the bytes are
 real screenshots of real sizes; OCR text is the dev set's ground truth), then, in the same
 run, times:
 
@@ -44,7 +44,7 @@ from storage.library import Library  # noqa: E402
 from storage.records import OcrData  # noqa: E402
 from storage.verify import verify_evidence  # noqa: E402
 
-EVALSET = ROOT.parent / "shared" / "evalset" / "dev"
+EVALSET = ROOT / "tests" / "data" / "evalset"
 
 
 def _distinct_png(data: bytes, n: int) -> bytes:

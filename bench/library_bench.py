@@ -19,7 +19,7 @@ Measures, with a real `gui.library_window.LibraryWindow` on a 10,000-capture lib
 The library is built like bench/search_bench.py builds it (its `build()` is called: the same
 generator, schema rows, search index rows and custody chain), then every capture gets a
 real screenshot-like PNG blob: `--bases` distinct images cropped / tiled from the dev
-screenshots in /work/shared/evalset/dev at varying offsets and sizes (phone pages,
+screenshots in tests/data/evalset at varying offsets and sizes (phone pages,
 window-sized regions, whole 1920x1080 screens), and the newest `--distinct` captures each
 get their own variant (shifted crop plus a drawn status-bar clock), so their thumbnails are
 all different files. Blobs are encoded with the app's own `capture.screen.encode_png`. The
@@ -66,7 +66,7 @@ from storage.library import DB_NAME, Library  # noqa: E402
 PARAMS_FILE = "library_bench.json"
 #: Bump when the blob generator changes, so an old library is not reused.
 BLOB_VERSION = 1
-DEV_DIR = Path("/work/shared/evalset/dev")
+DEV_DIR = ROOT / "tests" / "data" / "evalset"
 WINDOW_SIZE = (1280, 800)
 
 log = sb.log

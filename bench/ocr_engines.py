@@ -1,6 +1,6 @@
-"""Time and memory of each OCR engine on an evaluation set (recall: score_project.py).
+"""Time and memory of each OCR engine on an evaluation set (recall: bench/score_evalset.py).
 
-    .venv/bin/python bench/ocr_engines.py --set ../shared/evalset/dev --engine ppocr [--limit N]
+    .venv/bin/python bench/ocr_engines.py --engine ppocr [--limit N] [--set tests/data/evalset]
 
 For each image: wall seconds, CPU seconds (this process and the PP-OCR worker), and
 text similarity to the truth. Reports the cold first image (worker start and model
@@ -20,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
@@ -57,7 +58,7 @@ def _worker_pid(engine: object) -> int | None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", type=Path, required=True)
+    ap.add_argument("--set", type=Path, default=ROOT / "tests" / "data" / "evalset")
     ap.add_argument("--engine", default="auto", choices=("auto", "tesseract", "ppocr", "both"))
     ap.add_argument("--limit", type=int, default=0, help="only the first N images")
     args = ap.parse_args()

@@ -6,7 +6,7 @@ space-separated term, normalised with `storage.normalize.normalize`, is a substr
 normalised OCR text. Reports, per variant, the fraction found by query type, a character
 similarity (difflib ratio of normalised OCR text vs normalised true text) and seconds per image.
 
-    .venv/bin/python bench/ocr_tune.py --set ../shared/evalset/dev --variants default,plain
+    .venv/bin/python bench/ocr_tune.py --set tests/data/evalset --variants default,plain
     .venv/bin/python bench/ocr_tune.py --list
     .venv/bin/python bench/ocr_tune.py --variants default --misses
 
@@ -173,7 +173,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--set", default=str(ROOT.parent / "shared" / "evalset" / "dev"))
+    ap.add_argument("--set", default=str(ROOT / "tests" / "data" / "evalset"))
     ap.add_argument("--variants", default="default")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="only the first N images")
