@@ -17,7 +17,9 @@ from capture.imageprep import estimate_text_height, to_gray_or_rgb
 from capture.ocr import OcrResult, TesseractEngine
 from storage.normalize import normalize
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "evalset" / "dev"
+from .conftest import EVALSET
+
+DEV = EVALSET  # the dev evaluation set, kept in tests/data/evalset
 
 pytestmark = pytest.mark.skipif(not ocr.tesseract_available(), reason="tesseract is not installed")
 

@@ -28,8 +28,10 @@ from storage.highlight import matching_word_boxes
 from storage.normalize import normalize
 from storage.records import OcrWordBox
 
+from .conftest import EVALSET
+
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "evalset" / "dev"
+DEV = EVALSET  # the dev evaluation set, kept in tests/data/evalset
 
 needs_ppocr = pytest.mark.skipif(
     not ppocr_available(), reason="PP-OCR is not installed (pip install -e '.[ppocr]')"
