@@ -122,6 +122,15 @@ class CaptureListModel(QAbstractListModel):
         self._reindex()
         self.endResetModel()
 
+    def set_hits(self, hits: dict[int, SearchHit] | None) -> None:
+        """New search snippets for the rows shown (the same captures, searched again)."""
+        hits = dict(hits or {})
+        if hits == self._hits:
+            return
+        self._hits = hits
+        if self._records:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._records) - 1, 0), [])
+
     def records(self) -> list[CaptureRecord]:
         """The records shown, in row order (a copy)."""
         return list(self._records)

@@ -49,7 +49,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storage.errors import KnownStorageError
+from storage.changes import CONTENT_KINDS, SILENT_KINDS, Change
+from storage.errors import KnownStorageError, NoteChanged
 from storage.library import INBOX, Library
 from storage.records import CaptureRecord, SearchHit
 from storage.settings import config_dir
@@ -69,6 +70,16 @@ log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 200
 SEARCH_LIMIT = 50
+#: How often the window looks for changes made elsewhere (the tray app's confirmation,
+#: the command line, another window). A look costs a read of SQLite's shared memory.
+WATCH_INTERVAL_MS = 300
+#: New or changed captures up to this many are fetched by id at once; more reload the list.
+POINT_UPDATE_LIMIT = 50
+#: Events after which new rows may simply go on top of an unfiltered list.
+ADDED_KINDS = frozenset({"captured", "imported", "recovered"})
+#: Events that change the purchase list but no capture row (unless a search, which also
+#: looks at purchases and sellers, is shown).
+TREE_ONLY_KINDS = frozenset({"purchase_created", "merchant_created", "merchant_edited"})
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 
 
@@ -107,6 +118,8 @@ class LibraryWindow(QMainWindow):
         self.scope = Scope("all")
         self._records: list[CaptureRecord] = []
         self._preview_id: int | None = None
+        self._keep_view = False  # the next load comes from a change: keep selection and scroll
+        self._watcher = library.watch()
 
         # Left: purchases.
         self.purchases = PurchaseTreeModel(self)
@@ -203,6 +216,10 @@ class LibraryWindow(QMainWindow):
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.reload)
 
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self.sync)
+
         self._build_actions()
         self._settings = QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
         geometry = self._settings.value("library/geometry")
@@ -289,7 +306,9 @@ class LibraryWindow(QMainWindow):
             toolbar.addSeparator()
             toolbar.addAction(self.act_export)
         self.addToolBar(toolbar)
-        self.statusBar()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.statusBar().addPermanentWidget(self.count_label)
         self._update_actions()
 
     # ------------------------------------------------------------------ loading
@@ -362,7 +381,23 @@ class LibraryWindow(QMainWindow):
         records, hits, query = result
         if query != self.query():
             return  # the user typed on meanwhile; the newer search is on its way
+        keep_view, self._keep_view = self._keep_view, False
+        if keep_view and records and [r.id for r in records] == [r.id for r in self._records]:
+            # The same captures in the same order: update the rows, touch nothing else.
+            old = self._records
+            self._records = records
+            self.captures.set_hits(hits)
+            for before, record in zip(old, records, strict=True):
+                if before != record:
+                    self.captures.update_record(record)
+            self._refresh_preview_record()
+            self._show_counts(len(records), query)
+            return
         keep = self._preview_id
+        view = self.current_view()
+        scroll = view.verticalScrollBar().value()
+        selected = {r.id for r in self.selected_records()} if keep_view else set()
+        old_row = self.captures.row_of(keep) if keep is not None else None
         self._records = records
         self.captures.set_records(records, hits or None)
         if not records:
@@ -377,17 +412,28 @@ class LibraryWindow(QMainWindow):
             self.preview.clear(text)
             self._preview_id = None
         else:
-            self.stack.setCurrentWidget(self.current_view())
+            self.stack.setCurrentWidget(view)
             row = self.captures.row_of(keep) if keep is not None else None
-            self.current_view().setCurrentIndex(self.captures.index(row if row is not None else 0, 0))
-        n = len(records)
-        if query:
-            more = self.tr(" (showing the best {n})").format(n=SEARCH_LIMIT) if n >= SEARCH_LIMIT else ""
-            self.statusBar().showMessage(self.tr("{n} captures match").format(n=n) + more)
-        else:
-            self.statusBar().showMessage(self.tr("{n} captures").format(n=n))
+            if row is None and keep_view and old_row is not None:
+                row = min(old_row, len(records) - 1)  # the shown capture left: its neighbour
+            view.setCurrentIndex(self.captures.index(row if row is not None else 0, 0))
+            if keep_view:
+                selection = view.selectionModel()
+                for cid in selected:
+                    r = self.captures.row_of(cid)
+                    if r is not None:
+                        selection.select(self.captures.index(r, 0), selection.SelectionFlag.Select)
+                view.verticalScrollBar().setValue(scroll)
+        self._show_counts(len(records), query)
         self.preview.set_query(query)
         self._update_actions()
+
+    def _show_counts(self, n: int, query: str) -> None:
+        if query:
+            more = self.tr(" (showing the best {n})").format(n=SEARCH_LIMIT) if n >= SEARCH_LIMIT else ""
+            self.count_label.setText(self.tr("{n} captures match").format(n=n) + more)
+        else:
+            self.count_label.setText(self.tr("{n} captures").format(n=n))
 
     def _on_load_failed(self, exc: Exception) -> None:
         self.statusBar().showMessage(self.tr("Could not load the captures: {error}").format(error=exc))
@@ -411,6 +457,10 @@ class LibraryWindow(QMainWindow):
         record = self.captures.record(current.row()) if current.isValid() else None
         self._update_actions()
         if record is None:
+            return
+        shown = self.preview.record
+        if shown is not None and shown.id == record.id and self._preview_id == record.id:
+            self._refresh_preview_record()  # the list was reloaded around it: same capture
             return
         self._show_preview(record.id)
 
@@ -463,9 +513,10 @@ class LibraryWindow(QMainWindow):
     # ------------------------------------------------------------------ changes
 
     def _after_change(self, message: str) -> None:
+        """After a change made here: say what was done; the views follow the library
+        through the same path as for changes made elsewhere (sync)."""
         self.statusBar().showMessage(message, 6000)
-        self.refresh_purchases()
-        self.reload()
+        self.sync()
 
     def _report(self, exc: Exception) -> None:
         QMessageBox.warning(self, self.tr("Proofshot"), str(exc))
@@ -501,20 +552,38 @@ class LibraryWindow(QMainWindow):
         records = self.selected_records()
         if len(records) != 1:
             return
-        text, ok = QInputDialog.getMultiLineText(
-            self, self.tr("Note"), self.tr("What does this capture show?"), records[0].note or ""
-        )
-        if ok:
-            self._on_note_saved(records[0].id, text)
-
-    def _on_note_saved(self, capture_id: int, text: str) -> None:
         try:
-            record = self.lib.set_note(capture_id, text)
+            base = self.lib.get_capture(records[0].id).note or ""
         except KnownStorageError as exc:
             self._report(exc)
             return
-        self.captures.update_record(record)
-        self.statusBar().showMessage(self.tr("Note saved"), 4000)
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Note"), self.tr("What does this capture show?"), base
+        )
+        if ok:
+            self._on_note_saved(records[0].id, text, base)
+
+    def _on_note_saved(self, capture_id: int, text: str, base: str) -> None:
+        """Save a note typed here over `base`, the note as it was when typing started. If
+        someone else changed it meanwhile, both are kept: the newer note, then this text."""
+        message = self.tr("Note saved")
+        try:
+            try:
+                record = self.lib.set_note(capture_id, text, expected=base)
+            except NoteChanged as conflict:
+                record = self.lib.set_note(
+                    capture_id, merge_notes(conflict.current, text), expected=conflict.current
+                )
+                message = self.tr(
+                    "The note had been changed elsewhere meanwhile. Your text was added after it; nothing was lost."
+                )
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self._replace_record(record)
+        self.statusBar().showMessage(message, 8000)
+        if record.id == self._preview_id:
+            self._refresh_preview_record()
 
     def trash_selected(self) -> None:
         records = self.selected_records()
@@ -773,27 +842,110 @@ class LibraryWindow(QMainWindow):
 
     # ------------------------------------------------------------------ outside changes
 
-    def capture_changed(self, capture_id: int) -> None:
-        """A capture was added or changed elsewhere (a new capture, OCR finished)."""
-        row = self.captures.row_of(capture_id)
-        if row is None:
-            self.refresh_purchases()
-            if self.query():
-                return  # the results of a search stay as they are
-            record = self.lib.get_capture(capture_id)
-            unfiltered = self.status_filter.currentData() is None and self.date_filter.currentData() is None
-            if unfiltered and self.stack.currentWidget() is not self.empty_label:
-                # A new capture is the newest: put it on top instead of reloading every row.
-                if self._in_scope(record):
-                    self._records.insert(0, record)
-                    self.captures.prepend_records([record])
-            else:
-                self.reload()
+    def capture_changed(self, _capture_id: int) -> None:
+        """The app saw a capture added or changed (a new capture, OCR finished): look at
+        once rather than at the next tick."""
+        self.sync()
+
+    def sync(self) -> None:
+        """Show the library as it is now, whoever changed it: this window, the tray app's
+        confirmation (Undo, Change purchase, Add note), the command line or another window.
+        The selection, the scroll position and a note being typed are kept."""
+        change = self._watcher.poll()
+        if change is None or change.silent:
             return
-        record = self.lib.get_capture(capture_id, with_words=capture_id == self._preview_id)
+        log.debug("library changed: %s", sorted(change.kinds))
+        self.refresh_purchases()
+        query = self.query()
+        kinds = change.kinds - SILENT_KINDS - (frozenset() if query else TREE_ONLY_KINDS)
+        if not kinds:
+            pass  # the purchase list (refreshed above) is all that shows it
+        elif self.stack.currentWidget() is self.empty_label or len(change.capture_ids) > POINT_UPDATE_LIMIT:
+            self._reload_keeping_view()
+        elif kinds <= CONTENT_KINDS and not query:
+            self._update_rows(change)
+        elif (
+            kinds & ADDED_KINDS and kinds <= ADDED_KINDS | CONTENT_KINDS and not query and self._unfiltered()
+        ):
+            self._add_rows(change)
+        else:
+            self._reload_keeping_view()
+        if self._preview_id is not None and (
+            self._preview_id in change.capture_ids
+            or (self.preview.record is not None and self._preview_purchase() in change.purchase_ids)
+        ):
+            self._refresh_preview_record()
+
+    def _unfiltered(self) -> bool:
+        return self.status_filter.currentData() is None and self.date_filter.currentData() is None
+
+    def _preview_purchase(self) -> int | None:
+        record = self.preview.record
+        return record.purchase_id if record is not None else None
+
+    def _reload_keeping_view(self) -> None:
+        self._keep_view = True
+        self.reload()
+
+    def _update_rows(self, change: Change) -> None:
+        """Text or notes of captures changed: update the rows shown, in place."""
+        ids = [i for i in change.capture_ids if self.captures.row_of(i) is not None]
+        for record in self.lib.get_captures(ids) if ids else []:
+            self._replace_record(record)
+
+    def _add_rows(self, change: Change) -> None:
+        """New captures (the newest) go on top of an unfiltered list, if they belong in it,
+        instead of reloading every row; captures already shown are updated."""
+        records = self.lib.get_captures(sorted(change.capture_ids))
+        new = [r for r in records if self.captures.row_of(r.id) is None and self._in_scope(r)]
+        for record in records:
+            if self.captures.row_of(record.id) is not None:
+                self._replace_record(record)
+        if new:
+            new.sort(key=lambda r: (r.captured_at, r.id), reverse=True)
+            self._records[0:0] = new
+            self.captures.prepend_records(new)
+            self._show_counts(len(self._records), self.query())
+            self._update_actions()
+
+    def _replace_record(self, record: CaptureRecord) -> None:
+        row = self.captures.row_of(record.id)
+        if row is None:
+            return
         self.captures.update_record(record)
-        if capture_id == self._preview_id:
-            self.preview.update_record(record)
+        for i, r in enumerate(self._records):
+            if r.id == record.id:
+                self._records[i] = record
+                break
+
+    def _refresh_preview_record(self) -> None:
+        """Load the shown capture's record again (with its word boxes) and update the
+        preview without reloading its picture. A note being typed is kept."""
+        capture_id = self._preview_id
+        if capture_id is None:
+            return
+        lib = self.lib
+
+        def load() -> CaptureRecord | None:
+            try:
+                return lib.get_capture(capture_id, with_words=True)
+            except KnownStorageError:
+                return None  # purged meanwhile; the list reload shows another one
+
+        def done(record: CaptureRecord | None) -> None:
+            if record is not None and record.id == self._preview_id:
+                self.preview.update_record(record)
+
+        self.runner.run("preview-record", load, done)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.sync()
+        self._watch_timer.start()
+
+    def hideEvent(self, event: Any) -> None:
+        self._watch_timer.stop()
+        super().hideEvent(event)
 
     def _in_scope(self, record: CaptureRecord) -> bool:
         """Whether the selected purchase-list item shows `record`."""
@@ -807,10 +959,22 @@ class LibraryWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self.preview.commit_note()
+        self._watch_timer.stop()
         self._settings.setValue("library/geometry", self.saveGeometry())
         self._settings.sync()
         self.window_closed.emit()
         super().closeEvent(event)
 
 
-__all__ = ["CAPTURE_IDS_MIME", "LibraryWindow", "Scope"]
+def merge_notes(newer: str, mine: str) -> str:
+    """Both notes, when one was typed here while the other was saved elsewhere: the newer
+    one first, then the text typed here, unless one already contains the other."""
+    newer, mine = newer.strip(), mine.strip()
+    if not newer or mine.startswith(newer) or newer == mine:
+        return mine
+    if not mine or newer.endswith(mine):
+        return newer
+    return f"{newer}\n\n{mine}"
+
+
+__all__ = ["CAPTURE_IDS_MIME", "LibraryWindow", "Scope", "merge_notes"]

@@ -274,7 +274,9 @@ class ImageView(QGraphicsView):
 class PreviewPane(QWidget):
     """Right-hand side of the library window: one capture, looked at closely."""
 
-    note_saved = Signal(int, str)  # capture id, new note (the window calls lib.set_note)
+    # capture id, new note, and the note it replaces as the editor last read it (the
+    # window saves with lib.set_note(..., expected=...), so a newer note is never overwritten)
+    note_saved = Signal(int, str, str)
     ocr_rerun_requested = Signal(int)  # capture id
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -283,6 +285,7 @@ class PreviewPane(QWidget):
         self._image_loaded = False
         self._query = ""
         self._saved_note = ""
+        self._newer_note: str | None = None  # stored meanwhile by someone else, while editing
         self._rerun_requested = False
         self.image_boxes: list[tuple[int, int, int, int]] = []
         self.text_spans: list[tuple[int, int]] = []
@@ -472,6 +475,17 @@ class PreviewPane(QWidget):
         )
         self.note_edit.textChanged.connect(self._on_note_changed)
         column.addWidget(self.note_edit, 1)
+        self.note_conflict_label = QLabel()
+        self.note_conflict_label.setObjectName("noteConflict")
+        self.note_conflict_label.setWordWrap(True)
+        self.note_conflict_label.setText(
+            self.tr(
+                "This note was changed elsewhere while you were typing. "
+                "When you save, your text is added after the newer note: nothing is lost."
+            )
+        )
+        self.note_conflict_label.hide()
+        column.addWidget(self.note_conflict_label)
         row = QHBoxLayout()
         self.note_hint = QLabel(self.tr("Ctrl+Enter saves. Switching to another capture saves too."))
         self.note_hint.setWordWrap(True)
@@ -588,6 +602,7 @@ class PreviewPane(QWidget):
         self._record = None
         self._image_loaded = False
         self._saved_note = ""
+        self._newer_note = None
         self.note_edit.blockSignals(True)
         self.note_edit.setPlainText("")
         self.note_edit.blockSignals(False)
@@ -625,9 +640,11 @@ class PreviewPane(QWidget):
         if not self.has_unsaved_note() or self._record is None:
             return
         note = self.note_edit.toPlainText()
+        base = self._saved_note
         self._saved_note = note
+        self._newer_note = None
         log.debug("note of capture %s saved (%d characters)", self._record.id, len(note))
-        self.note_saved.emit(self._record.id, note)
+        self.note_saved.emit(self._record.id, note, base)
         self._on_note_changed()
 
     def commit_note(self) -> bool:
@@ -643,6 +660,7 @@ class PreviewPane(QWidget):
         same = self._record is not None and self._record.id == record.id
         if not same:
             self.commit_note()
+            self._newer_note = None
             self._image_loaded = False
             self._rerun_requested = False
         elif record.ocr_status != "pending":
@@ -673,13 +691,18 @@ class PreviewPane(QWidget):
         self._update_ocr_status()
 
         # The stored note replaces the editor's text unless the user is editing this one.
+        # Then the editor keeps the note it started from (saving sends it along, so the
+        # window can tell that the stored one is newer) and says that it changed.
         note = record.note or ""
         if not (same and self.has_unsaved_note()):
             self._saved_note = note
+            self._newer_note = None
             if self.note_edit.toPlainText() != note:
                 self.note_edit.blockSignals(True)
                 self.note_edit.setPlainText(note)
                 self.note_edit.blockSignals(False)
+        elif note != self._saved_note:
+            self._newer_note = note
         self._on_note_changed()
 
     def _show_image_message(self, message: str) -> None:
@@ -818,6 +841,7 @@ class PreviewPane(QWidget):
     def _on_note_changed(self) -> None:
         dirty = self.has_unsaved_note()
         self.save_note_button.setEnabled(dirty)
+        self.note_conflict_label.setVisible(dirty and self._newer_note is not None)
         self.tabs.setTabText(1, self.tr("Note") + (" •" if dirty else ""))
 
     @Slot()

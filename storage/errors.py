@@ -34,3 +34,14 @@ class LibraryTooNew(KnownStorageError):
 
 class LibraryUnavailable(KnownStorageError):
     """The library folder or database cannot be opened (permissions, disk, locked)."""
+
+
+class NoteChanged(KnownStorageError):
+    """A note was changed elsewhere after the editor read it; nothing was written."""
+
+    def __init__(self, capture_id: int, current: str) -> None:
+        super().__init__(
+            f"the note of capture {capture_id} was changed elsewhere while you were typing; nothing was saved"
+        )
+        self.capture_id = capture_id
+        self.current = current

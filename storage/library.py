@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from . import search as search_mod
 from .blobs import BlobStore, fsync_dir, sha256_bytes
+from .changes import ChangeWatcher
 from .custody import GENESIS, canonical_json, chain_hash, event_payload, verify_chain
 from .db import make_engines, migrate
-from .errors import InvalidInput, LibraryUnavailable, NotFound
+from .errors import InvalidInput, LibraryUnavailable, NoteChanged, NotFound
 from .images import probe_image
 from .models import Capture, Event, Merchant, Purchase, Setting
 from .normalize import NORMALIZER_VERSION
@@ -79,6 +80,8 @@ class _Active:
 
 #: Pass as `purchase_id` to file a capture under the active purchase (or the Inbox).
 ACTIVE: Final = _Active()
+#: set_note's `expected` when the caller does not care what the note was.
+_ANY: Final = object()
 #: Pass as `purchase_id` to a listing or search to mean "captures in the Inbox".
 INBOX: Final = -1
 #: An id no purchase has: "there is no active purchase" once it has been looked up.
@@ -205,6 +208,11 @@ class Library:
             problems = tuple(p for p in found if p.kind != "orphan_blob")
         lib.open_report = OpenReport(backup, tuple(recovered), problems, reindexed)
         return lib
+
+    def watch(self) -> ChangeWatcher:
+        """A watcher that tells what anyone (this process, another window, the command
+        line) committed to this library since it last looked (storage.changes)."""
+        return ChangeWatcher(self.db_path)
 
     def close(self) -> None:
         self._w.dispose()
@@ -934,10 +942,15 @@ class Library:
                 self._reindex(s, c)
             return [_record_capture(c) for c in rows]
 
-    def set_note(self, capture_id: int, note: str | None) -> CaptureRecord:
+    def set_note(self, capture_id: int, note: str | None, *, expected: Any = _ANY) -> CaptureRecord:
+        """Replace a capture's note. With `expected` (the note as the editor last read it),
+        refuse with NoteChanged when someone else changed it meanwhile, so that a note
+        typed in one window never silently replaces a newer one written elsewhere."""
         clean = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
         with self._tx() as s:
             c = self._get_capture_row(s, capture_id)
+            if expected is not _ANY and (c.note or "") != (expected or "") and c.note != clean:
+                raise NoteChanged(capture_id, c.note or "")
             if c.note != clean:
                 old = c.note
                 c.note = clean

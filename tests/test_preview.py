@@ -311,7 +311,7 @@ def test_editing_and_saving_the_note(pane: PreviewPane, qtbot) -> None:  # type:
     assert pane.save_note_button.isEnabled()
     with qtbot.waitSignal(pane.note_saved) as blocker:
         pane.save_note_button.click()
-    assert blocker.args == [1, "卖家承诺七天无理由退货"]
+    assert blocker.args == [1, "卖家承诺七天无理由退货", "卖家承诺七天无理由"]
     assert not pane.save_note_button.isEnabled()
 
 
@@ -322,7 +322,7 @@ def test_ctrl_enter_saves_the_note(pane: PreviewPane, qtbot) -> None:  # type: i
     qtbot.keyClicks(pane.note_edit, "seller promised a refund")
     with qtbot.waitSignal(pane.note_saved) as blocker:
         qtbot.keyClick(pane.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert blocker.args == [1, "seller promised a refund"]
+    assert blocker.args == [1, "seller promised a refund", ""]
 
 
 def test_an_edited_note_is_saved_when_another_capture_is_shown(pane: PreviewPane, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -330,13 +330,13 @@ def test_an_edited_note_is_saved_when_another_capture_is_shown(pane: PreviewPane
     pane.note_edit.setPlainText("new words")
     with qtbot.waitSignal(pane.note_saved) as blocker:
         pane.show_capture(record(2, note="second"), image())
-    assert blocker.args == [1, "new words"]
+    assert blocker.args == [1, "new words", "old"]
     assert pane.note_edit.toPlainText() == "second"
     # and clearing the pane saves too
     pane.note_edit.setPlainText("second, edited")
     with qtbot.waitSignal(pane.note_saved) as blocker:
         pane.clear()
-    assert blocker.args == [2, "second, edited"]
+    assert blocker.args == [2, "second, edited", "second"]
 
 
 def test_an_unchanged_note_is_not_saved_on_switch(pane: PreviewPane, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -354,6 +354,20 @@ def test_refreshing_the_same_capture_keeps_a_note_being_edited(pane: PreviewPane
     assert pane.note_edit.toPlainText() == "half typed"
     assert pane.ocr_text.toPlainText() == "new text"
     assert pane.has_unsaved_note()
+    assert pane.note_conflict_label.isHidden()
+
+
+def test_a_note_changed_elsewhere_while_typing_is_announced_and_sent_as_the_base(pane: PreviewPane, qtbot) -> None:  # type: ignore[no-untyped-def]
+    pane.show_capture(record(1, note="old"), image())
+    pane.note_edit.setPlainText("half typed")
+    pane.update_record(record(1, note="written by the tray app"))
+    assert pane.note_edit.toPlainText() == "half typed"  # the typing is kept
+    assert not pane.note_conflict_label.isHidden()
+    with qtbot.waitSignal(pane.note_saved) as blocker:
+        pane.save_note()
+    # the base is the note the typing started from, so the window can see it is outdated
+    assert blocker.args == [1, "half typed", "old"]
+    assert pane.note_conflict_label.isHidden()
 
 
 # ------------------------------------------------------------------ OCR again, clear
