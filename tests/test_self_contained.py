@@ -17,7 +17,8 @@ from .conftest import EVALSET, ROOT
 
 # Built from pieces so that this file does not match its own patterns.
 _SIBLING = ".." + "/shared"
-#: The old way of reaching a sibling folder by path arithmetic: ROOT.parent / "shared" / ...
+#: The old way of reaching a sibling folder by path arithmetic: ROOT.parent joined with a
+#: quoted shared folder name and then more path parts.
 _SHARED_JOIN = re.compile(r"""["']""" + "shared" + r"""["']\s*/""")
 
 
@@ -47,7 +48,7 @@ def text_of(path: Path) -> str | None:
 def outside_patterns() -> list[tuple[str, re.Pattern[str]]]:
     patterns = [
         (_SIBLING, re.compile(re.escape(_SIBLING))),
-        ('"shared" / (path arithmetic out of the repository)', _SHARED_JOIN),
+        ("a shared folder joined to a path (path arithmetic out of the repository)", _SHARED_JOIN),
     ]
     parent = str(ROOT.resolve().parent)
     if parent.rstrip("/"):  # a repository at the top of the file system has no such parent path
