@@ -47,6 +47,7 @@ from .records import (
     PurchaseRecord,
     SearchHit,
 )
+from .settings import OWN_DETAILS_KEY, OwnDetails
 from .values import (
     MAX_NOTE_CHARS,
     clean_text,
@@ -55,10 +56,13 @@ from .values import (
     local_offset_minutes,
     now_utc,
     parse_amount,
+    parse_credit_code,
     parse_currency,
+    parse_phone,
     parse_platform,
     parse_status,
     parse_user_date,
+    parse_wechat_id,
 )
 
 if sys.platform != "win32":
@@ -383,6 +387,10 @@ class Library:
                 raise InvalidInput(f"unknown merchant field {key}")
             if key == "platform":
                 out[key] = parse_platform(value)
+            elif key == "phone":
+                out[key] = parse_phone(value, field="merchant phone")
+            elif key == "credit_code":
+                out[key] = parse_credit_code(value, field="merchant credit code")
             else:
                 out[key] = clean_text(
                     value, field=f"merchant {key.replace('_', ' ')}", multiline=key in ("notes", "address")
@@ -457,6 +465,8 @@ class Library:
                     raise InvalidInput("a merchant needs a name")
                 changes[key] = [old, value]
                 setattr(m, key, value)
+        if m.platform == "wechat" and ("account_id" in changes or "platform" in changes):
+            parse_wechat_id(m.account_id, field="merchant WeChat ID")
         if changes:
             m.updated_at = now_utc()
         return m, changes, created
@@ -583,6 +593,130 @@ class Library:
                 for m in s.scalars(select(Merchant).order_by(Merchant.display_name))
                 if (r := _record_merchant(m))
             ]
+
+    def merchant_usage(self) -> dict[int, int]:
+        """How many purchases each saved seller is on (every seller; 0 when unused)."""
+        with self._ro() as s:
+            counts = {
+                mid: int(n)
+                for mid, n in s.execute(
+                    select(Purchase.merchant_id, func.count(Purchase.id))
+                    .where(Purchase.merchant_id.is_not(None))
+                    .group_by(Purchase.merchant_id)
+                ).all()
+            }
+            return {mid: counts.get(mid, 0) for mid in s.scalars(select(Merchant.id))}
+
+    def _get_merchant_row(self, s: Session, merchant_id: int) -> Merchant:
+        m = s.get(Merchant, merchant_id)
+        if m is None:
+            raise NotFound(f"there is no merchant {merchant_id}")
+        return m
+
+    def delete_merchant(self, merchant_id: int) -> MerchantRecord:
+        """Delete a seller that no purchase refers to (one made by a typo, say). A seller
+        still on a purchase is refused: merge it into another seller instead."""
+        with self._tx() as s:
+            m = self._get_merchant_row(s, merchant_id)
+            used = int(s.scalar(select(func.count(Purchase.id)).where(Purchase.merchant_id == m.id)) or 0)
+            if used:
+                raise InvalidInput(
+                    f"the seller {m.display_name} is on {used} purchase(s), so it cannot be deleted; "
+                    "merge it into another seller instead"
+                )
+            record = _record_merchant(m)
+            assert record is not None
+            self._event(s, "merchant_deleted", merchant_id=m.id, fields=self._merchant_dict(m))
+            s.delete(m)
+            return record
+
+    def merge_merchants(self, merchant_id: int, into_id: int) -> MerchantRecord:
+        """Move every purchase of seller `merchant_id` to seller `into_id`, then delete the
+        first. Details only the first had fill the empty fields of the other; the first's
+        full details stay in the custody log. Returns the seller kept."""
+        if merchant_id == into_id:
+            raise InvalidInput("a seller cannot be merged into itself; choose another seller")
+        with self._tx() as s:
+            gone = self._get_merchant_row(s, merchant_id)
+            kept = self._get_merchant_row(s, into_id)
+            filled: dict[str, list[Any]] = {}
+            for field in MERCHANT_FIELDS:
+                theirs, ours = getattr(gone, field), getattr(kept, field)
+                if field != "display_name" and theirs and not ours:
+                    setattr(kept, field, theirs)
+                    filled[field] = [ours, theirs]
+            now = now_utc()
+            if filled:
+                kept.updated_at = now
+            moved: list[int] = []
+            for p in s.scalars(select(Purchase).where(Purchase.merchant_id == gone.id).order_by(Purchase.id)):
+                p.merchant = kept
+                p.updated_at = now
+                self._event(
+                    s, "purchase_edited", purchase_id=p.id, changes={"merchant_id": [gone.id, kept.id]}
+                )
+                moved.append(p.id)
+            self._event(
+                s,
+                "merchant_merged",
+                merchant_id=gone.id,
+                into=kept.id,
+                fields=self._merchant_dict(gone),
+                filled=filled,
+                purchases=moved,
+            )
+            s.delete(gone)
+            s.flush()
+            for pid in s.scalars(select(Purchase.id).where(Purchase.merchant_id == kept.id)):
+                self._reindex_purchase(s, pid)
+            record = _record_merchant(kept)
+            assert record is not None
+            return record
+
+    def restore_merchant(self, merchant_id: int, changes: dict[str, list[Any]]) -> MerchantRecord:
+        """Undo an edit of a saved seller. `changes` are {field: [before, after]} as in its
+        merchant_edited event; each field goes back to `before`. Refused, changing nothing,
+        when a field no longer holds `after` (the seller was edited again since)."""
+        if not changes:
+            raise InvalidInput("there is no seller change to undo")
+        with self._tx() as s:
+            m = self._get_merchant_row(s, merchant_id)
+            for field, pair in changes.items():
+                if field not in MERCHANT_FIELDS or not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                    raise InvalidInput(f"unknown merchant change {field}")
+                if getattr(m, field) != pair[1]:
+                    raise InvalidInput(
+                        f"the seller {m.display_name} was changed again since, so the change was not undone"
+                    )
+                if field == "display_name" and not pair[0]:
+                    raise InvalidInput("a merchant needs a name")
+            undone: dict[str, list[Any]] = {}
+            for field, (before, after) in changes.items():
+                if before != after:
+                    setattr(m, field, before)
+                    undone[field] = [after, before]
+            if undone:
+                m.updated_at = now_utc()
+                self._event(s, "merchant_edited", merchant_id=m.id, changes=undone, undo=True)
+                for pid in s.scalars(select(Purchase.id).where(Purchase.merchant_id == m.id)):
+                    self._reindex_purchase(s, pid)
+            record = _record_merchant(m)
+            assert record is not None
+            return record
+
+    def own_details(self) -> OwnDetails:
+        """The user's own phones, names and addresses (storage.settings.OwnDetails)."""
+        return OwnDetails.from_json(self.get_setting(OWN_DETAILS_KEY))
+
+    def set_own_details(self, details: OwnDetails) -> OwnDetails:
+        """Keep the user's own details with the library. The custody log records that
+        they changed and how many there are, never the details themselves."""
+        with self._tx() as s:
+            old = OwnDetails.from_json(self._get_setting(s, OWN_DETAILS_KEY))
+            if old != details:
+                self._set_setting(s, OWN_DETAILS_KEY, details.to_json() if details else None)
+                self._event(s, "own_details_changed", **details.counts())
+            return details
 
     def delete_purchase(self, purchase_id: int) -> PurchaseRecord:
         """Delete a purchase record. Its captures are never deleted with it: they move

@@ -1,9 +1,16 @@
-"""The app's own settings (per user, not per library), one typed table with defaults.
+"""The app's own settings (per user, not per library), one typed table with defaults,
+and the user's own details (per library).
 
 Stored as JSON in the user's config folder (`PROOFSHOT_CONFIG_DIR` overrides it, which
 the tests use), written atomically. Command-line flags override a setting for one
 run without saving it. Unknown or invalid values in the file fall back to defaults,
 so a damaged settings file can never stop the app from starting.
+
+`OwnDetails` are the buyer's own phones, names and addresses. Screenshots of an order
+show them next to the seller's (a shipping address has the buyer's phone), and they
+must never be offered as the seller's. They live in the library's settings table, not
+in this file, so that they travel with the library and the command line reads the
+same ones as the tray app.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .blobs import write_atomic
+from .errors import InvalidInput
+from .values import clean_text, parse_phone, split_phones
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +93,82 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     data = json.dumps(asdict(settings.validated()), ensure_ascii=False, indent=1).encode("utf-8")
     write_atomic(path, data)
+
+
+# ---------------------------------------------------------------------------- own details
+
+#: The library setting (Library.get_setting) that holds OwnDetails as JSON.
+OWN_DETAILS_KEY = "own_details"
+#: At most this many of each kind are kept.
+MAX_OWN_ITEMS = 20
+
+
+@dataclass(frozen=True)
+class OwnDetails:
+    """The user's own phones, names and addresses: never suggested as a seller's."""
+
+    phones: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.phones or self.names or self.addresses)
+
+    def values(self) -> list[str]:
+        """Everything recorded, for capture.suggestions.purchase_suggestions(exclude=...)."""
+        return [*self.phones, *self.names, *self.addresses]
+
+    def counts(self) -> dict[str, int]:
+        return {"phones": len(self.phones), "names": len(self.names), "addresses": len(self.addresses)}
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"phones": list(self.phones), "names": list(self.names), "addresses": list(self.addresses)},
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> OwnDetails:
+        """Read what `to_json` wrote; anything unreadable counts as nothing recorded."""
+        if not raw:
+            return cls()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            log.warning("the saved own details are unreadable; ignoring them")
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+
+        def texts(key: str) -> tuple[str, ...]:
+            items = data.get(key)
+            if not isinstance(items, list):
+                return ()
+            return tuple(str(x) for x in items if isinstance(x, str) and x.strip())[:MAX_OWN_ITEMS]
+
+        return cls(texts("phones"), texts("names"), texts("addresses"))
+
+    @classmethod
+    def parse(cls, phones: list[str], names: list[str], addresses: list[str]) -> OwnDetails:
+        """Clean and check what the user typed, one item per entry (a phone entry may hold
+        several numbers). Raises InvalidInput for a phone that is not one."""
+
+        def unique(items: list[str]) -> tuple[str, ...]:
+            out: list[str] = []
+            seen: set[str] = set()
+            for item in items:
+                key = "".join(item.split()).casefold()
+                if key not in seen:
+                    seen.add(key)
+                    out.append(item)
+            if len(out) > MAX_OWN_ITEMS:
+                raise InvalidInput(f"keep at most {MAX_OWN_ITEMS} of each")
+            return tuple(out)
+
+        numbers: list[str] = []
+        for entry in phones:
+            checked = parse_phone(entry, field="your phone")
+            numbers.extend(split_phones(checked))
+        clean_names = [c for n in names if (c := clean_text(n, field="your name"))]
+        clean_addresses = [c for a in addresses if (c := clean_text(a, field="your address"))]
+        return cls(unique(numbers), unique(clean_names), unique(clean_addresses))

@@ -166,3 +166,175 @@ def local_day_bound_utc(value: str, *, end: bool, field: str) -> str:
         if end:
             local = local.replace(second=59, microsecond=999999)
     return iso_utc(local.astimezone())
+
+
+# ---------------------------------------------------------------------------- seller identity
+#
+# Checked here, in plain Python, so that the purchase editor and the command line refuse
+# the same values. Each check has a `*_problem` function that names what is wrong (the
+# editor words it in the user's language) and a `parse_*` function that raises
+# InvalidInput with an English message (what the command line prints).
+
+#: How several phone numbers of one seller are kept in the one phone field.
+PHONE_SEPARATOR = " / "
+_PHONE_SPLIT = re.compile(r"\s*[/;；,，、|]\s*")
+# An extension after a landline: "转 123", "ext. 123", "x123", "分机123", "#123".
+_PHONE_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*\d{1,6}$", re.IGNORECASE)
+_PHONE_CHARS = re.compile(r"[\d\s\-.()（）+\u2010-\u2015]+")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Area code (010, 02x or a three-digit one) and a local number of 7 or 8 digits.
+_LANDLINE = re.compile(r"0(?:10|2\d|[3-9]\d{2})[1-9]\d{6,7}")
+_LANDLINE_FROM_ABROAD = re.compile(r"(?:10|2\d|[3-9]\d{2})[1-9]\d{6,7}")
+# Nationwide business numbers (400 / 800), as many sellers print them.
+_BUSINESS = re.compile(r"[48]00\d{7}")
+
+
+def split_phones(value: str | None) -> list[str]:
+    """The numbers in a phone field ("138 0013 8000 / 010-1234 5678" -> two)."""
+    if not value:
+        return []
+    return [part for part in _PHONE_SPLIT.split(value.strip()) if part]
+
+
+def phone_digits(number: str) -> str | None:
+    """The digits that identify one phone number (a mainland number without +86 and
+    without an extension; others with their country code), or None when `number` is
+    not a phone number."""
+    s = unicodedata.normalize("NFKC", number).strip()
+    s = _PHONE_EXTENSION.sub("", s)
+    if not s or not _PHONE_CHARS.fullmatch(s) or s.count("+") > 1:
+        return None
+    abroad = s.lstrip("(（ ").startswith("+")
+    if "+" in s and not abroad:
+        return None
+    digits = re.sub(r"\D", "", s)
+    if not abroad and digits.startswith("00"):
+        abroad, digits = True, digits[2:]
+    if abroad:
+        if digits.startswith("86"):
+            national = digits[2:]
+            if _MOBILE.fullmatch(national) or _BUSINESS.fullmatch(national):
+                return national
+            if _LANDLINE_FROM_ABROAD.fullmatch(national):
+                return "0" + national
+            return None
+        # E.164: a country code (never starting with 0) and at most 15 digits in all.
+        return "+" + digits if 8 <= len(digits) <= 15 and digits[0] != "0" else None
+    if _MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits) or _BUSINESS.fullmatch(digits):
+        return digits
+    return None
+
+
+def phone_problem(value: str | None) -> str | None:
+    """The first number in a phone field that is not a phone number, or None when
+    every one is (an empty field is fine)."""
+    for part in split_phones(value):
+        if phone_digits(part) is None:
+            return part
+    return None
+
+
+def parse_phone(value: str | None, *, field: str = "phone") -> str | None:
+    """A phone field as typed, checked: mainland mobiles (1[3-9] and 9 more digits, with
+    or without +86, spaces or dashes), landlines with their area code, 400/800 numbers
+    and numbers from abroad written with + or 00. Several numbers are kept joined with
+    PHONE_SEPARATOR."""
+    clean = clean_text(value, field=field)
+    if clean is None:
+        return None
+    bad = phone_problem(clean)
+    if bad is not None:
+        raise InvalidInput(
+            f"{field} '{bad}' is not a phone number; write a mobile like 138 0013 8000, a landline "
+            "with its area code like 010-1234 5678, or a number from abroad starting with +"
+        )
+    return PHONE_SEPARATOR.join(split_phones(clean))
+
+
+def add_phone(current: str | None, number: str) -> str:
+    """`current` phone field with `number` added as one more number (unless already there)."""
+    numbers = split_phones(current)
+    wanted = phone_digits(number) or number
+    if any((phone_digits(n) or n) == wanted for n in numbers):
+        return PHONE_SEPARATOR.join(numbers)
+    return PHONE_SEPARATOR.join([*numbers, number.strip()])
+
+
+# WeChat's rule for a WeChat ID: 6-20 characters, letters, digits, _ and -, starting
+# with a letter. IDs WeChat gave out itself look like wxid_ and up to 32 more.
+_WECHAT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{5,19}|wxid_[A-Za-z0-9_]{4,32}")
+
+
+def is_wechat_id(value: str) -> bool:
+    return bool(_WECHAT_ID.fullmatch(value.strip()))
+
+
+def parse_wechat_id(value: str | None, *, field: str = "WeChat ID") -> str | None:
+    clean = clean_text(value, field=field)
+    if clean is not None and not is_wechat_id(clean):
+        raise InvalidInput(
+            f"{field} '{clean}' is not a WeChat ID; a WeChat ID has 6 to 20 letters, digits, _ or -, "
+            "and starts with a letter"
+        )
+    return clean
+
+
+# The unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters from
+# this alphabet (no I, O, S, V, Z); the 18th is a check character over the first 17,
+# weighted 3^i mod 31.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+
+
+def credit_code_check_character(first17: str) -> str:
+    """The check character (the 18th) of a credit code whose first 17 characters are given."""
+    if len(first17) != 17 or any(ch not in CREDIT_CODE_ALPHABET for ch in first17):
+        raise ValueError("need the first 17 characters of a credit code")
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalize_credit_code(value: str) -> str:
+    """Full-width folded, capitals, spaces and dashes dropped."""
+    s = unicodedata.normalize("NFKC", value).upper()
+    return re.sub(r"[\s\-\u2010-\u2015]", "", s)
+
+
+def credit_code_problem(value: str | None) -> str | None:
+    """None for a valid code (or an empty field); else "length", "characters" or
+    "check" (the last character does not match the first 17)."""
+    if value is None or not value.strip():
+        return None
+    code = normalize_credit_code(value)
+    if len(code) != 18:
+        return "length"
+    if any(ch not in CREDIT_CODE_ALPHABET for ch in code):
+        return "characters"
+    if credit_code_check_character(code[:17]) != code[17]:
+        return "check"
+    return None
+
+
+def parse_credit_code(value: str | None, *, field: str = "credit code") -> str | None:
+    clean = clean_text(value, field=field)
+    if clean is None:
+        return None
+    problem = credit_code_problem(clean)
+    if problem == "length":
+        raise InvalidInput(
+            f"{field} '{clean}' is not a unified social credit code; it has 18 characters "
+            f"(this has {len(normalize_credit_code(clean))})"
+        )
+    if problem == "characters":
+        raise InvalidInput(
+            f"{field} '{clean}' is not a unified social credit code; it has only digits and capital "
+            "letters other than I, O, S, V and Z"
+        )
+    if problem == "check":
+        raise InvalidInput(
+            f"{field} '{clean}' is not a valid unified social credit code: its last character does "
+            "not match the others; check it against the business licence"
+        )
+    return normalize_credit_code(clean)
