@@ -16,7 +16,12 @@ def ui_locale(ui_language: str) -> QLocale:
         return QLocale(QLocale.Language.Chinese, QLocale.Country.China)
     if ui_language == "en":
         return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-    return QLocale.system()
+    system = QLocale.system()
+    if system.language() == QLocale.Language.C:
+        # LANG=C (or unset) shows dates as "2 12 2026": the interface is English then,
+        # and so are its dates.
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return system
 
 
 def install_translators(app: QCoreApplication, ui_language: str) -> list[QTranslator]:

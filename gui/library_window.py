@@ -55,6 +55,7 @@ from storage.library import INBOX, Library
 from storage.records import CaptureRecord, SearchHit
 from storage.settings import config_dir
 
+from .capture_tile import CaptureTileDelegate, tile_size
 from .library_models import (
     CAPTURE_IDS_MIME,
     KIND_ROLE,
@@ -70,6 +71,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 200
 SEARCH_LIMIT = 50
+THUMBNAIL_PX = 160
 #: How often the window looks for changes made elsewhere (the tray app's confirmation,
 #: the command line, another window). A look costs a read of SQLite's shared memory.
 WATCH_INTERVAL_MS = 300
@@ -105,9 +107,11 @@ class LibraryWindow(QMainWindow):
         thumbnails: ThumbnailCache | None = None,
         editor_factory: Callable[..., Any] | None = None,
         export_action: Callable[[int], None] | None = None,
+        shortcut_text: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.lib = library
+        self._shortcut_text = shortcut_text
         self.setObjectName("ProofshotLibraryWindow")
         self.setWindowTitle(self.tr("Proofshot library"))
         self.setAcceptDrops(True)
@@ -252,10 +256,12 @@ class LibraryWindow(QMainWindow):
             view.setViewMode(QListView.ViewMode.IconMode)
             view.setResizeMode(QListView.ResizeMode.Adjust)
             view.setMovement(QListView.Movement.Static)
-            view.setIconSize(QSize(160, 160))
-            view.setGridSize(QSize(190, 230))
-            view.setWordWrap(True)
-            view.setSpacing(6)
+            view.setIconSize(QSize(THUMBNAIL_PX, THUMBNAIL_PX))
+            # Every tile alike, whatever the picture's shape (gui.capture_tile).
+            view.setItemDelegate(CaptureTileDelegate(THUMBNAIL_PX, view))
+            tile = tile_size(THUMBNAIL_PX, view.fontMetrics())
+            view.setGridSize(tile + QSize(8, 8))
+            view.setSpacing(4)
         else:
             view.setViewMode(QListView.ViewMode.ListMode)
             view.setIconSize(QSize(48, 48))
@@ -406,7 +412,7 @@ class LibraryWindow(QMainWindow):
             elif self.scope.kind == "trash":
                 text = self.tr("The Trash is empty.")
             else:
-                text = self.tr("No captures here yet. Press the capture shortcut, or drop image files here.")
+                text = self._empty_text()
             self.empty_label.setText(text)
             self.stack.setCurrentWidget(self.empty_label)
             self.preview.clear(text)
@@ -427,6 +433,19 @@ class LibraryWindow(QMainWindow):
         self._show_counts(len(records), query)
         self.preview.set_query(query)
         self._update_actions()
+
+    def _empty_text(self) -> str:
+        if self._shortcut_text:
+            return self.tr(
+                "No captures here yet. Press {shortcut} anywhere to capture the screen, or drop image files here."
+            ).format(shortcut=self._shortcut_text)
+        return self.tr("No captures here yet. Press the capture shortcut, or drop image files here.")
+
+    def set_shortcut_text(self, text: str | None) -> None:
+        """The capture shortcut as the user presses it, for the empty library's hint."""
+        self._shortcut_text = text
+        if self.stack.currentWidget() is self.empty_label and not self.query() and self.scope.kind != "trash":
+            self.empty_label.setText(self._empty_text())
 
     def _show_counts(self, n: int, query: str) -> None:
         if query:

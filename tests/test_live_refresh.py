@@ -69,7 +69,9 @@ def _select(qtbot, w: LibraryWindow, capture_id: int) -> None:  # type: ignore[n
     row = w.captures.row_of(capture_id)
     assert row is not None
     w.current_view().setCurrentIndex(w.captures.index(row, 0))
-    qtbot.waitUntil(lambda: w.preview.record is not None and w.preview.record.id == capture_id, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: w.preview.record is not None and w.preview.record.id == capture_id, timeout=WAIT_MS
+    )
 
 
 def _open_purchase(qtbot, w: LibraryWindow, purchase_id: int, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +85,9 @@ def _open_purchase(qtbot, w: LibraryWindow, purchase_id: int, count: int) -> Non
 # ------------------------------------------------------------------ storage: the watcher
 
 
-def test_the_watcher_sees_commits_of_this_and_other_connections(lib: Library, make_png, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_watcher_sees_commits_of_this_and_other_connections(
+    lib: Library, make_png, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     watcher = lib.watch()
     assert watcher.poll() is None
     cid = _add(lib, make_png, 1, "hello")
@@ -246,3 +250,15 @@ def test_the_watcher_stops_while_the_window_is_hidden(qtbot, window, lib, make_p
     window.show()  # looks at once, then keeps looking
     assert window._watch_timer.isActive()
     qtbot.waitUntil(lambda: len(_shown_ids(window)) == 1, timeout=WAIT_MS)
+
+
+def test_the_empty_library_names_the_capture_shortcut(qtbot, lib, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "config"))
+    w = LibraryWindow(lib, shortcut_text="Ctrl+Alt+P")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: "Ctrl+Alt+P" in w.empty_label.text(), timeout=WAIT_MS)
+    w.set_shortcut_text("Ctrl+Shift+S")
+    assert "Ctrl+Shift+S" in w.empty_label.text()
+    w.runner.wait()
+    w.thumbnails.shutdown()
