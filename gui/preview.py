@@ -761,14 +761,12 @@ class PreviewPane(QWidget):
         if self._rerun_requested or record.ocr_status == "pending":
             return self.tr("Reading the text…")
         if record.ocr_status == "done":
-            engine = " ".join(p for p in (record.ocr_engine, record.ocr_version) if p) or self.tr(
-                "text recognition"
-            )
-            if record.ocr_languages:
-                return self.tr("Text read by {engine} ({languages})").format(
-                    engine=engine, languages=record.ocr_languages
-                )
-            return self.tr("Text read by {engine}").format(engine=engine)
+            languages = self._languages_text(record.ocr_languages)
+            if languages:
+                return self.tr(
+                    "Text read by this computer ({languages}). It can contain mistakes: the picture is what counts."
+                ).format(languages=languages)
+            return self.tr("Text read by this computer. It can contain mistakes: the picture is what counts.")
         if record.ocr_status == "failed":
             return self.tr("Could not read the text: {error}").format(
                 error=record.ocr_error or self.tr("unknown error")
@@ -777,12 +775,38 @@ class PreviewPane(QWidget):
             return self.tr("Text recognition is not installed")
         return record.ocr_status
 
+    def _languages_text(self, codes: str | None) -> str:
+        """ "chi_sim+eng" (tesseract) or "ch" (PP-OCR, which reads both) in plain words."""
+        parts = set((codes or "").replace(",", "+").split("+")) - {""}
+        chinese = bool(parts & {"ch", "chi_sim", "chi_tra", "zh"})
+        english = "ch" in parts or bool(parts & {"eng", "en"})
+        if chinese and english:
+            return self.tr("Chinese and English")
+        if chinese:
+            return self.tr("Chinese")
+        if english:
+            return self.tr("English")
+        return codes or ""
+
+    def _ocr_details(self, record: CaptureRecord) -> str:
+        """The technical details, for the tooltip: which engine, version and languages."""
+        if record.ocr_status == "failed" and record.ocr_error:
+            return record.ocr_error
+        if record.ocr_status != "done":
+            return ""
+        names = {"ppocr": "PP-OCR", "tesseract": "Tesseract"}
+        engine = names.get(record.ocr_engine or "", record.ocr_engine or "")
+        details = " ".join(p for p in (engine, record.ocr_version) if p)
+        return self.tr("Text recognition: {engine}; languages: {languages}").format(
+            engine=details or self.tr("unknown"), languages=record.ocr_languages or self.tr("unknown")
+        )
+
     def _update_ocr_status(self) -> None:
         record = self._record
         if record is None:
             return
         self.ocr_status_label.setText(self._ocr_status_text(record))
-        self.ocr_status_label.setToolTip(record.ocr_error or "")
+        self.ocr_status_label.setToolTip(self._ocr_details(record))
         busy = self._rerun_requested or record.ocr_status == "pending"
         self.rerun_button.setEnabled(not busy and not record.in_trash)
         self.copy_text_button.setEnabled(bool(record.ocr_text))

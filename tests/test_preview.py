@@ -100,7 +100,11 @@ def test_showing_a_capture_shows_its_evidence_details(pane: PreviewPane) -> None
     assert pane.local_time_label.text() == "2026-10-27 14:39:05 (UTC+08:00)"
     assert pane.utc_time_label.text() == "2026-10-27 06:39:05 UTC"
     assert pane.title_label.text() == "2026-10-27 14:39:05 (UTC+08:00)"
-    assert pane.ocr_status_label.text() == "Text read by tesseract 5.3.0 (chi_sim+eng)"
+    # the engine in plain words; its technical name and version on hover
+    assert pane.ocr_status_label.text() == (
+        "Text read by this computer (Chinese and English). It can contain mistakes: the picture is what counts."
+    )
+    assert pane.ocr_status_label.toolTip() == "Text recognition: Tesseract 5.3.0; languages: chi_sim+eng"
     assert pane.source_label.text() == "Screen region"
     assert pane.filed_label.text() == "蓝牙耳机 退款"
     assert pane.size_label.text() == f"400 × 300 px, 120.56 kB ({QLocale().toString(123456)} bytes)"
