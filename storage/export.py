@@ -260,7 +260,9 @@ Format: {FORMAT} version {FORMAT_VERSION} (docs/evidence-format.md in Proofshot)
 """
 
 
-def _capture_entry(seq: int, c: CaptureRecord, file_rel: str, text_rel: str) -> dict[str, Any]:
+def _capture_entry(
+    seq: int, c: CaptureRecord, file_rel: str, text_rel: str, file_modified_at: str | None
+) -> dict[str, Any]:
     return {
         "seq": seq,
         "capture_id": c.id,
@@ -275,6 +277,7 @@ def _capture_entry(seq: int, c: CaptureRecord, file_rel: str, text_rel: str) -> 
         "utc_offset_min": c.utc_offset_min,
         "source": c.source,
         "source_name": c.source_name,
+        "file_modified_at": file_modified_at,
         "note": c.note,
         "flags": list(c.flags),
         "ocr": {
@@ -286,6 +289,19 @@ def _capture_entry(seq: int, c: CaptureRecord, file_rel: str, text_rel: str) -> 
             "confidence": c.ocr_confidence,
         },
     }
+
+
+def _file_times(events: list[dict[str, Any]]) -> dict[int, str]:
+    """{capture id: the imported file's own modification time} from the custody events
+    that recorded the captures (storage.library add_capture keeps it there)."""
+    times: dict[int, str] = {}
+    for ev in events:
+        data = ev.get("data")
+        if ev.get("kind") == "imported" and isinstance(data, dict) and ev.get("capture_id") is not None:
+            value = data.get("file_modified_at")
+            if isinstance(value, str) and value:
+                times.setdefault(int(ev["capture_id"]), value)
+    return times
 
 
 def _purchase_entry(p: PurchaseRecord) -> dict[str, Any]:
@@ -353,6 +369,7 @@ def export_purchase(
         w = _Writer(partial)
         entries = []
         ocr_texts: dict[int, str] = {}
+        file_times = _file_times(events)
         images: dict[str, Path] = {}
         for seq, c in enumerate(captures, start=1):
             stem = capture_file_stem(seq, c.captured_at, c.sha256)
@@ -374,7 +391,7 @@ def export_purchase(
             w.write(text_rel, text.encode("utf-8"))
             ocr_texts[seq] = text
             images[file_rel] = partial / file_rel
-            entries.append(_capture_entry(seq, c, file_rel, text_rel))
+            entries.append(_capture_entry(seq, c, file_rel, text_rel, file_times.get(c.id)))
 
         lines, last_line = custody_lines(events)
         w.write(CUSTODY, "".join(line + "\n" for line in lines).encode("utf-8"))

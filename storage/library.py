@@ -783,6 +783,7 @@ class Library:
         captured_at: str | None = None,
         utc_offset_min: int | None = None,
         source_name: str | None = None,
+        file_modified_at: str | None = None,
         screen_geometry: str | None = None,
         flags: Sequence[str] = (),
         name: str = "the image",
@@ -794,6 +795,9 @@ class Library:
         grabbed, so only their header is read back (files from outside are always
         decoded in full to refuse damaged ones).
 
+        `file_modified_at` is an imported file's own modification time (ISO 8601 with a
+        zone, e.g. from its st_mtime); it is kept in the custody event, not in a column.
+
         The blob is written and fsynced before the row is committed; the journal entry
         written first lets `recover()` adopt the blob if the process dies in between."""
         if source not in SOURCES:
@@ -801,6 +805,15 @@ class Library:
         info = probe_image(data, name, decode=not encoded_here)
         note = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
         source_name = clean_text(source_name, field="source name")
+        modified: dict[str, str] = {}
+        if file_modified_at is not None:
+            try:
+                mtime = datetime.fromisoformat(file_modified_at)
+            except (TypeError, ValueError):
+                raise InvalidInput(f"file time {file_modified_at!r} is not an ISO 8601 time") from None
+            if mtime.tzinfo is None:
+                raise InvalidInput(f"file time {file_modified_at!r} has no time zone")
+            modified["file_modified_at"] = iso_utc(mtime)
         with self._ro() as s:
             target = self._resolve_purchase(s, purchase_id)
         digest = sha256_bytes(data)
@@ -857,6 +870,7 @@ class Library:
                     captured_at=at,
                     utc_offset_min=offset,
                     note=note,
+                    **modified,
                 )
                 self._reindex(s, c)
                 return _record_capture(c)
