@@ -4,6 +4,12 @@ The same HTML is written as `report.html` and handed to the PDF renderer (Qt's r
 text engine in gui/report_pdf.py), so it keeps to the HTML and CSS subset Qt renders:
 tables, inline styles, `page-break-before`, images with explicit sizes. Storage cannot
 use Qt's translator, so the report's texts are a table here in both languages.
+
+The report is read by strangers (a consumer association, the police), so everything it
+shows is in words of the report's language: platforms, sources, image formats and
+currencies by name, dates written the way the language writes them (never through the
+C locale), and captures named one way only, by their number in this export ("Capture 2",
+the file captures/0002_…); the library's own ids are never shown.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from __future__ import annotations
 import html
 import locale
 import os
+import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 LANGUAGES = ("en", "zh_CN")
@@ -23,8 +30,8 @@ IMAGE_BOX = (620, 700)
 _T: dict[str, tuple[str, str]] = {
     "doc_title": ("Evidence of an online purchase", "网购证据材料"),
     "subtitle": (
-        "Screenshots kept by Proofshot, with their SHA-256 and the time each was taken",
-        "由 Proofshot 保存的截图，附每张截图的 SHA-256 值和截取时间",
+        "Screenshots kept by Proofshot, with their SHA-256 and the time each was taken or imported",
+        "由 Proofshot 保存的截图，附每张截图的 SHA-256 值和截取或导入时间",
     ),
     "purchase": ("Purchase", "购买信息"),
     "what": ("What was bought", "购买物品"),
@@ -45,8 +52,11 @@ _T: dict[str, tuple[str, str]] = {
     "address": ("Address", "地址"),
     "no_merchant": ("No merchant was recorded for this purchase.", "此购买未记录商家信息。"),
     "not_recorded": ("not recorded", "未记录"),
+    "not_recorded_fields": ("Not recorded", "未记录的信息"),
+    "list_sep": (", ", "、"),
     "export": ("This export", "本次导出"),
     "exported_at": ("Exported at", "导出时间"),
+    "folder": ("Folder name at export", "导出时的文件夹名称"),
     "app": ("Made with", "生成软件"),
     "captures_count": ("Captures", "截图数量"),
     "custody_count": ("Custody events", "保管记录条数"),
@@ -76,20 +86,35 @@ _T: dict[str, tuple[str, str]] = {
     ),
     "timeline": ("Timeline of captures", "截图时间线"),
     "timeline_intro": (
-        "Every capture of this purchase, oldest first. Times are shown as local time with its "
-        "offset from UTC, and in UTC.",
-        "本购买的全部截图，按时间从早到晚排列。时间同时以当地时间（含与 UTC 的时差）和 UTC 时间显示。",
+        "Every capture of this purchase, oldest first. Capture 1 is the file captures/0001_…, "
+        "Capture 2 the file captures/0002_…, and so on. Each time is shown as the computer's local "
+        "time, with its offset from UTC, and in UTC.",
+        "本购买的全部截图，按时间从早到晚排列。“截图 1”即文件 captures/0001_…，“截图 2”即文件 "
+        "captures/0002_…，依此类推。每个时间都以电脑的当地时间（含与 UTC 的时差）和 UTC 时间显示。",
     ),
     "no_captures": (
         "This purchase has no captures. The folder records the purchase and its custody log only.",
         "此购买没有截图。本材料仅包含购买信息及其保管记录。",
     ),
-    "capture_n": ("Capture {n} of {total}", "截图 {n} / {total}"),
-    "taken_local": ("Captured (local time)", "截取时间（当地）"),
-    "taken_utc": ("Captured (UTC)", "截取时间（UTC）"),
+    "capture_n": ("Capture {n}", "截图 {n}"),
+    "capture_of": ("Capture {n} (of {total})", "截图 {n}（共 {total} 张）"),
+    # What the recorded time of a capture is, by where the capture came from.
+    "at_region": ("Captured at", "截取时间"),
+    "at_fullscreen": ("Captured at", "截取时间"),
+    "at_import": ("Imported at", "导入时间"),
+    "at_clipboard": ("Pasted at", "粘贴时间"),
+    "at_recovered": ("Recorded at", "记录时间"),
+    "local_suffix": (" (local time)", "（当地）"),
+    "utc_suffix": (" (UTC)", "（UTC）"),
+    "file_mtime": ("File last modified", "文件自身的修改时间"),
+    "file_mtime_hint": (
+        "as the file system gave it when the file was imported; any program can change it, so it is only a hint",
+        "导入时从文件系统读取；任何程序都能修改这个时间，仅供参考",
+    ),
     "file": ("File", "文件"),
     "sha256": ("SHA-256", "SHA-256"),
     "image": ("Image", "图像"),
+    "image_desc": ("{w} × {h} pixels, {fmt}, {size} bytes", "{w} × {h} 像素，{fmt} 格式，{size} 字节"),
     "source": ("Source", "来源"),
     "note": ("Note", "备注"),
     "ocr_text": ("Text read from the image (OCR; may contain errors)", "图中识别出的文字（OCR，可能有误）"),
@@ -103,31 +128,62 @@ _T: dict[str, tuple[str, str]] = {
         "with hashes in custody.jsonl).",
         "本软件为此购买及其截图记录的事件，按顺序排列（含哈希值的完整记录见 custody.jsonl）。",
     ),
-    "ev_no": ("#", "序号"),
+    "ev_no": ("Log no.", "日志序号"),
     "ev_at": ("Time (UTC)", "时间（UTC）"),
     "ev_kind": ("Event", "事件"),
     "ev_capture": ("Capture", "截图"),
     "ev_hash": ("Event hash (first 16)", "事件哈希（前 16 位）"),
+    "ev_gone": ("a capture no longer in this purchase", "已不在本购买中的截图"),
+    "ev_gone_n": ("a capture no longer in this purchase ({letter})", "已不在本购买中的截图（{letter}）"),
+    "log_gaps": (
+        "The log numbers skip the events of other purchases, which stay in the app's one custody log "
+        "and are left out here; each event listed keeps the hashes that link it into that log, so the "
+        "chain still verifies.",
+        "日志序号不连续，是因为其他购买的事件仍保存在本软件统一的保管记录链中、未列入本材料；这里列出的每条事件"
+        "都保留了将其链入完整记录的哈希值，记录链仍可校验。",
+    ),
+    "log_gone": (
+        "“A capture no longer in this purchase” is a screenshot that was in this purchase at some "
+        "point and was later moved to another purchase, to the Trash, or deleted for good. The "
+        "custody log never drops an event, so what happened to it is listed here, but its image is "
+        "not part of this export.",
+        "“已不在本购买中的截图”是指曾经属于本购买、后来被移到其他购买、移入回收站或永久删除的截图。"
+        "保管记录从不删除任何事件，所以它的经历仍列在这里，但其图片不在本材料中。",
+    ),
     "no_events": ("No events.", "无记录。"),
     "page_footer": (
-        "Proofshot evidence report · purchase #{id} · exported {date} · page {{page}} of {{pages}}",
-        "Proofshot 证据报告 · 购买 #{id} · 导出于 {date} · 第 {{page}} / {{pages}} 页",
+        "Proofshot evidence report · {title} · exported {date} · page {{page}} of {{pages}}",
+        "Proofshot 证据报告 · {title} · 导出于 {date} · 第 {{page}} / {{pages}} 页",
     ),
-    "bytes": ("{n} bytes", "{n} 字节"),
     "src_region": ("screen region", "屏幕区域截图"),
     "src_fullscreen": ("full screen", "全屏截图"),
     "src_import": ("imported file", "导入的文件"),
-    "src_clipboard": ("clipboard", "剪贴板"),
+    "src_import_named": ("imported file ({name})", "导入的文件（{name}）"),
+    "src_clipboard": ("pasted from the clipboard", "从剪贴板粘贴"),
     "src_recovered": ("recovered after an interruption", "中断后恢复"),
     "st_open": ("open", "进行中"),
     "st_disputed": ("disputed", "有争议"),
     "st_resolved": ("resolved", "已解决"),
     "st_closed": ("closed", "已关闭"),
+    "pf_wechat": ("WeChat", "微信"),
+    "pf_qq": ("QQ", "QQ"),
+    "pf_taobao": ("Taobao", "淘宝"),
+    "pf_jd": ("JD.com", "京东"),
+    "pf_pinduoduo": ("Pinduoduo", "拼多多"),
+    "pf_xianyu": ("Xianyu", "闲鱼"),
+    "pf_douyin": ("Douyin", "抖音"),
+    "pf_webshop": ("web shop", "网店"),
+    "pf_other": ("other", "其他"),
     "kind_captured": ("captured", "截取"),
     "kind_imported": ("imported", "导入"),
     "kind_ocr_done": ("text read", "文字识别完成"),
     "kind_ocr_redone": ("text read again", "重新识别文字"),
     "kind_moved": ("filed under a purchase", "归入购买"),
+    "kind_moved_in": ("filed under this purchase", "归入本购买"),
+    "kind_moved_out": ("moved to another purchase", "移到其他购买"),
+    "kind_moved_unfiled": ("taken out of this purchase (left unfiled)", "移出本购买（未归入任何购买）"),
+    "kind_moved_elsewhere": ("filed under another purchase", "归入其他购买"),
+    "kind_moved_out_other": ("taken out of another purchase", "移出其他购买"),
     "kind_note_edited": ("note changed", "修改备注"),
     "kind_recovered": ("recovered after an interruption", "中断后恢复"),
     "kind_purged": ("deleted for good", "永久删除"),
@@ -135,11 +191,48 @@ _T: dict[str, tuple[str, str]] = {
     "kind_ocr_unavailable": ("text recognition unavailable", "文字识别不可用"),
     "kind_purchase_deleted": ("purchase deleted", "删除购买记录"),
     "kind_deleted": ("moved to the Trash", "移入回收站"),
-    "kind_restored": ("restored", "恢复"),
+    "kind_restored": ("restored from the Trash", "从回收站恢复"),
     "kind_purchase_created": ("purchase recorded", "创建购买记录"),
     "kind_purchase_edited": ("purchase edited", "修改购买记录"),
-    "kind_exported": ("exported", "导出"),
+    "kind_exported": ("exported (an earlier export)", "导出（此前的一次导出）"),
 }
+
+#: Image formats by media type, as a reader knows them.
+_MEDIA = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/webp": "WebP",
+    "image/bmp": "BMP",
+    "image/gif": "GIF",
+}
+
+#: Currency names (English, Chinese) for the codes people use; others are shown as recorded.
+_CURRENCIES = {
+    "CNY": ("Chinese yuan", "元（人民币）"),
+    "HKD": ("Hong Kong dollars", "港元"),
+    "MOP": ("Macau patacas", "澳门元"),
+    "TWD": ("New Taiwan dollars", "新台币"),
+    "USD": ("US dollars", "美元"),
+    "EUR": ("euros", "欧元"),
+    "GBP": ("pounds sterling", "英镑"),
+    "JPY": ("Japanese yen", "日元"),
+    "KRW": ("South Korean won", "韩元"),
+}
+
+#: The seller's fields in the order the report shows them.
+_MERCHANT_KEYS = (
+    "display_name",
+    "platform",
+    "account_id",
+    "phone",
+    "real_name",
+    "company",
+    "credit_code",
+    "shop_url",
+    "address",
+)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def resolve_language(ui_language: str | None, environ: Mapping[str, str] | None = None) -> str:
@@ -170,13 +263,70 @@ def _t(key: str, language: str, prefix: str, value: str | None) -> str:
     return text(f"{prefix}{value}", language) if f"{prefix}{value}" in _T else value
 
 
-def local_and_utc(iso_utc: str, offset_min: int) -> tuple[str, str]:
-    """('2026-10-27 14:39:00 (UTC+08:00)', '2026-10-27 06:39:00 UTC')."""
-    dt = datetime.strptime(iso_utc[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    local = dt.astimezone(timezone(timedelta(minutes=offset_min)))
-    sign = "+" if offset_min >= 0 else "-"
-    off = f"UTC{sign}{abs(offset_min) // 60:02d}:{abs(offset_min) % 60:02d}"
-    return f"{local:%Y-%m-%d %H:%M:%S} ({off})", f"{dt:%Y-%m-%d %H:%M:%S} UTC"
+def platform_name(code: str | None, language: str) -> str:
+    """'闲鱼' / 'Xianyu' for 'xianyu'; a code this version does not know is shown as stored."""
+    return _t("platform", language, "pf_", code)
+
+
+# ---------------------------------------------------------------------- dates
+# Written out by hand, not with strftime's %b or %x, so that the C locale (or any other)
+# never decides how a date in the report reads.
+
+
+def _parse_utc(iso_utc: str) -> datetime:
+    return datetime.strptime(iso_utc[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+
+
+def offset_name(minutes: int) -> str:
+    """'UTC+08:00' for 480."""
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _day(d: date, language: str) -> str:
+    if language == "zh_CN":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _stamp(dt: datetime, language: str, *, seconds: bool, zone: str | None) -> str:
+    clock = f"{dt:%H:%M:%S}" if seconds else f"{dt:%H:%M}"
+    if language == "zh_CN":
+        return f"{_day(dt, language)} {clock}" + (f"（{zone}）" if zone else "")
+    return f"{_day(dt, language)}, {clock}" + (f" ({zone})" if zone else "")
+
+
+def format_local(iso_utc: str, offset_min: int, language: str, *, seconds: bool = False) -> str:
+    """'2026年12月2日 14:03（UTC+08:00）' / '2 Dec 2026, 14:03 (UTC+08:00)'."""
+    local = _parse_utc(iso_utc).astimezone(timezone(timedelta(minutes=offset_min)))
+    return _stamp(local, language, seconds=seconds, zone=offset_name(offset_min))
+
+
+def format_utc(iso_utc: str, language: str, *, seconds: bool = False, zone: bool = True) -> str:
+    """'2026年12月2日 06:03（UTC）' / '2 Dec 2026, 06:03 (UTC)'."""
+    return _stamp(_parse_utc(iso_utc), language, seconds=seconds, zone="UTC" if zone else None)
+
+
+def format_date(value: str, language: str) -> str:
+    """A date the user typed ('2026-12-02' or '2026-12-02 14:30', no time zone) in words;
+    anything else is shown as it was typed."""
+    try:
+        if len(value) == 10:
+            return _day(date.fromisoformat(value), language)
+        dt = datetime.strptime(value, "%Y-%m-%d %H:%M")
+    except ValueError:
+        return value
+    return _stamp(dt, language, seconds=False, zone=None)
+
+
+def format_amount(amount: str, currency: str, language: str) -> str:
+    """'1,280.00 元（人民币）' / '1,280.00 CNY (Chinese yuan)' for ('1280.00', 'CNY')."""
+    m = re.fullmatch(r"(-?)(\d+)\.(\d{2})", amount)
+    number = f"{m.group(1)}{int(m.group(2)):,}.{m.group(3)}" if m else amount
+    names = _CURRENCIES.get(currency)
+    if names is None:
+        return f"{number} {currency}"
+    return f"{number} {names[1]}" if language == "zh_CN" else f"{number} {currency} ({names[0]})"
 
 
 def fit_image(width: int, height: int, box: tuple[int, int] = IMAGE_BOX) -> tuple[int, int]:
@@ -190,6 +340,17 @@ def _e(value: Any) -> str:
 
 def _multiline(value: str) -> str:
     return "<br/>".join(_e(line) for line in value.splitlines()) or "&nbsp;"
+
+
+def _letters(i: int) -> str:
+    """A, B, … Z, AA, AB …: names for the captures that left the purchase (no digits, so
+    they never look like the numbers of exported captures)."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 _CSS = """
@@ -218,14 +379,50 @@ img.shot { border: 1px solid #999999; }
 """
 
 
-def _kv(rows: list[tuple[str, str]], mono: set[int] | None = None) -> str:
-    mono = mono or set()
+def _kv(rows: list[tuple[str, str] | tuple[str, str, bool]]) -> str:
+    """A table of (label, value HTML[, monospace]) rows."""
     out = ['<table class="kv" width="100%" cellspacing="0" cellpadding="3">']
-    for i, (k, v) in enumerate(rows):
-        cls = ' class="mono"' if i in mono else ""
+    for row in rows:
+        k, v = row[0], row[1]
+        cls = ' class="mono"' if len(row) > 2 and row[2] else ""
         out.append(f'<tr><td class="k" width="25%">{_e(k)}</td><td{cls}>{v}</td></tr>')
     out.append("</table>")
     return "\n".join(out)
+
+
+def _footer_title(title: str, limit: int = 24) -> str:
+    title = " ".join(title.split()).replace("{", "(").replace("}", ")")
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def _origin_of(c: Mapping[str, Any]) -> str:
+    """What a capture's recorded time is: taken, imported, pasted or recorded."""
+    source = str(c.get("source") or "")
+    return source if f"at_{source}" in _T else "recovered"
+
+
+def _source_text(c: Mapping[str, Any], language: str) -> str:
+    if c.get("source") == "import" and c.get("source_name"):
+        return text("src_import_named", language, name=c["source_name"])
+    return _t("source", language, "src_", c.get("source"))
+
+
+def _event_kind(ev: Mapping[str, Any], purchase_id: Any, language: str) -> str:
+    """The event in words; a move is told from this purchase's point of view."""
+    kind = str(ev.get("kind"))
+    data = ev.get("data")
+    if kind == "moved" and isinstance(data, dict):
+        to, frm = data.get("to"), data.get("from")
+        if to is not None and to == purchase_id:
+            key = "kind_moved_in"
+        elif frm is not None and frm == purchase_id:
+            key = "kind_moved_out" if to is not None else "kind_moved_unfiled"
+        else:
+            key = "kind_moved_elsewhere" if to is not None else "kind_moved_out_other"
+        return text(key, language)
+    if f"kind_{kind}" in _T:
+        return text(f"kind_{kind}", language)
+    return kind.replace("_", " ")
 
 
 def build_report_html(
@@ -250,12 +447,21 @@ def build_report_html(
     def val(v: Any) -> str:
         return _e(v) if v not in (None, "") else missing
 
-    amount = f"{p['amount']} {p['currency']}" if p.get("amount") is not None else None
+    amount = (
+        format_amount(str(p["amount"]), str(p.get("currency") or ""), lang)
+        if p.get("amount") is not None
+        else None
+    )
+    ordered = format_date(str(p["ordered_at"]), lang) if p.get("ordered_at") else None
+    exported_at = str(manifest["exported_at"])
+    export_offset = int(manifest.get("export_utc_offset_min", 0))
+    export_day = _day(_parse_utc(exported_at).astimezone(timezone(timedelta(minutes=export_offset))), lang)
+    footer = t("page_footer", title=_footer_title(str(p["title"])), date=export_day)
     parts: list[str] = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8"/>',
         f"<title>{_e(t('doc_title'))} — {_e(p['title'])}</title>",
-        f'<meta name="proofshot-footer" content="{_e(t("page_footer", id=p["id"], date=manifest["exported_at"][:10]))}"/>',
+        f'<meta name="proofshot-footer" content="{_e(footer)}"/>',
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{_e(t('doc_title'))}</h1>",
         f'<p class="sub">{_e(t("subtitle"))}</p>',
@@ -264,37 +470,55 @@ def build_report_html(
         _kv(
             [
                 (t("what"), val(p["title"])),
-                (t("ordered_at"), val(p.get("ordered_at"))),
-                (t("order_no"), val(p.get("order_no"))),
+                (t("ordered_at"), val(ordered)),
+                (t("order_no"), val(p.get("order_no")), True),
                 (t("amount"), val(amount)),
                 (t("status"), val(_t("status", lang, "st_", p.get("status")))),
                 (t("notes"), _multiline(p["notes"]) if p.get("notes") else missing),
-            ],
-            mono={2},
+            ]
         ),
         f"<h2>{_e(t('merchant'))}</h2>",
     ]
     if m:
-        keys = ["display_name", "platform", "account_id", "phone", "real_name", "company", "credit_code"]
-        keys += ["shop_url", "address"]
-        rows = [(t(k), val(m.get(k))) for k in keys]
+        shown = {k: m.get(k) for k in _MERCHANT_KEYS}
+        shown["platform"] = platform_name(m.get("platform"), lang)
+        rows: list[tuple[str, str] | tuple[str, str, bool]] = [
+            (t("display_name"), val(m.get("display_name")))
+        ]
+        rows += [(t(k), _e(v)) for k, v in shown.items() if k != "display_name" and v not in (None, "")]
         if m.get("notes"):
             rows.append((t("notes"), _multiline(m["notes"])))
+        # What was not recorded, in one row, so the page is about what is known.
+        absent = [t(k) for k, v in shown.items() if k != "display_name" and v in (None, "")]
+        if absent:
+            rows.append(
+                (
+                    t("not_recorded_fields"),
+                    f'<span style="color:#888888">{_e(t("list_sep").join(absent))}</span>',
+                )
+            )
         parts.append(_kv(rows))
     else:
         parts.append(f"<p>{_e(t('no_merchant'))}</p>")
     app = manifest.get("app") or {}
-    exp_local, exp_utc = local_and_utc(manifest["exported_at"], int(manifest.get("export_utc_offset_min", 0)))
+    export_rows: list[tuple[str, str] | tuple[str, str, bool]] = [
+        (
+            t("exported_at"),
+            _e(format_local(exported_at, export_offset, lang, seconds=True))
+            + "<br/>"
+            + _e(format_utc(exported_at, lang, seconds=True)),
+        ),
+    ]
+    if manifest.get("folder_name"):
+        export_rows.append((t("folder"), _e(manifest["folder_name"])))
+    export_rows += [
+        (t("app"), _e(f"{app.get('name', 'Proofshot')} {app.get('version', '')}".strip())),
+        (t("captures_count"), _e(len(captures))),
+        (t("custody_count"), _e(manifest["custody"]["events"])),
+    ]
     parts += [
         f"<h2>{_e(t('export'))}</h2>",
-        _kv(
-            [
-                (t("exported_at"), f"{_e(exp_local)}<br/>{_e(exp_utc)}"),
-                (t("app"), _e(f"{app.get('name', 'Proofshot')} {app.get('version', '')}".strip())),
-                (t("captures_count"), _e(len(captures))),
-                (t("custody_count"), _e(manifest["custody"]["events"])),
-            ]
-        ),
+        _kv(export_rows),
         f"<h2>{_e(t('proves_title'))}</h2>",
         f'<table class="statement" width="100%" cellpadding="8" cellspacing="0"><tr><td>'
         f"<p>{_e(t('proves'))}</p><p><b>{_e(t('not_proves'))}</b></p><p>{_e(t('how_check'))}</p>"
@@ -306,7 +530,8 @@ def build_report_html(
         parts.append(f"<p><b>{_e(t('no_captures'))}</b></p>")
     total = len(captures)
     for i, c in enumerate(captures):
-        local, utc = local_and_utc(c["captured_at"], c["utc_offset_min"])
+        offset = int(c["utc_offset_min"])
+        at_label = t(f"at_{_origin_of(c)}")
         w, h = fit_image(c["width"], c["height"])
         ocr = c["ocr"]
         ocr_text = (ocr_texts or {}).get(c["seq"], "")
@@ -316,27 +541,36 @@ def build_report_html(
             ocr_html = f'<p class="ocr">{_e(t("ocr_none"))}</p>'
         else:
             ocr_html = f'<p class="ocr">{_e(t("ocr_status_" + ocr["status"]))}</p>'
+        size = f"{c['bytes']:,}"
+        media = _MEDIA.get(str(c["media_type"]), str(c["media_type"]))
+        capture_rows: list[tuple[str, str] | tuple[str, str, bool]] = [
+            (at_label + t("local_suffix"), _e(format_local(c["captured_at"], offset, lang, seconds=True))),
+            (at_label + t("utc_suffix"), _e(format_utc(c["captured_at"], lang, seconds=True))),
+        ]
+        if c.get("source") == "import" or c.get("file_modified_at"):
+            modified = c.get("file_modified_at")
+            capture_rows.append(
+                (
+                    t("file_mtime"),
+                    _e(format_local(modified, offset, lang, seconds=True))
+                    + f'<br/><span class="sub">{_e(t("file_mtime_hint"))}</span>'
+                    if modified
+                    else missing,
+                )
+            )
+        capture_rows += [
+            (t("sha256"), _e(c["sha256"]), True),
+            (t("file"), _e(c["file"]), True),
+            (t("image"), _e(t("image_desc", w=c["width"], h=c["height"], fmt=media, size=size))),
+            (t("source"), _e(_source_text(c, lang))),
+            (t("note"), _multiline(c["note"]) if c.get("note") else missing),
+        ]
         # The first capture follows the timeline heading on its page; each other one starts a page.
         cls = ' class="capture"' if i > 0 else ""
         parts += [
-            f'<h3{cls} id="capture-{c["seq"]}">{_e(t("capture_n", n=c["seq"], total=total))}'
-            f" &nbsp;·&nbsp; {_e(local)}</h3>",
-            _kv(
-                [
-                    (t("taken_local"), _e(local)),
-                    (t("taken_utc"), _e(utc)),
-                    (t("sha256"), _e(c["sha256"])),
-                    (t("file"), _e(c["file"])),
-                    (
-                        t("image"),
-                        _e(f"{c['width']} × {c['height']}, {c['media_type']}, ")
-                        + _e(t("bytes", n=f"{c['bytes']:,}")),
-                    ),
-                    (t("source"), _e(_t("source", lang, "src_", c.get("source")))),
-                    (t("note"), _multiline(c["note"]) if c.get("note") else missing),
-                ],
-                mono={2, 3},
-            ),
+            f'<h3{cls} id="capture-{c["seq"]}">{_e(t("capture_of", n=c["seq"], total=total))}'
+            f" &nbsp;·&nbsp; {_e(format_local(c['captured_at'], offset, lang))}</h3>",
+            _kv(capture_rows),
             f'<p align="center"><img class="shot" src="{_e(c["file"])}" width="{w}" height="{h}" '
             f'alt="{_e(c["file"])}"/></p>',
             f"<p><b>{_e(t('ocr_text'))}</b></p>",
@@ -347,24 +581,70 @@ def build_report_html(
         f"<p>{_e(t('appendix_intro'))}</p>",
     ]
     if events:
-        seq_of = {c["capture_id"]: c["seq"] for c in captures}
-        parts.append('<table class="log" width="100%" cellspacing="0" cellpadding="2">')
-        parts.append(
-            "<tr>"
-            + "".join(f"<th>{_e(t(k))}</th>" for k in ("ev_no", "ev_at", "ev_kind", "ev_capture", "ev_hash"))
-            + "</tr>"
-        )
-        for ev in events:
-            cid = ev.get("capture_id")
-            cap = "" if cid is None else (f"{seq_of[cid]}" if cid in seq_of else f"id {cid}")
-            at = ev["at"][:19].replace("T", " ")
-            parts.append(
-                f"<tr><td>{_e(ev['id'])}</td><td>{_e(at)}</td>"
-                f"<td>{_e(_t('kind', lang, 'kind_', ev['kind']))}</td><td>{_e(cap)}</td>"
-                f'<td class="mono">{_e(ev["hash"][:16])}</td></tr>'
-            )
-        parts.append("</table>")
+        parts += _custody_table(events, captures, p.get("id"), lang)
     else:
         parts.append(f"<p>{_e(t('no_events'))}</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _custody_table(
+    events: list[dict[str, Any]], captures: list[dict[str, Any]], purchase_id: Any, lang: str
+) -> list[str]:
+    """The appendix: one row per custody event, captures named as in the rest of the
+    report, and a sentence for each thing a stranger would otherwise wonder about."""
+
+    def t(key: str, **fmt: Any) -> str:
+        return text(key, lang, **fmt)
+
+    seq_of = {c["capture_id"]: c["seq"] for c in captures}
+    # The library may give a new capture the number of one deleted for good before it, so
+    # a capture is its number and how many times that number was purged before the event.
+    purges: dict[Any, int] = {}
+    for ev in events:
+        if ev.get("kind") == "purged":
+            purges[ev.get("capture_id")] = purges.get(ev.get("capture_id"), 0) + 1
+    seen: dict[Any, int] = {}
+    who: list[tuple[Any, int] | None] = []
+    gone: list[tuple[Any, int]] = []
+    for ev in events:
+        cid = ev.get("capture_id")
+        if cid is None:
+            who.append(None)
+            continue
+        this = (cid, seen.get(cid, 0))
+        who.append(this)
+        if ev.get("kind") == "purged":
+            seen[cid] = this[1] + 1
+        if not (cid in seq_of and this[1] == purges.get(cid, 0)) and this not in gone:
+            gone.append(this)
+
+    def capture_name(key: tuple[Any, int] | None) -> str:
+        if key is None:
+            return "—"
+        if key not in gone:
+            return t("capture_n", n=seq_of[key[0]])
+        if len(gone) == 1:
+            return t("ev_gone")
+        return t("ev_gone_n", letter=_letters(gone.index(key)))
+
+    out = ['<table class="log" width="100%" cellspacing="0" cellpadding="2">']
+    out.append(
+        "<tr>"
+        + "".join(f"<th>{_e(t(k))}</th>" for k in ("ev_no", "ev_at", "ev_kind", "ev_capture", "ev_hash"))
+        + "</tr>"
+    )
+    for ev, key in zip(events, who, strict=True):
+        at = format_utc(str(ev["at"]), lang, seconds=True, zone=False)
+        out.append(
+            f"<tr><td>{_e(ev['id'])}</td><td>{_e(at)}</td>"
+            f"<td>{_e(_event_kind(ev, purchase_id, lang))}</td><td>{_e(capture_name(key))}</td>"
+            f'<td class="mono">{_e(str(ev["hash"])[:16])}</td></tr>'
+        )
+    out.append("</table>")
+    ids = [ev["id"] for ev in events if isinstance(ev.get("id"), int)]
+    if any(b - a > 1 for a, b in zip(ids, ids[1:], strict=False)):
+        out.append(f'<p class="sub">{_e(t("log_gaps"))}</p>')
+    if gone:
+        out.append(f'<p class="sub">{_e(t("log_gone"))}</p>')
+    return out

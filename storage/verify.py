@@ -320,7 +320,8 @@ def _check_custody(
             bad(where, "does not follow the line before it (a line was removed, reordered or edited)")
         prev = ev["line_hash"]
         if ev["kind"] in _ORIGIN_KINDS and isinstance(ev["data"], dict) and ev["capture_id"] is not None:
-            origins.setdefault(ev["capture_id"], str(ev["data"].get("sha256")))
+            # The latest: a library may reuse the number of a capture deleted for good.
+            origins[ev["capture_id"]] = str(ev["data"].get("sha256"))
     if manifest is not None:
         cust = manifest["custody"]
         if count != cust["events"]:
