@@ -5,6 +5,11 @@ The results are offered to the user as one-click suggestions for a purchase's me
 fields, never filled in silently, so the patterns favour precision but accept the usual
 OCR spacing (tesseract puts spaces between CJK characters and around punctuation).
 `extract_entities` never raises.
+
+An order page lists every line price before the total (¥91.00 for one item, 实付款
+¥2079.99 for the order), so an amount right after a total's label (实付, 合计, Total...)
+is marked with how sure that label makes it the amount paid (`Entity.total`); such an
+amount is found even without a currency sign ("实付 6326.00" on a till receipt).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,11 @@ class Entity:
     value: str  # normalised value
     raw: str  # as it appeared in the text
     currency: str | None = None
+    # For amounts: 0 when no total's label is right before it; 3 for the amount paid
+    # (实付款, 价税合计 (小写), Amount paid), 2 for a total (合计, 应付, Total), 1 for a
+    # total before discounts (商品总价).
+    total: int = 0
+    start: int = field(default=-1, compare=False)  # where it starts in the text
 
 
 # ---------------------------------------------------------------------------- patterns
@@ -55,6 +65,54 @@ _AMOUNT_PREFIX = re.compile(r"(-|−)?\s?(¥|￥|\$|US\$|RMB|CNY|USD)\s?(-)?\s?"
 # OCR often reads "¥" as "Y": accepted only right before a price with two decimals.
 _AMOUNT_OCR_YEN = re.compile(r"(?<![A-Za-z0-9])(-)?Y\s?(\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.])")
 _AMOUNT_SUFFIX = re.compile(r"(?<![\d.,])" + _NUM + r"\s?(元|块|RMB|CNY|USD|美元)")
+
+
+def _spaced(word: str) -> str:
+    """`word` with the space OCR may put between CJK characters ("合 计")."""
+    return r"\s?".join(re.escape(ch) for ch in word)
+
+
+# Labels of a total, by how sure they make the amount after them the amount paid.
+_TOTAL_LABELS = {
+    3: ("实付款", "实付金额", "实付", "实收", "实际支付", "付款金额", "支付金额", "已付款", "小写"),
+    2: ("应付金额", "应付款", "应付", "订单总额", "订单金额", "总金额", "合计", "总计", "共计", "总额"),
+    1: ("商品总价", "商品总额", "总价"),
+}
+_TOTAL_LABELS_EN = {
+    3: (r"amount\s+paid", r"total\s+paid", r"you\s+paid"),
+    2: (r"grand\s+total", r"order\s+total", r"(?<![A-Za-z])total"),
+}
+# Between the label and the amount: the end of a bracket the label is in ("（小写）"), a
+# colon, spaces (or one line break) and a short remark in brackets ("合计(含运费)：").
+_TOTAL_GAP = r"[）)]?[\s:：]{0,4}(?:[（(][^）)\n]{0,12}[）)][\s:：]{0,4})?"
+_TOTAL_BEFORE = {
+    rank: re.compile(
+        "(?:"
+        + "|".join(
+            [
+                *(_spaced(w) for w in sorted(_TOTAL_LABELS[rank], key=len, reverse=True)),
+                *_TOTAL_LABELS_EN.get(rank, ()),
+            ]
+        )
+        + ")"
+        + _TOTAL_GAP
+        + r"$",
+        re.IGNORECASE,
+    )
+    for rank in sorted(_TOTAL_LABELS, reverse=True)
+}
+_TOTAL_ANY = "|".join(
+    [
+        *(_spaced(w) for rank in _TOTAL_LABELS for w in sorted(_TOTAL_LABELS[rank], key=len, reverse=True)),
+        *(p for pats in _TOTAL_LABELS_EN.values() for p in pats),
+    ]
+)
+# A total written without a currency sign: only right after its label, with two decimals.
+_TOTAL_BARE = re.compile(
+    "(?:" + _TOTAL_ANY + ")" + _TOTAL_GAP + r"(\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\d.])",
+    re.IGNORECASE,
+)
+_TOTAL_WINDOW = 40
 
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.IGNORECASE)
 _EMAIL = re.compile(
@@ -125,6 +183,15 @@ def _amount_value(num: str, negative: bool) -> str | None:
         return None
     text = f"{value:.2f}"
     return f"-{text}" if negative and value != 0 else text
+
+
+def _total_rank(text: str, start: int) -> int:
+    """How sure the label just before `start` makes the amount there the one paid (0: no label)."""
+    before = text[max(0, start - _TOTAL_WINDOW) : start]
+    for rank, pattern in _TOTAL_BEFORE.items():
+        if pattern.search(before):
+            return rank
+    return 0
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -222,22 +289,35 @@ def _find(text: str, original: str) -> list[tuple[int, Entity]]:
             continue
         value = _amount_value(m.group(4), bool(m.group(1) or m.group(3)))
         if value is not None:
-            found.append((m.start(), Entity("amount", value, raw_of(*m.span()), _CURRENCY.get(m.group(2)))))
+            rank = _total_rank(text, m.start())
+            entity = Entity("amount", value, raw_of(*m.span()), _CURRENCY.get(m.group(2)), rank)
+            found.append((m.start(), entity))
             amount_spans.append(m.span())
     for m in _AMOUNT_OCR_YEN.finditer(text):
         if _overlaps(m.span(), taken) or _overlaps(m.span(), amount_spans):
             continue
         value = _amount_value(m.group(2), bool(m.group(1)))
         if value is not None:
-            found.append((m.start(), Entity("amount", value, raw_of(*m.span()), "CNY")))
+            rank = _total_rank(text, m.start())
+            found.append((m.start(), Entity("amount", value, raw_of(*m.span()), "CNY", rank)))
             amount_spans.append(m.span())
     for m in _AMOUNT_SUFFIX.finditer(text):
         if _overlaps(m.span(), taken) or _overlaps(m.span(), amount_spans):
             continue
         value = _amount_value(m.group(1), False)
         if value is not None:
-            found.append((m.start(), Entity("amount", value, raw_of(*m.span()), _CURRENCY.get(m.group(2)))))
+            rank = _total_rank(text, m.start())
+            entity = Entity("amount", value, raw_of(*m.span()), _CURRENCY.get(m.group(2)), rank)
+            found.append((m.start(), entity))
             amount_spans.append(m.span())
+    for m in _TOTAL_BARE.finditer(text):
+        span = m.span(1)
+        if _overlaps(span, taken) or _overlaps(span, amount_spans):
+            continue
+        value = _amount_value(m.group(1), False)
+        if value is not None:
+            found.append((span[0], Entity("amount", value, raw_of(*span), None, _total_rank(text, span[0]))))
+            amount_spans.append(span)
 
     order_spans: list[tuple[int, int]] = []
     for m in _ORDER_LABELED.finditer(text):
@@ -257,7 +337,8 @@ def _find(text: str, original: str) -> list[tuple[int, Entity]]:
 
 
 def extract_entities(text: str) -> list[Entity]:
-    """Entities found in `text`, de-duplicated by (kind, value), in order of first appearance."""
+    """Entities found in `text`, de-duplicated by (kind, value), in order of first
+    appearance; an amount seen more than once keeps the surest `total` of its copies."""
     if not isinstance(text, str) or not text:
         return []
     try:
@@ -266,12 +347,17 @@ def extract_entities(text: str) -> list[Entity]:
     except Exception:  # noqa: BLE001 - suggestions must never break a capture
         return []
     found.sort(key=lambda item: item[0])
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], int] = {}
     out: list[Entity] = []
-    for _, entity in found:
+    for start, entity in found:
         key = (entity.kind, entity.value)
         if key in seen:
+            kept = out[seen[key]]
+            if entity.total > kept.total:
+                out[seen[key]] = replace(kept, total=entity.total)
             continue
-        seen.add(key)
-        out.append(entity)
+        seen[key] = len(out)
+        # A match may begin with the space before what it found (raw is stripped).
+        at = text.find(entity.raw, start, start + len(entity.raw) + 8)
+        out.append(replace(entity, start=at if at >= 0 else start))
     return out

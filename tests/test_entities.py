@@ -259,3 +259,43 @@ def test_purchase_suggestions_skip_what_is_recorded() -> None:
     assert ("order_no", "2026102788123456", "order_no", 2) in got
     assert ("amount", "89.90", "amount", 2) in got
     assert not any(k == "phone" for k, *_ in got)
+
+
+# ----------------------------------------------------------------------------- totals
+
+
+def totals(text: str) -> list[tuple[str, int]]:
+    return [(e.value, e.total) for e in kinds(text, "amount")]
+
+
+def test_an_amount_after_a_totals_label_is_marked_as_the_total() -> None:
+    text = (
+        "四川麻辣香肠 ¥91.00 1 申请售后 ¥91.00\n商品总价： ¥2089.99\n运费（快递）： ¥0.00\n"
+        "店铺优惠： -¥10.00\n实付款： ¥2079.99"
+    )
+    assert totals(text) == [("91.00", 0), ("2089.99", 1), ("0.00", 0), ("-10.00", 0), ("2079.99", 3)]
+
+
+def test_totals_labels_with_ocr_spaces_brackets_and_line_breaks() -> None:
+    assert totals("合 计 ¥ 91") == [("91.00", 2)]
+    assert totals("实付款\n¥128.00") == [("128.00", 3)]
+    assert totals("价税合计（大写） ⊗贰仟捌佰贰拾元贰角 （小写） ¥2820.20") == [("2820.20", 3)]
+    assert totals("应付金额(含运费)：¥56.50") == [("56.50", 2)]
+    assert totals("Subtotal: $40.00 Total: $45.48") == [("40.00", 0), ("45.48", 2)]
+    assert totals("Amount paid: $45.48") == [("45.48", 3)]
+
+
+def test_a_total_without_a_currency_sign_is_found_after_its_label() -> None:
+    assert totals("品名 数量 金额\n鱼竿 5 4175.00\n合计 6326.00\n实付 6326.00") == [("6326.00", 3)]
+    assert totals("鱼竿 5 4175.00") == []  # a bare number needs a total's label
+    assert totals("实付 2026.10.27") == []  # a date is not an amount
+
+
+def test_a_label_further_away_does_not_make_a_total() -> None:
+    assert totals("合计 6 件 运费 ¥10.00") == [("10.00", 0)]
+
+
+def test_entities_say_where_they_start() -> None:
+    text = "电话 138-0013-8000 实付 ¥9.90"
+    for e in extract_entities(text):
+        assert text[e.start :].startswith(e.raw)
