@@ -2,17 +2,20 @@
 
 The export itself (storage.export) builds the folder in a temporary place, verifies
 it after renaming and records an `exported` custody event; this dialog only asks
-where, shows that work is going on, and reports the outcome in plain words.
+where, shows that work is going on, and reports the outcome in plain words: once done,
+the choices make way for the whole destination path (selectable, wrapped, never cut
+off) with Show folder and Copy path beside each other.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSize, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,11 +23,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +53,43 @@ def default_export_folder() -> str:
     return str(Path(docs or Path.home()) / "Proofshot exports")
 
 
+class PathView(QTextEdit):
+    """A path shown whole: read-only, selectable, wrapped anywhere (a path has no spaces to
+    wrap at), and exactly as tall as its lines, so nothing is cut off or needs scrolling."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().setDocumentMargin(4)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+
+    def set_path(self, path: str) -> None:
+        self.setPlainText(path)
+        self._fit()
+
+    def _fit(self, *_: object) -> None:
+        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.height())
+
+
 class ExportDialog(QDialog):
     export_finished = Signal(object)  # storage.export.ExportResult
 
@@ -67,11 +110,13 @@ class ExportDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        title = QLabel(
-            self.tr("Purchase: {title} ({n} captures)").format(
+        if self.purchase.capture_count == 1:
+            heading = self.tr("Purchase: {title} (1 capture)").format(title=self.purchase.title)
+        else:
+            heading = self.tr("Purchase: {title} ({n} captures)").format(
                 title=self.purchase.title, n=self.purchase.capture_count
             )
-        )
+        title = QLabel(heading)
         title.setWordWrap(True)
         title.setStyleSheet("font-weight: 600;")
 
@@ -89,7 +134,9 @@ class ExportDialog(QDialog):
         self.pdf = QCheckBox(self.tr("Include the PDF report (slower for many captures)"))
         self.pdf.setChecked(True)
         self.zip = QCheckBox(self.tr("Also make a .zip file of the folder"))
-        form = QFormLayout()
+        self.options = QWidget()
+        form = QFormLayout(self.options)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Save in:"), folder_row)
         form.addRow(self.tr("Report language:"), self.language)
         form.addRow("", self.pdf)
@@ -102,23 +149,51 @@ class ExportDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        # What is shown once the export is done: where it is, and what to do with it.
+        self.result_box = QWidget()
+        self.path_view = PathView()
+        self.zip_label = QLabel(self.tr("Zip file:"))
+        self.zip_view = PathView()
+        self.show_button = QPushButton(self.tr("Show folder"))
+        self.copy_button = QPushButton(self.tr("Copy path"))
+        self.copy_button.setToolTip(
+            self.tr("Copy the folder's full path, to paste it into an email or a form")
+        )
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.addWidget(self.show_button)
+        actions.addWidget(self.copy_button)
+        actions.addStretch(1)
+        result_layout = QVBoxLayout(self.result_box)
+        result_layout.setContentsMargins(0, 0, 0, 0)
+        result_layout.addWidget(QLabel(self.tr("Saved in:")))
+        result_layout.addWidget(self.path_view)
+        result_layout.addWidget(self.zip_label)
+        result_layout.addWidget(self.zip_view)
+        result_layout.addLayout(actions)
+        for w in (self.result_box, self.zip_label, self.zip_view, self.show_button, self.copy_button):
+            w.hide()
+        self.show_button.clicked.connect(self.show_folder)
+        self.copy_button.clicked.connect(self.copy_path)
+        self._copied_reset = QTimer(self)
+        self._copied_reset.setSingleShot(True)
+        self._copied_reset.setInterval(2000)
+        self._copied_reset.timeout.connect(lambda: self.copy_button.setText(self.tr("Copy path")))
+
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.show_button = self.buttons.addButton(
-            self.tr("Show folder"), QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.show_button.hide()
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.export_button.clicked.connect(self.start_export)
-        self.show_button.clicked.connect(self.show_folder)
         self.close_button.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(title)
-        layout.addLayout(form)
+        layout.addWidget(self.options)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.result_box)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
     def _on_choose_clicked(self) -> None:
@@ -170,16 +245,38 @@ class ExportDialog(QDialog):
     def _on_exported(self, result: Any) -> None:
         self.result = result
         self.progress.hide()
+        self.options.hide()
+        self.export_button.hide()
+        if result.captures == 1:
+            done = self.tr("Done: 1 capture was exported and checked.")
+        else:
+            done = self.tr("Done: {n} captures were exported and checked.").format(n=result.captures)
         self.status.setText(
-            self.tr(
-                "Done. {n} captures were exported to {folder} and checked: every file matches its checksum "
-                "and the custody log is intact."
-            ).format(n=result.captures, folder=result.folder)
-            + (self.tr("\nZip file: {zip}").format(zip=result.zip_path) if result.zip_path else "")
+            done + " " + self.tr("Every file matches its checksum and the custody log is intact.")
         )
-        self.show_button.show()
+        self.status.setStyleSheet("color: #1b6e2f; font-weight: 600;")
+        self.path_view.set_path(str(result.folder))
+        if result.zip_path:
+            self.zip_view.set_path(str(result.zip_path))
+        for w in (self.zip_label, self.zip_view):
+            w.setVisible(bool(result.zip_path))
+        for w in (self.result_box, self.show_button, self.copy_button):
+            w.show()
         self.close_button.setText(self.tr("Close"))
+        self.close_button.setFocus()
+        # Once the path views have their wrapped height, fit the dialog around them.
+        QTimer.singleShot(0, self._fit_height)
         self.export_finished.emit(result)
+
+    def _fit_height(self) -> None:
+        """As tall as the content needs at the dialog's width (adjustSize would measure the
+        wrapped labels at their narrowest and leave a gap)."""
+        layout = self.layout()
+        if layout.hasHeightForWidth():
+            height = layout.totalHeightForWidth(self.width())
+        else:
+            height = layout.totalSizeHint().height()
+        self.resize(self.width(), max(height, layout.totalMinimumSize().height()))
 
     def _on_failed(self, exc: Exception) -> None:
         self.progress.hide()
@@ -196,6 +293,12 @@ class ExportDialog(QDialog):
     def show_folder(self) -> None:
         if self.result is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))
+
+    def copy_path(self) -> None:
+        if self.result is not None:
+            QGuiApplication.clipboard().setText(str(self.result.folder))
+            self.copy_button.setText(self.tr("Path copied"))
+            self._copied_reset.start()
 
     def wait(self, msecs: int = 120000) -> bool:
         return self.runner.wait(msecs)
