@@ -31,7 +31,7 @@ from PySide6.QtGui import (
     QPixmap,
     QScreen,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from capture.region import Rect, clamp, from_drag, nudge, to_physical
 from capture.screen import ScreenGrab
@@ -112,6 +112,9 @@ class _Overlay(QWidget):
         self._dimmed.setDevicePixelRatio(self._scale_x)
 
         self.selection: Rect | None = None
+        # "Capture again": the last region, shown selected. (logical selection, the exact
+        # physical rect it came from) so Enter on the untouched selection keeps every pixel.
+        self.preselected: tuple[Rect, Rect] | None = None
         self._drag_origin: QPointF | None = None
         self._drag_end: QPointF | None = None
         # Keyboard nudges during a drag: (dx, dy, dwidth, dheight), re-applied as the mouse moves.
@@ -143,7 +146,23 @@ class _Overlay(QWidget):
     # --- geometry -------------------------------------------------------------------------
 
     def physical(self, rect: Rect) -> Rect:
+        if self.preselected is not None and rect == self.preselected[0]:
+            return self.preselected[1]
         return to_physical(rect, self.bounds, self.grab_.size)
+
+    def preselect(self, physical: Rect) -> None:
+        """Show `physical` (pixels of this screen's grab) as the selection."""
+        physical = physical.intersected(Rect(0, 0, *self.grab_.size))
+        if physical.empty:
+            return
+        x0 = round(physical.x / self._scale_x)
+        y0 = round(physical.y / self._scale_y)
+        x1 = max(x0 + 1, round(physical.right / self._scale_x))
+        y1 = max(y0 + 1, round(physical.bottom / self._scale_y))
+        logical = clamp(Rect(x0, y0, x1 - x0, y1 - y0), self.bounds)
+        self.preselected = (logical, physical)
+        self.selection = logical
+        self.update()
 
     def _source_rect(self, rect: QRectF) -> QRectF:
         """Logical widget rect -> physical rect in the pixmap."""
@@ -257,6 +276,10 @@ class _Overlay(QWidget):
             self._paint_crosshair(painter, self._cursor)
         if self._show_help and self.selection is None:
             self._paint_help(painter)
+        elif self._show_help and self.preselected is not None and self.selection == self.preselected[0]:
+            self._paint_help(
+                painter, self.tr("Enter: capture this region again · Drag: a new region · Esc: cancel")
+            )
         if self._cursor is not None:
             self._paint_magnifier(painter, self._cursor)
         painter.end()
@@ -289,8 +312,8 @@ class _Overlay(QWidget):
         painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         painter.drawLine(QPointF(0, y), QPointF(self.width(), y))
 
-    def _paint_help(self, painter: QPainter) -> None:
-        text = self.tr("Drag to capture · Enter: whole screen · Esc: cancel")
+    def _paint_help(self, painter: QPainter, text: str | None = None) -> None:
+        text = text or self.tr("Drag to capture · Enter: whole screen · Esc: cancel")
         font = self._label_font(1.25)
         size = self._label_size(font, text, padding=12)
         box = QRect(QPoint((self.width() - size.width()) // 2, 24), size)
@@ -375,11 +398,16 @@ class CaptureSession(QObject):
     # time.time() when the first overlay was painted (for latency benchmarks)
     overlay_shown = Signal(float)
 
-    def __init__(self, grabs: list[ScreenGrab], parent: QObject | None = None) -> None:
+    def __init__(
+        self, grabs: list[ScreenGrab], parent: QObject | None = None, *, preselect: Rect | None = None
+    ) -> None:
+        """`preselect`: a region in physical desktop pixels to show selected at the start
+        ("Capture again"): Enter takes it, a drag makes a new one, Esc cancels."""
         super().__init__(parent)
         if not grabs:
             raise ValueError("a capture session needs at least one grabbed screen")
         self._grabs = list(grabs)
+        self._preselect = preselect
         self._overlays: list[_Overlay] = []
         self._finished = False
         self._closing = False
@@ -411,10 +439,30 @@ class CaptureSession(QObject):
                 screen.devicePixelRatio(),
             )
             self._overlays.append(_Overlay(self, grab, screen))
+        preselected = self._apply_preselect()
+        # A dialog of ours running modally (a settings or purchase dialog) would block every
+        # other window's mouse and keys: the overlays count as its own windows instead.
+        modal = QApplication.activeModalWidget()
         for overlay in self._overlays:
+            if modal is not None and modal.windowHandle() is not None:
+                overlay.winId()
+                handle = overlay.windowHandle()
+                if handle is not None:
+                    handle.setTransientParent(modal.windowHandle())
             overlay.show()
-        self._pointer_overlay = self._overlay_under_cursor() or self._overlays[0]
+        self._pointer_overlay = preselected or self._overlay_under_cursor() or self._overlays[0]
         self._activate(self._pointer_overlay)
+
+    def _apply_preselect(self) -> _Overlay | None:
+        if self._preselect is None:
+            return None
+        r = self._preselect
+        for overlay in self._overlays:
+            g = overlay.grab_.geometry
+            if g.x <= r.x < g.right and g.y <= r.y < g.bottom:
+                overlay.preselect(r.translated(-g.x, -g.y))
+                return overlay if overlay.selection is not None else None
+        return None
 
     def close(self) -> None:
         """Close every overlay; safe to call any number of times."""

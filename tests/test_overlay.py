@@ -280,6 +280,56 @@ if __name__ != "__main__":
         drag(overlay, corner, (400, 400), release=False)
         assert not overlay.grab().toImage().isNull()
 
+    def test_a_preselected_region_is_shown_and_enter_keeps_exactly_it(qtbot: Any, grab: ScreenGrab) -> None:
+        s = CaptureSession([grab], preselect=Rect(40, 30, 200, 100))
+        recorder = Recorder(s)
+        s.start()
+        overlay = s.overlays[0]
+        qtbot.waitExposed(overlay)
+        assert overlay.selection == Rect(40, 30, 200, 100)
+        qtbot.waitUntil(overlay.isActiveWindow, timeout=5000)
+        assert recorder.selected == []  # nothing is kept until the user says so
+        key(overlay, Qt.Key.Key_Return)
+        assert recorder.rect == Rect(40, 30, 200, 100) and crop_is_exact(grab, recorder.rect)
+
+    def test_a_preselected_region_can_be_nudged_or_replaced_by_a_drag(qtbot: Any, grab: ScreenGrab) -> None:
+        s = CaptureSession([grab], preselect=Rect(40, 30, 200, 100))
+        recorder = Recorder(s)
+        s.start()
+        overlay = s.overlays[0]
+        qtbot.waitExposed(overlay)
+        key(overlay, Qt.Key.Key_Right)
+        key(overlay, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+        assert overlay.selection == Rect(41, 30, 200, 101)
+        drag(overlay, (300, 300), (350, 320))
+        assert recorder.rect == Rect(300, 300, 50, 20)
+
+    def test_a_preselected_region_off_every_screen_is_ignored(qtbot: Any, grab: ScreenGrab) -> None:
+        s = CaptureSession([grab], preselect=Rect(90000, 90000, 20, 20))
+        s.start()
+        qtbot.waitExposed(s.overlays[0])
+        assert s.overlays[0].selection is None
+        s.close()
+
+    def test_the_overlay_answers_while_a_modal_dialog_is_open(qtbot: Any, grab: ScreenGrab) -> None:
+        """A modal dialog (Settings, a purchase form) blocks other windows' mouse and keys:
+        the capture would freeze the screen for good."""
+        from PySide6.QtWidgets import QDialog
+
+        dialog = QDialog()
+        qtbot.addWidget(dialog)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        s = CaptureSession([grab])
+        recorder = Recorder(s)
+        s.start()
+        overlay = s.overlays[0]
+        qtbot.waitExposed(overlay)
+        drag(overlay, (10, 20), (110, 70))
+        assert recorder.rect == Rect(10, 20, 100, 50)
+        assert dialog.isVisible()
+
     def test_visible_strings_are_translatable() -> None:
         source = (Path(__file__).resolve().parent.parent / "gui" / "overlay.py").read_text("utf-8")
         assert 'self.tr("Drag to capture · Enter: whole screen · Esc: cancel")' in source
@@ -337,6 +387,12 @@ if __name__ != "__main__":
         assert drag_case["rect"] == [200, 200, 200, 100]  # logical (100, 100) -> (200, 150)
         assert drag_case["crop_exact"] and drag_case["painted_1to1"] and drag_case["closed_first"]
         assert whole["rect"] == [0, 0, 2560, 1600] and whole["crop_exact"]
+
+    def test_capture_again_keeps_the_exact_region_on_every_ratio() -> None:
+        result = run_driver("offscreen-mixed.json")
+        assert len(result["again"]) == 3
+        for case in result["again"]:
+            assert case["desktop_rect"] == case["expected"]
 
     def test_on_a_mixed_layout_each_screen_uses_its_own_ratio() -> None:
         result = run_driver("offscreen-mixed.json")
@@ -452,9 +508,29 @@ def _drive(config: str) -> dict[str, Any]:
         app.processEvents()
         return result
 
+    def again(grab_index: int) -> dict[str, Any]:
+        """ "Capture again" with an odd-sized region: Enter gives back exactly those pixels."""
+        g = grabs[grab_index].geometry
+        region = Rect(g.x + 33, g.y + 17, 151, 77)
+        session = CaptureSession(list(reversed(grabs)), preselect=region)
+        emitted: list[tuple[ScreenGrab, Rect]] = []
+        session.region_selected.connect(lambda grab, r: emitted.append((grab, r)))
+        session.start()
+        target = next(o for o in session.overlays if o.grab_ is grabs[grab_index])
+        QTest.qWaitForWindowExposed(target)
+        QTest.keyClick(target, Qt.Key.Key_Return)
+        grab, rect = emitted[0]
+        app.processEvents()
+        return {
+            "grab_index": grab.index,
+            "desktop_rect": list(rect.translated(g.x, g.y).as_tuple()),
+            "expected": list(region.as_tuple()),
+        }
+
     for i in range(len(screens)):
         report["drags"].append(run(i, whole_screen=False))
         report["whole_screens"].append(run(i, whole_screen=True))
+    report["again"] = [again(i) for i in range(len(grabs))]
     return report
 
 
