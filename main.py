@@ -781,6 +781,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         library_path(args),
         hotkey=args.hotkey,
         show_library=args.show_library,
+        welcome=not args.no_welcome,
         autostart_command=[sys.executable, str(Path(__file__).resolve())],
     )
 
@@ -812,6 +813,12 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--hotkey", metavar="KEYS", help="global capture shortcut for this run, e.g. Ctrl+Alt+P")
     ap.add_argument(
         "--show-library", dest="show_library", action="store_true", help="open the library window at start"
+    )
+    ap.add_argument(
+        "--no-welcome",
+        dest="no_welcome",
+        action="store_true",
+        help="start without the welcome window (for scripts and tests)",
     )
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 

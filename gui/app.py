@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from storage.errors import KnownStorageError
 from storage.library import Library
 from storage.settings import AppSettings, load_settings
 
-from .controller import Controller
+from .controller import TRAY_WAIT_S, Controller
 from .i18n import install_translators
 from .resources import icon_path
 from .single_instance import InstanceServer, send_request
@@ -41,13 +42,25 @@ def _engine_factory(settings: AppSettings):  # type: ignore[no-untyped-def]
     return factory
 
 
+def _tray_wait_s() -> float:
+    try:
+        return max(0.0, float(os.environ.get("PROOFSHOT_TRAY_WAIT_S", TRAY_WAIT_S)))
+    except ValueError:
+        return TRAY_WAIT_S
+
+
 def run_app(
     library: Path,
     hotkey: str | None = None,
     autostart_command: list[str] | None = None,
     show_library: bool = False,
+    welcome: bool = True,
 ) -> int:
-    """Run the tray app for `library` until the user quits. Returns the exit code."""
+    """Run the tray app for `library` until the user quits. Returns the exit code.
+
+    `welcome`: show the first-start window unless the user asked not to see it again
+    (main.py --no-welcome turns it off for scripts and tests).
+    PROOFSHOT_TRAY_WAIT_S (seconds, for tests) overrides how long to wait for a system tray."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Proofshot")
@@ -105,6 +118,7 @@ def run_app(
         settings_dialog_factory=settings_dialog,
         library_window_factory=library_window,
         autostart_command=autostart_command,
+        tray_wait_s=_tray_wait_s(),
     )
     tray.set_purchase_source(controller.purchase_choices)
     server.request_received.connect(controller.handle_request)
@@ -117,6 +131,11 @@ def run_app(
     pulse.start(250)
 
     controller.start()
+    if welcome:
+        from .welcome import welcome_wanted
+
+        if welcome_wanted():
+            controller.show_welcome()
     if show_library:
         controller.open_library()
     log.info("Proofshot running for %s", library)

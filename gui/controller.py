@@ -4,6 +4,9 @@ It is handed every service in its constructor (tests pass fakes) and is the only
 object that reacts to the user's requests. Slow work goes to the workers; the GUI
 thread only grabs the screen (which must happen before the overlay appears), shows
 windows and updates the tray.
+
+Proofshot's own windows never appear in a capture: they are put out of sight
+(`OutOfSight`) before the screen is grabbed and come back once the capture is done.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QIODevice, QObject, QUrl, Signal
-from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
+import shiboken6
+from PySide6.QtCore import QBuffer, QIODevice, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from capture.errors import KnownCaptureError
 from capture.hotkey import HotkeyBackend, HotkeyUnavailable
@@ -35,6 +39,161 @@ log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
 
 Responder = Callable[[dict[str, Any]], None]
+
+# A tray host started at login may come up after Proofshot: wait this long for it before
+# showing the small Proofshot window instead (and switch to the tray icon when one appears).
+TRAY_WAIT_S = 12.0
+TRAY_POLL_MS = 500
+# How long to wait for our windows to be really gone from the screen before grabbing it.
+UNMAP_TIMEOUT_S = 0.5
+# A compositor shows a change on its next frame: give it this long after an unmap.
+COMPOSITOR_FRAME_S = 0.05
+
+
+class _X11:
+    """A second connection to the X server (python-xlib, which pynput brings) to see when
+    a window is really off the screen (hiding is asynchronous on X11, and a window manager
+    unmaps a window's frame only after the window) and to take a modal dialog off the
+    screen without Qt knowing: hiding it through Qt would end the dialog."""
+
+    def __init__(self) -> None:
+        from Xlib import X, display  # type: ignore[import-not-found,import-untyped,unused-ignore]
+
+        self._X = X
+        self.display = display.Display()
+        self.root = self.display.screen().root.id
+        cm = self.display.intern_atom(f"_NET_WM_CM_S{self.display.get_default_screen()}")
+        self._cm_atom = cm
+
+    def _window(self, wid: int) -> Any:
+        return self.display.create_resource_object("window", wid)
+
+    def unmap(self, wid: int) -> None:
+        self._window(wid).unmap()
+        self.display.sync()
+
+    def map(self, wid: int) -> None:
+        self._window(wid).map()
+        self.display.flush()
+
+    def off_screen(self, wid: int) -> bool:
+        """The window, and the frame a window manager put around it, are not viewable."""
+        try:
+            window = self._window(wid)
+            while True:
+                parent = window.query_tree().parent
+                if not parent or int(parent.id) in (0, self.root):
+                    break
+                window = parent
+            return bool(window.get_attributes().map_state != self._X.IsViewable)
+        except Exception:  # BadWindow: destroyed meanwhile
+            return True
+
+    def compositing(self) -> bool:
+        try:
+            return bool(self.display.get_selection_owner(self._cm_atom))
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        try:
+            self.display.close()
+        except Exception:
+            log.debug("closing the X connection failed", exc_info=True)
+
+
+def _is_capture_overlay(widget: QWidget) -> bool:
+    from .overlay import WINDOW_TITLE
+
+    return widget.windowTitle() == WINDOW_TITLE
+
+
+class OutOfSight:
+    """Proofshot's visible windows, taken off the screen for one grab and brought back.
+
+    Ordinary windows are hidden through Qt. A dialog cannot be: hiding it ends a dialog
+    that runs modally (Settings, a purchase form, a question), losing what was typed, so
+    on X11 its window is unmapped behind Qt's back and mapped again afterwards. Popup menus
+    and tooltips are just closed. `hide()` returns once the windows are really off the
+    screen (at most UNMAP_TIMEOUT_S)."""
+
+    def __init__(self, x11: Callable[[], _X11 | None]) -> None:
+        self._x11 = x11
+        self._hidden: list[tuple[QWidget, bool]] = []  # (widget, was active)
+        self._unmapped: list[tuple[QWidget, int]] = []
+
+    def hide(self) -> None:
+        t0 = time.perf_counter()
+        xcb = QGuiApplication.platformName() == "xcb"
+        x11 = self._x11() if xcb else None
+        watch: list[int] = []
+        for widget in QApplication.topLevelWidgets():
+            if not widget.isVisible() or widget.isMinimized() or _is_capture_overlay(widget):
+                continue
+            kind = widget.windowType()
+            if kind in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
+                widget.hide()  # closes a menu; not brought back
+                watch.append(int(widget.winId()))
+            elif isinstance(widget, QDialog):
+                if x11 is None:
+                    if not widget.isModal():
+                        self._hide(widget)
+                    else:
+                        log.warning("a dialog stays on the screen during this capture (not on X11)")
+                    continue
+                wid = int(widget.winId())
+                x11.unmap(wid)
+                self._unmapped.append((widget, wid))
+                watch.append(wid)
+            else:
+                self._hide(widget)
+                if xcb:
+                    watch.append(int(widget.winId()))
+        QGuiApplication.sync()  # Qt's own unmap requests reach the X server now
+        if x11 is not None and watch:
+            deadline = time.monotonic() + UNMAP_TIMEOUT_S
+            pending = watch
+            while True:
+                pending = [wid for wid in pending if not x11.off_screen(wid)]
+                if not pending or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.004)
+            if pending:
+                log.warning("%d window(s) of ours may still be on the screen", len(pending))
+            if x11.compositing():
+                time.sleep(COMPOSITOR_FRAME_S)
+        if watch:
+            timing.info("own_windows_hidden_ms=%.1f", (time.perf_counter() - t0) * 1000)
+
+    def _hide(self, widget: QWidget) -> None:
+        self._hidden.append((widget, widget.isActiveWindow()))
+        widget.hide()
+
+    def restore(self) -> None:
+        """Bring back what `hide()` took away (a window closed meanwhile stays closed)."""
+        x11 = self._x11() if self._unmapped else None
+        for widget, wid in self._unmapped:
+            if x11 is not None and shiboken6.isValid(widget) and widget.isVisible():
+                x11.map(wid)
+        for widget, was_active in self._hidden:
+            if not shiboken6.isValid(widget):
+                continue
+            if isinstance(widget, Toast) and not widget.still_due():
+                continue  # its time is up: a stale confirmation is not brought back
+            if was_active:
+                widget.show()
+                continue
+            # Back where it was, without taking the keyboard from the window the user is in.
+            before = widget.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+            widget.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+            widget.show()
+            if not before:
+                widget.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+                handle = widget.windowHandle()
+                if handle is not None:
+                    handle.setProperty("_q_showWithoutActivating", False)
+        self._hidden.clear()
+        self._unmapped.clear()
 
 
 class Controller(QObject):
@@ -56,6 +215,8 @@ class Controller(QObject):
         settings_dialog_factory: Callable[..., Any] | None = None,
         autostart_command: list[str] | None = None,
         library_window_factory: Callable[[Library], Any] | None = None,
+        purchase_editor_factory: Callable[..., Any] | None = None,
+        tray_wait_s: float = TRAY_WAIT_S,
     ) -> None:
         super().__init__()
         self.lib = library
@@ -69,7 +230,10 @@ class Controller(QObject):
         self._settings_dialog_factory = settings_dialog_factory
         self._autostart_command = autostart_command
         self._library_window_factory = library_window_factory
+        self._purchase_editor_factory = purchase_editor_factory
         self.library_window: Any = None
+        self.purchase_editor: Any = None
+        self.welcome: Any = None
         self._hotkey: HotkeyBackend | None = None
         self.hotkey_problem: str | None = None
         self._session: Any = None
@@ -77,6 +241,15 @@ class Controller(QObject):
         self._pending_note: dict[int, str] = {}
         self.toast = Toast()
         self.control_window: ControlWindow | None = None
+        self.tray_shown = False
+        self._tray_wait_s = tray_wait_s
+        self._tray_deadline = 0.0
+        self._tray_timer = QTimer(self)
+        self._tray_timer.setInterval(TRAY_POLL_MS)
+        self._tray_timer.timeout.connect(self._poll_tray)
+        self._x11_connection: _X11 | None = None
+        self._x11_failed = False
+        self._aside: OutOfSight | None = None  # our windows, off the screen during a capture
 
         tray.capture_region_requested.connect(self.capture_region)
         tray.capture_fullscreen_requested.connect(self.capture_fullscreen)
@@ -104,11 +277,7 @@ class Controller(QObject):
             log.info("reading the text of %d captures left from before", len(pending))
             self.ocr.enqueue(pending)
         self._start_hotkey()
-        available = self._tray_available() if self._tray_available else True
-        self.tray.show()
-        if not available:
-            self.control_window = ControlWindow(self.tray, self._hotkey_text())
-            self.control_window.show()
+        self._start_tray()
         report = self.lib.open_report
         if report.recovered:
             self.toast.show_message(
@@ -122,10 +291,68 @@ class Controller(QObject):
                 timeout_ms=15000,
             )
 
+    # ------------------------------------------------------------------ tray, or a window instead
+
+    def _tray_is_available(self) -> bool:
+        return self._tray_available() if self._tray_available else True
+
+    def _start_tray(self) -> None:
+        if self._tray_is_available():
+            self._show_tray_icon()
+            return
+        log.info("no system tray yet; waiting up to %.0f s for one", self._tray_wait_s)
+        self._tray_deadline = time.monotonic() + self._tray_wait_s
+        self._tray_timer.start()
+        if self._tray_wait_s <= 0:
+            self._poll_tray()
+
+    def _poll_tray(self) -> None:
+        if self._aside is not None:
+            return  # not in the middle of a capture: its windows come back as they were
+        if self._tray_is_available():
+            self._tray_timer.stop()
+            self._show_tray_icon()
+        elif self.control_window is None and time.monotonic() >= self._tray_deadline:
+            log.info("still no system tray: showing the Proofshot window instead")
+            self.control_window = ControlWindow(self.tray, self._hotkey_text())
+            self.control_window.show()
+
+    def _show_tray_icon(self) -> None:
+        self.tray.show()
+        self.tray_shown = True
+        if self.control_window is not None:
+            log.info("a system tray appeared: the tray icon replaces the Proofshot window")
+            self.control_window.hide()
+            self.control_window.deleteLater()
+            self.control_window = None
+        else:
+            log.info("the tray icon is shown")
+
+    # ------------------------------------------------------------------ the capture shortcut
+
+    def hotkey_keys(self) -> str | None:
+        """The global capture shortcut as the user reads it ("Ctrl+Alt+P"), None when none works."""
+        if self._hotkey is None:
+            return None
+        sequence = QKeySequence.fromString(self.settings.hotkey, QKeySequence.SequenceFormat.PortableText)
+        native = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        return native or self.settings.hotkey
+
     def _hotkey_text(self) -> str:
-        if self._hotkey is not None:
-            return self.settings.hotkey
+        keys = self.hotkey_keys()
+        if keys is not None:
+            return keys
         return self.tr("the desktop shortcut you bind to “main.py capture”")
+
+    def _show_hotkey(self) -> None:
+        """Tell every place that shows the capture shortcut."""
+        keys = self.hotkey_keys()
+        self.tray.set_hotkey_text(keys)
+        if self.control_window is not None:
+            self.control_window.set_hotkey_text(self._hotkey_text())
+        setter = getattr(self.library_window, "set_capture_shortcut", None)
+        if callable(setter):
+            setter(keys)
 
     def _start_hotkey(self) -> None:
         if self._hotkey is not None:
@@ -142,21 +369,25 @@ class Controller(QObject):
             self.toast.show_message(
                 self.tr("The capture shortcut is not available"), str(exc), timeout_ms=20000
             )
-        if self.control_window is not None:
-            self.control_window.set_hotkey_text(self._hotkey_text())
+        self._show_hotkey()
 
     def shutdown(self) -> None:
         """Stop listening, finish writing every capture already taken, stop OCR."""
+        self._tray_timer.stop()
         if self._hotkey is not None:
             self._hotkey.stop()
             self._hotkey = None
         if self._session is not None:
             self._session.close()
             self._session = None
+        self._bring_back()
         self.writer.stop()
         self.ocr.stop()
         self.tray.hide()
         self.toast.hide()
+        if self._x11_connection is not None:
+            self._x11_connection.close()
+            self._x11_connection = None
 
     def quit(self) -> None:
         app = QGuiApplication.instance()
@@ -169,18 +400,45 @@ class Controller(QObject):
         timing.info("hotkey_received_at=%.6f", time.time())
         self.capture_region()
 
-    def capture_region(self, purchase_id: Any = ACTIVE, note: str | None = None) -> bool:
-        """Freeze every screen and let the user drag a region. False if one is open already."""
+    def _x11(self) -> _X11 | None:
+        if self._x11_connection is None and not self._x11_failed:
+            try:
+                self._x11_connection = _X11()
+            except Exception as exc:  # no python-xlib, or no X server behind DISPLAY
+                self._x11_failed = True
+                log.warning("cannot watch windows on the X server (%s)", exc)
+        return self._x11_connection
+
+    def _grab_screens(self) -> list[ScreenGrab]:
+        """Every screen as it is, without Proofshot's own windows on it. Those stay off the
+        screen until `_bring_back()` (after the overlay, or at once for a direct capture)."""
+        if self._aside is None:
+            self._aside = OutOfSight(self._x11)
+            self._aside.hide()
+        t0 = time.perf_counter()
+        grabs = self._grabber()
+        timing.info("screens_grabbed_ms=%.1f", (time.perf_counter() - t0) * 1000)
+        return grabs
+
+    def _bring_back(self) -> None:
+        if self._aside is not None:
+            aside, self._aside = self._aside, None
+            aside.restore()
+
+    def capture_region(
+        self, purchase_id: Any = ACTIVE, note: str | None = None, preselect: Rect | None = None
+    ) -> bool:
+        """Freeze every screen and let the user drag a region (`preselect`: a region in
+        physical desktop pixels shown selected, for "Capture again"). False if one is open already."""
         if self._session is not None:
             return False
-        t0 = time.perf_counter()
         try:
-            grabs = self._grabber()
+            grabs = self._grab_screens()
         except KnownCaptureError as exc:
+            self._bring_back()
             self.toast.show_message(self.tr("The screen could not be captured"), str(exc))
             return False
-        timing.info("screens_grabbed_ms=%.1f", (time.perf_counter() - t0) * 1000)
-        session = CaptureSession(grabs)
+        session = CaptureSession(grabs, preselect=preselect)
         session.region_selected.connect(
             lambda grab, rect: self._on_region_selected(grab, rect, purchase_id, note)
         )
@@ -193,6 +451,7 @@ class Controller(QObject):
 
     def _on_overlay_cancelled(self) -> None:
         self._end_session()
+        self._bring_back()
 
     def _end_session(self) -> None:
         if self._session is not None:
@@ -205,6 +464,7 @@ class Controller(QObject):
         self._end_session()
         region = rect.translated(grab.geometry.x, grab.geometry.y)
         self._keep_region(grab.crop(rect), grab, region, purchase_id, note, started=started)
+        self._bring_back()
 
     def _keep_region(
         self,
@@ -236,10 +496,13 @@ class Controller(QObject):
     ) -> None:
         """The whole screen under the mouse pointer."""
         try:
-            grabs = self._grabber()
+            grabs = self._grab_screens()
         except KnownCaptureError as exc:
             self._fail(str(exc), token)
             return
+        finally:
+            if self._session is None:
+                self._bring_back()
         pos = QCursor.pos()
         grab = grabs[0]
         for g in grabs:
@@ -263,18 +526,22 @@ class Controller(QObject):
     ) -> None:
         """A region given in physical desktop pixels (main.py capture --region)."""
         try:
-            image, grab = grab_region(rect, self._grabber())
+            image, grab = grab_region(rect, self._grab_screens())
         except KnownCaptureError as exc:
             self._fail(str(exc), token)
             return
+        finally:
+            if self._session is None:
+                self._bring_back()
         self._keep_region(image, grab, rect, purchase_id, note, token=token)
 
-    def capture_again(self) -> None:
-        """The same region as last time: for scrolling through a long chat."""
+    def capture_again(self) -> bool:
+        """The overlay with last time's region already selected (for scrolling through a long
+        chat): Enter keeps it, a drag makes a new one, Esc cancels."""
         if self._last_region is None:
             self.toast.show_message(self.tr("Nothing to repeat yet"), self.tr("Capture a region first."))
-            return
-        self.capture_rect(self._last_region)
+            return False
+        return self.capture_region(preselect=self._last_region)
 
     def save_clipboard(self) -> None:
         """Keep the image on the clipboard (WeChat's own Alt+A screenshot lands there)."""
@@ -302,9 +569,24 @@ class Controller(QObject):
     def _on_capture_saved(self, record: CaptureRecord, job: CaptureJob) -> None:
         self.capture_saved.emit(record)
         if callable(job.token):
-            job.token({"ok": True, "capture": record.to_dict()})
+            job.token({"ok": True, "capture": record.to_dict(), "same_as_previous": job.same_as})
         self.ocr.enqueue([record.id])
         where = record.purchase_title or self.tr("Inbox")
+        actions = [
+            (self.tr("Undo"), lambda: self.undo(record.id)),
+            (self.tr("Change purchase…"), lambda: self.change_purchase(record.id)),
+            (self.tr("Add note…"), lambda: self.add_note(record.id)),
+        ]
+        if job.same_as is not None:
+            # Not a new capture as far as the user can tell: say so, whatever the setting.
+            self.toast.show_message(
+                self.tr("Same as the previous capture — nothing new on screen"),
+                self.tr("It was kept in {where} anyway, as a record of this moment. Undo removes it.").format(
+                    where=where
+                ),
+                actions,
+            )
+            return
         warning = ""
         if "uniform" in record.flags:
             warning = self.tr(
@@ -320,11 +602,7 @@ class Controller(QObject):
                 or self.tr("{w} × {h} px · SHA-256 {sha}…").format(
                     w=record.width, h=record.height, sha=record.sha256[:12]
                 ),
-                [
-                    (self.tr("Undo"), lambda: self.undo(record.id)),
-                    (self.tr("Change purchase…"), lambda: self.change_purchase(record.id)),
-                    (self.tr("Add note…"), lambda: self.add_note(record.id)),
-                ],
+                actions,
             )
 
     # ------------------------------------------------------------------ after a capture
@@ -394,20 +672,40 @@ class Controller(QObject):
         )
 
     def new_purchase(self) -> None:
-        title, ok = QInputDialog.getText(
-            None,
-            self.tr("New purchase"),
-            self.tr("What did you buy? (you can add the seller's details later)"),
-        )
-        if not ok or not title.strip():
+        """The full purchase form (the library window's own); the purchase saved becomes the
+        active one. Not modal: the user can capture the order page while filling it in."""
+        editor = self.purchase_editor
+        if editor is not None and shiboken6.isValid(editor) and editor.isVisible():
+            self._bring_to_front(editor)
             return
+        factory = self._purchase_editor_factory
+        if factory is None:
+            from .purchase_editor import PurchaseEditor
+
+            factory = PurchaseEditor
         try:
-            p = self.lib.add_purchase({"title": title})
-            self.lib.set_active_purchase(p.id)
+            editor = factory(self.lib, None, None)
         except KnownStorageError as exc:
-            QMessageBox.warning(None, "Proofshot", str(exc))
+            self.toast.show_message(self.tr("Could not start a purchase"), str(exc))
             return
-        self.toast.show_message(self.tr("New captures go to {where}").format(where=p.title), timeout_ms=3000)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.purchase_saved.connect(lambda p: self.set_active_purchase(p.id))
+        editor.finished.connect(lambda _result: self._forget_purchase_editor(editor))
+        self.purchase_editor = editor
+        self._bring_to_front(editor)
+
+    def _forget_purchase_editor(self, editor: Any) -> None:
+        if self.purchase_editor is editor:
+            self.purchase_editor = None
+
+    @staticmethod
+    def _bring_to_front(window: Any) -> None:
+        """Show `window` restored (not minimised), on top and with the keyboard."""
+        if window.isMinimized():
+            window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def open_library(self) -> None:
         """Show the library window (created on first use), or the folder without one."""
@@ -421,9 +719,21 @@ class Controller(QObject):
             self.capture_saved.connect(lambda rec: window.capture_changed(rec.id))
             self.ocr.ocr_finished.connect(lambda cid, _status, _msg: window.capture_changed(cid))
             self.library_window = window
-        self.library_window.show()
-        self.library_window.raise_()
-        self.library_window.activateWindow()
+            self._show_hotkey()
+        self._bring_to_front(self.library_window)
+
+    def show_welcome(self) -> None:
+        """The first-start window: the shortcut, where captures go, how to start a purchase,
+        where the library is."""
+        from .welcome import WelcomeWindow
+
+        if self.welcome is not None and shiboken6.isValid(self.welcome) and self.welcome.isVisible():
+            self._bring_to_front(self.welcome)
+            return
+        menu = f"{self.tray.purchase_menu.title()} → {self.tray.new_purchase_label}"
+        window = WelcomeWindow(self._hotkey_text(), self.lib.root, menu, tray=self.control_window is None)
+        self.welcome = window
+        self._bring_to_front(window)
 
     def open_settings(self) -> None:
         if self._settings_dialog_factory is None:
@@ -435,7 +745,7 @@ class Controller(QObject):
     def apply_settings(self, settings: AppSettings) -> None:
         old = self.settings
         self.settings = settings
-        if settings.hotkey != old.hotkey:
+        if settings.hotkey != old.hotkey or self._hotkey is None:
             self._start_hotkey()
         if (settings.ocr_languages, settings.ocr_engine) != (old.ocr_languages, old.ocr_engine):
             from capture.ocr import make_engine
@@ -459,7 +769,7 @@ class Controller(QObject):
             )
 
     def _on_ocr_queue_emptied(self) -> None:
-        self.tray.set_working(False, "Proofshot")
+        self.tray.set_working(False, "")
 
     # ------------------------------------------------------------------ requests from other processes
 
@@ -468,7 +778,15 @@ class Controller(QObject):
         if cmd == "status":
             import os
 
-            respond({"ok": True, "pid": os.getpid(), "library": str(self.lib.root)})
+            respond(
+                {
+                    "ok": True,
+                    "pid": os.getpid(),
+                    "library": str(self.lib.root),
+                    "tray": self.tray_shown,
+                    "window": self.control_window is not None and self.control_window.isVisible(),
+                }
+            )
         elif cmd == "show" and request.get("library_window"):
             respond({"ok": True})
             self.open_library()

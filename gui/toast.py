@@ -78,6 +78,10 @@ class Toast(QFrame):
         self.raise_()
         self._timer.start(timeout_ms)
 
+    def still_due(self) -> bool:
+        """The message's time is not up yet (it is shown, or was hidden only for a capture)."""
+        return self._timer.isActive()
+
     def buttons(self) -> list[QPushButton]:
         return [b for b in self.findChildren(QPushButton) if not b.isHidden()]
 

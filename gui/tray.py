@@ -33,16 +33,20 @@ class TrayMenu(QObject):
     def __init__(self, purchases: Callable[[], list[PurchaseChoice]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._purchases = purchases
+        self._idle_tooltip = "Proofshot"
+        self._working = False
         self._idle_icon = QIcon(icon_path("proofshot"))
         self._working_icon = QIcon(icon_path("proofshot-working"))
         self.menu = QMenu()
         self.menu.setObjectName("ProofshotTrayMenu")
-        self.action_region = self._add(self.tr("Capture region"), self.capture_region_requested)
+        self._region_label = self.tr("Capture region")
+        self.action_region = self._add(self._region_label, self.capture_region_requested)
         self.action_fullscreen = self._add(self.tr("Capture full screen"), self.capture_fullscreen_requested)
         self.action_again = self._add(self.tr("Capture again (same region)"), self.capture_again_requested)
         self.action_again.setEnabled(False)
         self.action_clipboard = self._add(self.tr("Save clipboard image"), self.clipboard_requested)
         self.menu.addSeparator()
+        self.new_purchase_label = self.tr("New purchase…")
         self.purchase_menu = QMenu(self.tr("Active purchase"), self.menu)
         self.purchase_menu.aboutToShow.connect(self._fill_purchases)
         self.menu.addMenu(self.purchase_menu)
@@ -82,7 +86,7 @@ class TrayMenu(QObject):
             action.triggered.connect(lambda _=False, p=pid: self.purchase_chosen.emit(p))
             self.purchase_menu.addAction(action)
         self.purchase_menu.addSeparator()
-        new = QAction(self.tr("New purchase…"), self.purchase_menu)
+        new = QAction(self.new_purchase_label, self.purchase_menu)
         new.triggered.connect(lambda _=False: self.new_purchase_requested.emit())
         self.purchase_menu.addAction(new)
 
@@ -97,8 +101,22 @@ class TrayMenu(QObject):
         self.icon.hide()
 
     def set_working(self, working: bool, tooltip: str) -> None:
+        """The busy icon and `tooltip` while working; when idle, the tooltip says how to capture."""
+        self._working = working
         self.icon.setIcon(self._working_icon if working else self._idle_icon)
-        self.icon.setToolTip(tooltip or "Proofshot")
+        self.icon.setToolTip(tooltip if working and tooltip else self._idle_tooltip)
+
+    def set_hotkey_text(self, keys: str | None) -> None:
+        """Show the global capture shortcut (e.g. "Ctrl+Alt+P") beside "Capture region" and in
+        the tooltip; None when no global shortcut works."""
+        # A tab puts the keys in the menu's shortcut column; the keys are not a QAction shortcut,
+        # which would only work while the menu itself has the focus.
+        self.action_region.setText(f"{self._region_label}\t{keys}" if keys else self._region_label)
+        self._idle_tooltip = (
+            self.tr("Proofshot: press {shortcut} to capture").format(shortcut=keys) if keys else "Proofshot"
+        )
+        if not self._working:
+            self.icon.setToolTip(self._idle_tooltip)
 
     def set_capture_again_enabled(self, enabled: bool) -> None:
         self.action_again.setEnabled(enabled)
@@ -122,7 +140,7 @@ class ControlWindow(QWidget):
         layout.addWidget(self.explanation)
         self.set_hotkey_text(hotkey_text)
         for action in (tray.action_region, tray.action_fullscreen, tray.action_again, tray.action_clipboard):
-            button = QPushButton(action.text())
+            button = QPushButton(action.text().split("\t")[0])
             button.clicked.connect(action.trigger)
             action.enabledChanged.connect(button.setEnabled)
             button.setEnabled(action.isEnabled())

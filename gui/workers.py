@@ -52,6 +52,9 @@ class CaptureJob:
     screen_geometry: str | None = None
     started: float = field(default_factory=time.perf_counter)  # when the user finished selecting
     token: Any = None  # handed back with the result (e.g. a pending reply)
+    # Set by the writer: the id of the capture kept just before this one when it had the
+    # very same bytes (same SHA-256), i.e. nothing changed on screen.
+    same_as: int | None = None
 
 
 class CaptureWriter(QThread):
@@ -65,6 +68,7 @@ class CaptureWriter(QThread):
         self.setObjectName("capture-writer")
         self._lib = library
         self._jobs: queue.Queue[Any] = queue.Queue()
+        self._previous: tuple[str, int] | None = None  # (sha256, id) of the last capture kept
 
     def submit(self, job: CaptureJob) -> None:
         self._jobs.put(job)
@@ -100,6 +104,11 @@ class CaptureWriter(QThread):
                     encoded_here=job.data is None,
                 )
                 timing.info("capture_committed_ms=%.1f", (time.perf_counter() - job.started) * 1000)
+                # Identical bytes are kept as a capture of their own (another moment in the
+                # record, the blob is shared); the confirmation says nothing changed.
+                if self._previous is not None and self._previous[0] == record.sha256:
+                    job.same_as = self._previous[1]
+                self._previous = (record.sha256, record.id)
                 self.capture_saved.emit(record, job)
                 del data, record
                 if self._jobs.empty():

@@ -6,8 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QMainWindow
 
 from capture.hotkey import HotkeyUnavailable
 from capture.ocr import OcrResult, OcrWord
@@ -121,15 +124,64 @@ def test_hotkey_opens_the_overlay_and_a_selection_is_filed_under_the_active_purc
     assert [e.kind for e in lib.events(capture_id=rec.id)][-1] == "deleted"
 
 
-def test_capture_again_takes_the_same_region(qtbot, app_parts) -> None:
+def _enter(widget) -> None:  # type: ignore[no-untyped-def]
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_capture_again_shows_the_last_region_selected_and_enter_keeps_it(qtbot, app_parts) -> None:
+    controller, lib, *_ = app_parts
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as first:
+        controller.capture_rect(Rect(5, 6, 70, 40))
+    assert "Saved to" in controller.toast._title.text()
+    assert controller.tray.action_again.isEnabled()
+    with qtbot.waitSignal(controller.overlay_opened, timeout=5000):
+        controller.tray.action_again.trigger()
+    overlay = controller._session.overlays[0]
+    qtbot.waitExposed(overlay)
+    assert overlay.selection is not None  # shown, not saved blind
+    assert overlay.physical(overlay.selection) == Rect(5, 6, 70, 40)
+    assert len(lib.list_captures()) == 1
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+        _enter(overlay)
+    rec = saved.args[0]
+    assert (rec.width, rec.height) == (70, 40)
+    assert lib.read_capture_bytes(rec.id) == lib.read_capture_bytes(first.args[0].id)
+    # Nothing changed on screen: the confirmation says so instead of pretending.
+    assert controller.toast._title.text() == "Same as the previous capture — nothing new on screen"
+    assert [b.text() for b in controller.toast.buttons()][0] == "Undo"
+
+
+def test_capture_again_can_be_cancelled_or_replaced_by_a_new_drag(qtbot, app_parts) -> None:
     controller, lib, *_ = app_parts
     with qtbot.waitSignal(controller.capture_saved, timeout=10000):
         controller.capture_rect(Rect(5, 6, 70, 40))
-    assert controller.tray.action_again.isEnabled()
+    controller.capture_again()
+    overlay = controller._session.overlays[0]
+    qtbot.waitExposed(overlay)
+    QTest.keyClick(overlay, Qt.Key.Key_Escape)
+    assert controller._session is None and len(lib.list_captures()) == 1
+    controller.capture_again()
+    overlay = controller._session.overlays[0]
+    qtbot.waitExposed(overlay)
     with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
-        controller.capture_again()
-    assert (saved.args[0].width, saved.args[0].height) == (70, 40)
-    assert lib.read_capture_bytes(saved.args[0].id) == lib.read_capture_bytes(lib.list_captures()[1].id)
+        QTest.mousePress(overlay, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(100, 50))
+        QTest.mouseMove(overlay, QPoint(150, 80))
+        QTest.mouseRelease(
+            overlay, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(200, 110)
+        )
+    expected = overlay.physical(Rect(100, 50, 100, 60))
+    assert (saved.args[0].width, saved.args[0].height) == (expected.width, expected.height)
+    assert "Saved to" in controller.toast._title.text()  # a different capture: no "same as"
+
+
+def test_an_identical_capture_through_the_command_line_is_reported(qtbot, app_parts) -> None:
+    controller, *_ = app_parts
+    replies: list[dict] = []
+    for _ in range(2):
+        controller.handle_request({"cmd": "capture", "region": [0, 0, 40, 30]}, replies.append)
+    qtbot.waitUntil(lambda: len(replies) == 2, timeout=10000)
+    assert replies[0]["same_as_previous"] is None
+    assert replies[1]["same_as_previous"] == replies[0]["capture"]["id"]
 
 
 def test_fullscreen_and_a_protected_black_window_is_kept_with_a_warning(qtbot, app_parts) -> None:
@@ -220,6 +272,7 @@ def test_without_a_tray_or_a_hotkey_the_app_says_how_to_reach_it(qtbot, tmp_path
         OcrWorker(lib, FakeEngine),
         hotkey_starter=no_hotkey,
         tray_available=lambda: False,
+        tray_wait_s=0,
     )
     controller.start()
     try:
@@ -231,3 +284,185 @@ def test_without_a_tray_or_a_hotkey_the_app_says_how_to_reach_it(qtbot, tmp_path
     finally:
         controller.shutdown()
         QCoreApplication.processEvents()
+        assert controller.tray.action_region.text() == "Capture region"  # no shortcut to show
+
+
+def test_the_tray_menu_and_tooltip_show_the_real_shortcut(qtbot, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "config"))
+    lib = Library.open(tmp_path / "lib4")
+    hotkey = FakeHotkey()
+    tray = TrayMenu(lambda: [])
+    controller = Controller(
+        lib,
+        AppSettings(hotkey="Ctrl+Shift+F9"),
+        tray,
+        CaptureWriter(lib),
+        OcrWorker(lib, FakeEngine),
+        hotkey_starter=lambda keys, cb: hotkey.start(keys, cb),
+        tray_available=lambda: True,
+    )
+    controller.start()
+    try:
+        assert tray.action_region.text() == "Capture region\tCtrl+Shift+F9"
+        assert "Ctrl+Shift+F9" in tray.icon.toolTip()
+        tray.set_working(True, "Reading the text of capture 3…")
+        tray.set_working(False, "")
+        assert "Ctrl+Shift+F9" in tray.icon.toolTip()
+        controller.apply_settings(AppSettings(hotkey="Ctrl+Alt+S"))
+        assert tray.action_region.text() == "Capture region\tCtrl+Alt+S"
+    finally:
+        controller.shutdown()
+        lib.close()
+
+
+def test_a_tray_that_starts_later_replaces_the_window(qtbot, tmp_path: Path) -> None:
+    """At login the tray host may come up after Proofshot: wait for it, show the window
+    only when it does not come, and switch to the tray icon once it does."""
+    lib = Library.open(tmp_path / "lib5")
+    tray_up = {"value": False}
+    tray = TrayMenu(lambda: [])
+    controller = Controller(
+        lib,
+        AppSettings(),
+        tray,
+        CaptureWriter(lib),
+        OcrWorker(lib, FakeEngine),
+        tray_available=lambda: tray_up["value"],
+        tray_wait_s=0.6,
+    )
+    started = time.monotonic()
+    controller.start()
+    try:
+        assert controller.control_window is None and not controller.tray_shown  # still waiting
+        qtbot.waitUntil(lambda: controller.control_window is not None, timeout=10000)
+        assert time.monotonic() - started >= 0.6
+        window = controller.control_window
+        assert window is not None and window.isVisible()
+        tray_up["value"] = True
+        qtbot.waitUntil(lambda: controller.tray_shown, timeout=10000)
+        assert controller.control_window is None
+        assert not shiboken6.isValid(window) or not window.isVisible()
+        replies: list[dict] = []
+        controller.handle_request({"cmd": "status"}, replies.append)
+        assert replies[-1]["tray"] and not replies[-1]["window"]
+    finally:
+        controller.shutdown()
+        lib.close()
+
+
+def test_a_tray_that_is_there_at_once_means_no_window(qtbot, app_parts) -> None:
+    controller, *_ = app_parts
+    assert controller.tray_shown and controller.control_window is None
+
+
+class FakeLibraryWindow(QMainWindow):
+    captures_imported = Signal(list)
+    ocr_requested = Signal(list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Proofshot library")
+        self.changed: list[int] = []
+        self.shortcut: list[str | None] = []
+
+    def capture_changed(self, capture_id: int) -> None:
+        self.changed.append(capture_id)
+
+    def set_capture_shortcut(self, keys: str | None) -> None:
+        self.shortcut.append(keys)
+
+
+def test_own_windows_are_off_the_screen_while_it_is_grabbed_and_come_back(qtbot, tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib6")
+    seen: list[dict[str, bool]] = []
+    windows: dict[str, object] = {}
+
+    def grabber() -> list[ScreenGrab]:
+        seen.append({name: w.isVisible() for name, w in windows.items()})  # type: ignore[attr-defined]
+        return [_grab()]
+
+    library_window = FakeLibraryWindow()
+    tray = TrayMenu(lambda: [])
+    controller = Controller(
+        lib,
+        AppSettings(),
+        tray,
+        CaptureWriter(lib),
+        OcrWorker(lib, FakeEngine),
+        grabber=grabber,
+        tray_available=lambda: False,
+        tray_wait_s=0,
+        library_window_factory=lambda _lib: library_window,
+    )
+    controller.start()
+    try:
+        controller.open_library()
+        controller.toast.show_message("Moved to the Trash", timeout_ms=60000)
+        dialog = QDialog()
+        dialog.setWindowTitle("Welcome to Proofshot")
+        dialog.show()
+        windows.update(
+            control=controller.control_window, toast=controller.toast, library=library_window, dialog=dialog
+        )
+        assert all(w.isVisible() for w in windows.values())  # type: ignore[attr-defined]
+
+        with qtbot.waitSignal(controller.overlay_opened, timeout=5000):
+            controller.capture_region()
+        assert seen[-1] == dict.fromkeys(windows, False)
+        assert not any(w.isVisible() for w in windows.values())  # type: ignore[attr-defined]
+        with qtbot.waitSignal(controller.capture_saved, timeout=10000):
+            _enter(controller._session.overlays[0])
+        assert all(w.isVisible() for w in windows.values())  # type: ignore[attr-defined]
+
+        with qtbot.waitSignal(controller.capture_saved, timeout=10000):
+            controller.capture_rect(Rect(0, 0, 30, 30))
+        assert seen[-1] == dict.fromkeys(windows, False)
+        assert controller.control_window.isVisible() and library_window.isVisible()  # type: ignore[union-attr]
+
+        controller.capture_region()
+        QTest.keyClick(controller._session.overlays[0], Qt.Key.Key_Escape)
+        assert controller.control_window.isVisible() and dialog.isVisible()  # type: ignore[union-attr]
+    finally:
+        controller.shutdown()
+        dialog.close()
+        library_window.close()
+        lib.close()
+
+
+def test_a_minimised_library_window_comes_back(qtbot, app_parts) -> None:
+    controller, *_ = app_parts
+    window = FakeLibraryWindow()
+    controller._library_window_factory = lambda _lib: window
+    controller.tray.action_library.trigger()
+    qtbot.waitExposed(window)
+    assert window.shortcut == ["Ctrl+Alt+P"]  # the empty state can say how to capture
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized, timeout=5000)
+    controller.handle_request({"cmd": "show", "library_window": True}, lambda _reply: None)  # --show-library
+    assert not window.isMinimized() and window.isVisible()
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized, timeout=5000)
+    controller.tray.action_library.trigger()
+    assert not window.isMinimized() and window.isVisible()
+    window.close()
+
+
+def test_new_purchase_from_the_tray_opens_the_full_editor_and_activates_it(qtbot, app_parts) -> None:
+    from gui.purchase_editor import PurchaseEditor
+
+    controller, lib, *_ = app_parts
+    new = next(a for a in controller.tray.purchase_menu.actions() if a.text() == "New purchase…")
+    new.trigger()
+    editor = controller.purchase_editor
+    assert isinstance(editor, PurchaseEditor) and editor.isVisible()
+    assert not editor.isModal()  # the order page can still be captured meanwhile
+    new.trigger()
+    assert controller.purchase_editor is editor  # one at a time
+    editor.title_edit.setText("空气炸锅")
+    editor.order_no_edit.setText("4102938475")
+    with qtbot.waitSignal(editor.purchase_saved, timeout=5000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    active = lib.active_purchase()
+    assert active is not None and active.title == "空气炸锅" and active.order_no == "4102938475"
+    assert "空气炸锅" in controller.toast._title.text()
+    qtbot.waitUntil(lambda: controller.purchase_editor is None, timeout=5000)
