@@ -176,6 +176,7 @@ _T: dict[str, tuple[str, str]] = {
     "pf_other": ("other", "其他"),
     "kind_captured": ("captured", "截取"),
     "kind_imported": ("imported", "导入"),
+    "kind_pasted": ("pasted from the clipboard", "从剪贴板粘贴"),
     "kind_ocr_done": ("text read", "文字识别完成"),
     "kind_ocr_redone": ("text read again", "重新识别文字"),
     "kind_moved": ("filed under a purchase", "归入购买"),
@@ -420,6 +421,8 @@ def _event_kind(ev: Mapping[str, Any], purchase_id: Any, language: str) -> str:
         else:
             key = "kind_moved_elsewhere" if to is not None else "kind_moved_out_other"
         return text(key, language)
+    if kind == "captured" and isinstance(data, dict) and data.get("source") == "clipboard":
+        return text("kind_pasted", language)
     if f"kind_{kind}" in _T:
         return text(f"kind_{kind}", language)
     return kind.replace("_", " ")

@@ -168,11 +168,14 @@ def test_custody_appendix_names_every_capture_one_way(lib, story, tmp_path, lang
         assert "移到其他购买" in text
 
 
-def test_moves_are_told_from_this_purchase_point_of_view(lib, story, tmp_path):
-    _, html, _ = _export(lib, story, tmp_path, "en")
+def test_events_say_what_happened_from_this_purchase_point_of_view(lib, story, tmp_path):
+    result, html, _ = _export(lib, story, tmp_path, "en")
     kinds = [r[2] for r in _rows(html, "log")[1:]]
     assert "moved to another purchase" in kinds
     assert "filed under a purchase" not in kinds
+    events = [json.loads(line) for line in (result.folder / "custody.jsonl").read_text("utf-8").splitlines()]
+    pasted = next(i for i, ev in enumerate(events) if ev["capture_id"] == story["gone"].id)
+    assert kinds[pasted] == "pasted from the clipboard"  # not "captured": nobody took a screenshot
 
 
 @pytest.mark.parametrize("code", PLATFORMS)
