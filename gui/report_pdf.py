@@ -63,7 +63,7 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
     writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     writer.setResolution(300)
     writer.setCreator("Proofshot")
-    writer.setTitle("Proofshot evidence report")
+    writer.setTitle(_document_title(html) or "Proofshot evidence report")
 
     doc = QTextDocument()
     font = QFont()
@@ -121,6 +121,15 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
 
 
 _FOOTER = re.compile(r'<meta name="proofshot-footer" content="([^"]*)"')
+_TITLE = re.compile(r"<title>([^<]*)</title>")
+
+
+def _document_title(html: str) -> str:
+    """The report's <title>, in its own language: PDF viewers show it in the title bar."""
+    import html as html_mod
+
+    m = _TITLE.search(html)
+    return html_mod.unescape(m.group(1)).strip() if m else ""
 
 
 def _footer_template(html: str) -> str:

@@ -337,4 +337,10 @@ def test_pdf_reads_the_same(lib, story, tmp_path):
     assert "2026年12月2日14:03（UTC+08:00）" in flat
     assert "导入时间" in text and "截图2" in flat and "已不在本购买中的截图" in flat
     assert not re.search(r"\bid \d", text) and not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    info = subprocess.run(
+        ["pdfinfo", str(result.folder / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"^Title:\s+网购证据材料 — 二手相机$", info, re.M), (
+        info
+    )  # what a viewer's title bar shows
     assert verify_evidence(result.folder).ok
