@@ -47,7 +47,7 @@ from .evidence_format import (
     safe_name,
     utc_offset_text,
 )
-from .report import build_report_html
+from .report import build_report_html, format_local, platform_name
 from .values import local_offset_minutes, now_utc
 
 if TYPE_CHECKING:
@@ -210,20 +210,26 @@ def _readme(manifest: dict[str, Any]) -> str:
     p = manifest["purchase"]
     m = manifest.get("merchant") or {}
     n = len(manifest["captures"])
+    at, offset = manifest["exported_at"], int(manifest["export_utc_offset_min"])
+    merchant = m.get("display_name") or "-"
+    if m.get("platform"):
+        pf_zh, pf_en = platform_name(m["platform"], "zh_CN"), platform_name(m["platform"], "en")
+        merchant += f"（{pf_zh} / {pf_en}）" if pf_zh != pf_en else f"（{pf_zh}）"
     return f"""Proofshot 证据材料 / Proofshot evidence folder
 ================================================
 
-购买 / Purchase:   {p["title"]} (#{p["id"]})
-商家 / Merchant:   {m.get("display_name") or "-"}
+购买 / Purchase:   {p["title"]}
+商家 / Merchant:   {merchant}
 订单号 / Order no: {p.get("order_no") or "-"}
 截图 / Captures:   {n}
-导出时间 / Exported (UTC): {manifest["exported_at"]}
+导出时间：{format_local(at, offset, "zh_CN")}
+Exported: {format_local(at, offset, "en")}
 
 【中文】
-这是 Proofshot 为一笔网购导出的证据材料。captures/ 文件夹中的图片是截图时保存的原始文件，
-未经任何修改；每张图片旁的 .txt 文件是从图中识别出的文字（可能有误）。report.pdf 和
-report.html 是可打印的报告：购买信息、商家信息、按时间排列的全部截图（含截取时间和
-SHA-256 值）以及保管记录。manifest.json 是机器可读的清单，custody.jsonl 是本软件对这些
+这是 Proofshot 为一笔网购导出的证据材料。captures/ 文件夹中的图片是截取或导入时保存的原始
+文件，未经任何修改；每张图片旁的 .txt 文件是从图中识别出的文字（可能有误）。report.pdf 和
+report.html 是可打印的报告：购买信息、商家信息、按时间排列的全部截图（含截取或导入
+时间和 SHA-256 值）以及保管记录。manifest.json 是机器可读的清单，custody.jsonl 是本软件对这些
 截图所做操作的记录，每条记录都通过哈希值与前一条相连。
 
 如何校验：
@@ -238,7 +244,7 @@ SHA-256 值）以及保管记录。manifest.json 是机器可读的清单，cust
 
 [English]
 This folder is evidence about one online purchase, exported by Proofshot. The images in
-captures/ are the original files stored when each screenshot was taken, unchanged; the
+captures/ are the original files stored when each was taken or imported, unchanged; the
 .txt file beside each one is the text read from it (OCR; it may contain errors).
 report.pdf and report.html are a printable report: the purchase, the merchant, every
 capture in time order with its time and SHA-256, and the custody log. manifest.json is a

@@ -136,6 +136,19 @@ def test_export_is_complete_and_checks_itself(lib, purchase, exported, originals
     assert lib.verify_custody() == []
 
 
+def test_readme_reads_plainly(lib, purchase, exported):
+    """README.txt is the first thing a recipient opens: no raw codes, ids or ISO stamps."""
+    import re
+
+    readme = (exported.folder / "README.txt").read_text(encoding="utf-8")
+    assert "闲鱼" in readme and "Xianyu" in readme and "xianyu" not in readme
+    assert f"#{purchase.id}" not in readme
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", readme)
+    assert re.search(r"导出时间.*\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（UTC[+-]\d{2}:\d{2}）", readme)
+    assert re.search(r"Exported.*\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} \(UTC[+-]\d{2}:\d{2}\)", readme)
+    assert "taken or imported" in readme and "截取或导入" in readme
+
+
 def test_zip_is_deterministic(lib, purchase, exported, tmp_path):
     from storage.export import write_zip
 
