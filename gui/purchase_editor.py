@@ -4,17 +4,30 @@ It validates what the user typed next to each field, saves through the library i
 call (so nothing is ever half-saved) and reports the saved record with `purchase_saved`.
 Details found in the purchase's screenshots are offered with a "Use" button each; they
 fill a field but are never saved until the user presses Save.
+
+The editor never writes what the user did not choose: "Use" fills an empty field, but
+asks before replacing something already there (for a phone it can also add the number
+as a second one). Each suggestion names the screenshot it was read from by its time and
+a thumbnail, as the library window shows it. The user's own details (Settings, "About
+you") are never suggested as the seller's.
+
+A change to a saved seller shows on every purchase with that seller, so after saving
+such a change the editor offers Undo (a confirmation in the corner of the screen) for
+as long as it shows. "Manage sellers…" deletes a seller that no purchase uses (one made
+by a typo) or merges one seller into another.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QResizeEvent
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, Qt, QTime, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCalendarWidget,
     QComboBox,
     QCompleter,
@@ -26,7 +39,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -38,17 +54,33 @@ from PySide6.QtWidgets import (
 )
 
 from capture.suggestions import Suggestion, purchase_suggestions
-from storage.errors import InvalidInput, KnownStorageError
+from storage.errors import InvalidInput, KnownStorageError, NotFound
 from storage.library import Library
 from storage.records import (
+    MERCHANT_FIELDS,
     MERCHANT_IDENTITY_FIELDS,
     MERCHANT_TEXT_FIELDS,
     PLATFORMS,
     PURCHASE_STATUSES,
+    CaptureRecord,
     MerchantRecord,
     PurchaseRecord,
 )
-from storage.values import parse_amount, parse_currency, parse_user_date
+from storage.values import (
+    add_phone,
+    credit_code_problem,
+    is_wechat_id,
+    normalize_credit_code,
+    parse_amount,
+    parse_currency,
+    parse_user_date,
+    phone_digits,
+    phone_problem,
+    split_phones,
+)
+
+from .thumbnails import ThumbnailCache
+from .toast import Toast
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +100,12 @@ SUGGESTION_TARGETS = {
 }
 _SUGGESTION_ROWS_VISIBLE = 6
 _LONGEST_SHOWN = 48
+# The thumbnail beside a suggestion (logical pixels); made at the library window's size,
+# so both share the thumbnails cached on disk.
+_SUGGESTION_THUMB = 44
+_THUMBNAIL_SIZE = 160
+# How long the Undo for a seller change stays on screen (it stays while hovered).
+UNDO_MS = 15000
 
 # (light theme, dark theme) colours; picked by the window's lightness so dark themes stay legible.
 _TONES = {
@@ -118,14 +156,79 @@ def _text(value: str | None) -> str:
     return value or ""
 
 
+def capture_time_text(captured_at: str, utc_offset_min: int | None, now: datetime | None = None) -> str:
+    """When a capture was taken, as its day and minute where it was taken, in the UI
+    language: "12 Dec 14:03" ("12月12日 14:03"), with the year when it is not this year.
+    An unreadable time is shown as stored."""
+    try:
+        at = datetime.strptime(captured_at, "%Y-%m-%dT%H:%M:%S.%fZ")
+        at += timedelta(minutes=utc_offset_min or 0)
+    except (ValueError, OverflowError):
+        return captured_at
+    locale = QLocale()
+    this_year = at.year == (now or datetime.now()).year
+    if locale.language() == QLocale.Language.Chinese:
+        pattern = "M月d日 HH:mm" if this_year else "yyyy年M月d日 HH:mm"
+    else:
+        pattern = "d MMM HH:mm" if this_year else "d MMM yyyy HH:mm"
+    moment = QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute))
+    return locale.toString(moment, pattern)
+
+
+def _question(parent: QWidget, title: str, text: str, informative: str = "") -> QMessageBox:
+    """A question shown over `parent` with open(), so no nested event loop waits for
+    the answer; buttons are added by the caller."""
+    box = QMessageBox(parent)
+    box.setObjectName("question")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if informative:
+        box.setInformativeText(informative)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+
+    def answered() -> None:
+        if getattr(parent, "question", None) is box:
+            parent.question = None  # type: ignore[attr-defined]
+        box.deleteLater()
+
+    box.finished.connect(answered)
+    return box
+
+
+def find_button(box: QMessageBox, text: str) -> QAbstractButton:
+    """The button of `box` whose text is `text`."""
+    for button in box.buttons():
+        if button.text() == text:
+            return button
+    raise LookupError(f"the question has no button {text!r}")
+
+
+def _same_value(target: str, current: str, new: str) -> bool:
+    """Whether `new` is already what `current` says (a phone among several counts)."""
+    if target == "phone":
+        wanted = phone_digits(new) or new
+        return any((phone_digits(n) or n) == wanted for n in split_phones(current))
+    if target == "amount":
+        try:
+            return parse_amount(current) == parse_amount(new)
+        except InvalidInput:
+            return False
+    squeeze = "".join(ch for ch in current if ch.isalnum()).lower()
+    return squeeze == "".join(ch for ch in new if ch.isalnum()).lower()
+
+
 class PurchaseEditor(QDialog):
     """Create a purchase (`purchase_id` None) or edit one, with its seller.
 
     Choosing a saved seller edits that seller, for every purchase that has it; the
-    dialog says so. Save validates inline and keeps the dialog open on a problem.
+    dialog says so, and after saving offers to undo it. Save validates inline and keeps
+    the dialog open on a problem.
     """
 
     purchase_saved = Signal(object)  # the PurchaseRecord after saving
+    seller_restored = Signal(object)  # the MerchantRecord after Undo put its details back
 
     def __init__(
         self, library: Library, purchase_id: int | None = None, parent: QWidget | None = None
@@ -143,6 +246,17 @@ class PurchaseEditor(QDialog):
         self.suggestions: list[Suggestion] = []
         self.suggestion_buttons: list[QPushButton] = []
         self.errors: dict[str, QLabel] = {}
+        self._captures: dict[int, CaptureRecord] = {}
+        # The library window's thumbnails when it is the parent; else made on first use.
+        shared = getattr(parent, "thumbnails", None)
+        self._thumbnails: ThumbnailCache | None = shared if isinstance(shared, ThumbnailCache) else None
+        self._own_thumbnails = False
+        self._thumb_labels: dict[str, list[QLabel]] = {}
+        # The open question (replace a value, delete or merge a seller), for tests to answer.
+        self.question: QMessageBox | None = None
+        self.seller_manager: SellerManager | None = None
+        self.undo_toast: Toast | None = None
+        self._undo: tuple[int, dict[str, list[Any]]] | None = None  # (seller id, changes)
 
         self.setObjectName("purchaseEditor")
         if self._purchase is None:
@@ -350,9 +464,7 @@ class PurchaseEditor(QDialog):
         self.merchant_combo.setEditable(True)
         # Typing filters the saved sellers; a name that is not saved yet starts a new seller.
         self.merchant_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.merchant_combo.addItem(self.tr("New seller…"), None)
-        for merchant in sorted(self._merchants.values(), key=lambda m: m.display_name.casefold()):
-            self.merchant_combo.addItem(merchant.display_name, merchant.id)
+        self._fill_merchant_combo()
         completer = self.merchant_combo.completer()
         if completer is not None:
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -365,7 +477,19 @@ class PurchaseEditor(QDialog):
         line_edit = self.merchant_combo.lineEdit()
         if line_edit is not None:
             line_edit.editingFinished.connect(self._on_merchant_typed)
-        form.addRow(self.tr("Seller:"), self.merchant_combo)
+        self.manage_sellers_button = QToolButton()
+        self.manage_sellers_button.setObjectName("manageSellers")
+        self.manage_sellers_button.setText(self.tr("Manage sellers…"))
+        self.manage_sellers_button.setToolTip(
+            self.tr("Delete a seller no purchase uses, or merge a seller saved twice into the other.")
+        )
+        self.manage_sellers_button.clicked.connect(self.open_seller_manager)
+        self.manage_sellers_button.setEnabled(bool(self._merchants))
+        picker_row = QHBoxLayout()
+        picker_row.setSpacing(6)
+        picker_row.addWidget(self.merchant_combo, 1)
+        picker_row.addWidget(self.manage_sellers_button)
+        form.addRow(self.tr("Seller:"), picker_row)
 
         self.merchant_note = _muted(self._wrapped())
         self.merchant_note.setObjectName("merchantNote")
@@ -404,6 +528,13 @@ class PurchaseEditor(QDialog):
 
         form.addRow(self._build_completeness_panel())
         return group
+
+    def _fill_merchant_combo(self) -> None:
+        """The picker's items: New seller…, then the saved sellers by name."""
+        self.merchant_combo.clear()
+        self.merchant_combo.addItem(self.tr("New seller…"), None)
+        for merchant in sorted(self._merchants.values(), key=lambda m: m.display_name.casefold()):
+            self.merchant_combo.addItem(merchant.display_name, merchant.id)
 
     def _build_completeness_panel(self) -> QFrame:
         panel = QFrame()
@@ -479,7 +610,11 @@ class PurchaseEditor(QDialog):
             "address": self.tr("address"),
         }
 
-    def _suggestion_kind_name(self, kind: str) -> str:
+    def _suggestion_kind_name(self, suggestion: Suggestion) -> str:
+        if suggestion.kind == "amount" and suggestion.total >= 3:
+            return self.tr("Amount paid")
+        if suggestion.kind == "amount" and suggestion.total:
+            return self.tr("Order total")
         names = {
             "phone": self.tr("Phone"),
             "wechat_id": self.tr("WeChat ID"),
@@ -488,7 +623,7 @@ class PurchaseEditor(QDialog):
             "url": self.tr("Link"),
             "email": self.tr("E-mail"),
         }
-        return names.get(kind, kind)
+        return names.get(suggestion.kind, suggestion.kind)
 
     # ------------------------------------------------------------------ values
 
@@ -589,6 +724,7 @@ class PurchaseEditor(QDialog):
             or any(v for k, v in seller.items() if k != "display_name")
         ):
             problems["display_name"] = self.tr("Give the seller a name, e.g. their shop name or nickname.")
+        problems.update(self._seller_problems(seller))
         for name, message in problems.items():
             self.errors[name].setText(message)
             self.errors[name].show()
@@ -605,6 +741,53 @@ class PurchaseEditor(QDialog):
             self._grow_to_fit()
             return None
         return parsed
+
+    def _seller_problems(self, seller: dict[str, str]) -> dict[str, str]:
+        """Messages for a phone, WeChat ID or credit code that is not one (storage.values
+        checks them the same way). Only what would be saved is checked: a value saved
+        before these checks existed does not block saving something else."""
+        chosen = None if self._renaming_saved_seller() else self.chosen_merchant()
+
+        def changed(name: str) -> bool:
+            return chosen is None or seller[name] != _text(getattr(chosen, name))
+
+        problems: dict[str, str] = {}
+        phone = seller["phone"]
+        bad_phone = phone_problem(phone) if phone and changed("phone") else None
+        if bad_phone is not None:
+            problems["phone"] = self.tr(
+                "“{value}” is not a phone number: write a mobile number like 138 0013 8000, a landline "
+                "with its area code like 010 6552 9988, or a number from abroad starting with +."
+            ).format(value=bad_phone)
+        account = seller["account_id"]
+        wechat = seller["platform"] == "wechat"
+        if (
+            account
+            and wechat
+            and (changed("account_id") or changed("platform"))
+            and not is_wechat_id(account)
+        ):
+            problems["account_id"] = self.tr(
+                "“{value}” is not a WeChat ID: a WeChat ID has 6 to 20 letters, digits, _ or -, and "
+                "starts with a letter. It is shown as 微信号 in the seller's profile."
+            ).format(value=account)
+        code = seller["credit_code"]
+        issue = credit_code_problem(code) if code and changed("credit_code") else None
+        if issue == "length":
+            problems["credit_code"] = self.tr(
+                "A credit code has 18 characters; “{value}” has {count}."
+            ).format(value=code, count=len(normalize_credit_code(code)))
+        elif issue == "characters":
+            problems["credit_code"] = self.tr(
+                "“{value}” is not a credit code: it has only digits and capital letters "
+                "(never I, O, S, V or Z)."
+            ).format(value=code)
+        elif issue == "check":
+            problems["credit_code"] = self.tr(
+                "“{value}” is not a valid credit code: its last character does not match the others. "
+                "Check it against the business licence."
+            ).format(value=code)
+        return problems
 
     def _changed_purchase_fields(self, parsed: dict[str, Any]) -> dict[str, str]:
         """What to send for the purchase: every filled field when new, only changes when editing."""
@@ -716,10 +899,12 @@ class PurchaseEditor(QDialog):
         try:
             purchase = self._lib.get_purchase(self._purchase.id)
             captures = self._lib.list_captures(purchase_id=purchase.id)
+            own = self._lib.own_details()
         except KnownStorageError as exc:
             log.warning("no suggestions for purchase %s: %s", self._purchase.id, exc)
             return
-        found = [s for s in purchase_suggestions(purchase, captures) if s.kind in SUGGESTION_TARGETS]
+        self._captures = {c.id: c for c in captures}
+        found = [s for s in purchase_suggestions(purchase, captures, own) if s.kind in SUGGESTION_TARGETS]
         log.debug("%d suggestions from %d captures", len(found), len(captures))
         self.show_suggestions(found)
 
@@ -730,6 +915,7 @@ class PurchaseEditor(QDialog):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
+        self._thumb_labels = {}
         self.suggestions = list(suggestions)
         self.suggestion_buttons = []
         for suggestion in self.suggestions:
@@ -775,58 +961,215 @@ class PurchaseEditor(QDialog):
             value = value[: _LONGEST_SHOWN - 1] + "…"
         if suggestion.kind == "amount" and suggestion.currency:
             value = f"{value} {suggestion.currency}"
-        return self.tr("{kind} {value} (from capture #{capture})").format(
-            kind=self._suggestion_kind_name(suggestion.kind), value=value, capture=suggestion.capture_id
+        return self.tr("{kind}: {value}").format(kind=self._suggestion_kind_name(suggestion), value=value)
+
+    def suggestion_source(self, suggestion: Suggestion) -> str:
+        """Where a suggestion was read, as the library window names a capture: its time."""
+        capture = self._captures.get(suggestion.capture_id)
+        if capture is None:
+            return self.tr("In one of this purchase's screenshots")
+        return self.tr("In the screenshot of {time}").format(
+            time=capture_time_text(capture.captured_at, capture.utc_offset_min)
         )
 
     def _suggestion_row(self, suggestion: Suggestion) -> QWidget:
         row = QWidget()
         box = QHBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
+        thumb = QLabel()
+        thumb.setObjectName("suggestionThumbnail")
+        thumb.setFixedSize(_SUGGESTION_THUMB, _SUGGESTION_THUMB)
+        thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        source = self.suggestion_source(suggestion)
+        thumb.setToolTip(source)
+        capture = self._captures.get(suggestion.capture_id)
+        if capture is not None:
+            self._thumb_labels.setdefault(capture.sha256, []).append(thumb)
+            self._show_thumbnail(thumb, capture.sha256)
+        else:
+            thumb.hide()
+        texts = QVBoxLayout()
+        texts.setSpacing(0)
         label = self._wrapped(self._suggestion_text(suggestion))
+        label.setObjectName("suggestionText")
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setToolTip(
             self.tr("{value}\nAs read in the screenshot: {raw}").format(
                 value=suggestion.value, raw=suggestion.raw
             )
         )
+        where = _muted(self._wrapped(source))
+        where.setObjectName("suggestionSource")
+        texts.addWidget(label)
+        texts.addWidget(where)
         button = QPushButton(self.tr("Use"))
         button.setObjectName(f"use_{suggestion.kind}")
         button.setAutoDefault(False)
         button.setToolTip(self.tr("Copy it into the form (nothing is saved until you press Save)."))
         button.clicked.connect(self._use_callback(suggestion, row))
-        box.addWidget(label, 1)
+        box.addWidget(thumb, 0, Qt.AlignmentFlag.AlignTop)
+        box.addLayout(texts, 1)
         box.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self.suggestion_buttons.append(button)
         return row
 
+    # ------------------------------------------------------------------ thumbnails
+
+    def _thumbnail_cache(self) -> ThumbnailCache:
+        if self._thumbnails is None:
+            # Thumbnails are read (or made) in worker threads, never here.
+            self._thumbnails = ThumbnailCache(self._lib, _THUMBNAIL_SIZE, self, max_threads=1)
+            self._own_thumbnails = True
+        if not self._thumbnails.property("suggestionsConnected"):
+            self._thumbnails.thumbnail_ready.connect(self._on_thumbnail_ready)
+            self._thumbnails.setProperty("suggestionsConnected", True)
+        return self._thumbnails
+
+    def _show_thumbnail(self, label: QLabel, sha256: str) -> None:
+        cache = self._thumbnail_cache()
+        pixmap = cache.get(sha256)
+        self._set_thumbnail(label, pixmap if pixmap is not None else cache.placeholder())
+
+    def _set_thumbnail(self, label: QLabel, pixmap: QPixmap) -> None:
+        ratio = label.devicePixelRatioF()
+        side = round(_SUGGESTION_THUMB * ratio)
+        scaled = pixmap.scaled(
+            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        scaled.setDevicePixelRatio(ratio)
+        label.setPixmap(scaled)
+        label.setProperty("thumbnailReady", pixmap is not self._thumbnail_cache().placeholder())
+
+    @Slot(str)
+    def _on_thumbnail_ready(self, sha256: str) -> None:
+        labels = self._thumb_labels.get(sha256)
+        if not labels or self._thumbnails is None:
+            return
+        pixmap = self._thumbnails.get(sha256)
+        if pixmap is None:
+            return
+        for label in labels:
+            self._set_thumbnail(label, pixmap)
+
+    def done(self, result: int) -> None:
+        # A thumbnail cache made here stops with the dialog (the library window's stays).
+        if self._own_thumbnails and self._thumbnails is not None:
+            self._thumbnails.shutdown()
+        super().done(result)
+
+    # ------------------------------------------------------------------ using a suggestion
+
     def _use_callback(self, suggestion: Suggestion, row: QWidget) -> Callable[[], None]:
         def use() -> None:
-            self.use_suggestion(suggestion)
-            row.setEnabled(False)
+            self.use_suggestion(suggestion, lambda: row.setEnabled(False))
 
         return use
 
-    def use_suggestion(self, suggestion: Suggestion) -> None:
-        """Copy `suggestion` into its field (see SUGGESTION_TARGETS); nothing is saved."""
+    def _target_text(self, target: str) -> str:
+        if target == "amount":
+            return self.amount_edit.text().strip()
+        if target == "order_no":
+            return self.order_no_edit.text().strip()
+        if target in self.seller_edits:
+            return self.seller_edits[target].text().strip()
+        return ""
+
+    def use_suggestion(self, suggestion: Suggestion, used: Callable[[], None] | None = None) -> bool:
+        """Copy `suggestion` into its field (see SUGGESTION_TARGETS); nothing is saved.
+
+        An empty field is filled at once. A field holding something else is left alone
+        until the user answers a question (`self.question`): replace it, add the number
+        as a second phone, or cancel. `used` runs once the suggestion is in the form.
+        Returns whether it is in the form now."""
         target = SUGGESTION_TARGETS.get(suggestion.kind)
+        if target is None or (
+            target not in ("notes", "amount", "order_no") and target not in self.seller_edits
+        ):
+            log.warning("no field for a %s suggestion", suggestion.kind)
+            return False
         if target == "notes":
             current = self.notes_edit.toPlainText().rstrip()
-            self.notes_edit.setPlainText(f"{current}\n{suggestion.value}" if current else suggestion.value)
-        elif target == "amount":
-            self.amount_edit.setText(suggestion.value)
+            if suggestion.value not in current:
+                self.notes_edit.setPlainText(
+                    f"{current}\n{suggestion.value}" if current else suggestion.value
+                )
+            self._suggestion_used(suggestion, used)
+            return True
+        current = self._target_text(target)
+        if current and not _same_value(target, current, suggestion.value):
+            self._ask_replace(suggestion, target, current, used)
+            return False
+        if not current:  # the same value written otherwise stays as the user wrote it
+            self._fill(suggestion, target, suggestion.value)
+        self._suggestion_used(suggestion, used)
+        return True
+
+    def _fill(self, suggestion: Suggestion, target: str, text: str) -> None:
+        if target == "amount":
+            self.amount_edit.setText(text)
             if suggestion.currency:
                 self.currency_combo.setCurrentText(suggestion.currency)
         elif target == "order_no":
-            self.order_no_edit.setText(suggestion.value)
-        elif target in self.seller_edits:
-            self.seller_edits[target].setText(suggestion.value)
+            self.order_no_edit.setText(text)
+        else:
+            self.seller_edits[target].setText(text)
             if suggestion.kind == "wechat_id" and not self.platform_combo.currentData():
                 self.platform_combo.setCurrentIndex(self.platform_combo.findData("wechat"))
-        else:
-            log.warning("no field for a %s suggestion", suggestion.kind)
-            return
+        if target in self.errors:
+            self.errors[target].hide()
+
+    def _suggestion_used(self, suggestion: Suggestion, used: Callable[[], None] | None) -> None:
         log.debug("used a %s suggestion from capture %s", suggestion.kind, suggestion.capture_id)
+        if used is not None:
+            used()
+
+    def _field_names(self) -> dict[str, str]:
+        """The fields a suggestion fills, as named in the question before replacing one."""
+        return {
+            "amount": self.tr("amount paid"),
+            "order_no": self.tr("order number"),
+            "phone": self.tr("phone"),
+            "account_id": self.tr("WeChat ID / shop ID"),
+            "shop_url": self.tr("shop link"),
+        }
+
+    def _ask(self, title: str, text: str, informative: str = "") -> QMessageBox:
+        """A question over this dialog that does not block (tests answer `self.question`)."""
+        if self.question is not None:
+            self.question.close()
+        self.question = _question(self, title, text, informative)
+        return self.question
+
+    def _ask_replace(
+        self, suggestion: Suggestion, target: str, current: str, used: Callable[[], None] | None
+    ) -> None:
+        field = self._field_names().get(target, target)
+        box = self._ask(
+            self.tr("Replace what is there?"),
+            self.tr("The {field} already says “{current}”.").format(field=field, current=current),
+            self.tr("Use “{new}” from the screenshot instead?").format(new=suggestion.value),
+        )
+        choices: dict[QAbstractButton, str] = {}
+        choices[box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.AcceptRole)] = "replace"
+        if target == "phone":
+            add = box.addButton(self.tr("Add as a second number"), QMessageBox.ButtonRole.ActionRole)
+            choices[add] = "add"
+        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        choices[cancel] = "cancel"
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+
+        def answered(button: QAbstractButton) -> None:
+            choice = choices.get(button, "cancel")
+            if choice == "replace":
+                self._fill(suggestion, target, suggestion.value)
+            elif choice == "add":
+                self._fill(suggestion, target, add_phone(self._target_text(target), suggestion.value))
+            if choice != "cancel":
+                self._suggestion_used(suggestion, used)
+
+        box.buttonClicked.connect(answered)
+        box.open()
 
     # ------------------------------------------------------------------ slots
 
@@ -897,6 +1240,14 @@ class PurchaseEditor(QDialog):
         fields = self._changed_purchase_fields(parsed)
         merchant, merchant_id = self._merchant_arguments()
         try:
+            before: MerchantRecord | None = None
+            others = 0
+            if merchant_id is not None and merchant:
+                # The seller as it is now, and how many other purchases show it.
+                before = next((m for m in self._lib.list_merchants() if m.id == merchant_id), None)
+                mine = self._purchase is not None and self._purchase.merchant is not None
+                on_this = mine and self._purchase.merchant.id == merchant_id  # type: ignore[union-attr]
+                others = self._lib.merchant_usage().get(merchant_id, 0) - (1 if on_this else 0)
             if self._purchase is None:
                 record = self._lib.add_purchase(fields, merchant, merchant_id)
             else:
@@ -910,8 +1261,351 @@ class PurchaseEditor(QDialog):
             return
         log.info("purchase %s saved", record.id)
         self._purchase = record
+        after = record.merchant
+        if before is not None and after is not None and after.id == before.id and others > 0:
+            changes = {
+                f: [getattr(before, f), getattr(after, f)]
+                for f in MERCHANT_FIELDS
+                if getattr(before, f) != getattr(after, f)
+            }
+            if changes:
+                self._offer_undo(after, changes, others)
         self.purchase_saved.emit(record)
         self.accept()
 
+    # ------------------------------------------------------------------ undo of a seller change
 
-__all__ = ["CURRENCIES", "SUGGESTION_TARGETS", "PurchaseEditor", "tone_color"]
+    def _show_toast(self, title: str, body: str, actions: list[tuple[str, Callable[[], None]]]) -> Toast:
+        if self.undo_toast is None:
+            # Its own window: it outlives this dialog, which closes on Save.
+            self.undo_toast = Toast()
+            self.undo_toast.setObjectName("sellerUndo")
+        self.undo_toast.show_message(title, body, actions, UNDO_MS)
+        return self.undo_toast
+
+    def _offer_undo(self, seller: MerchantRecord, changes: dict[str, list[Any]], others: int) -> None:
+        self._undo = (seller.id, changes)
+        if others == 1:
+            body = self.tr("The new details also show on one other purchase.")
+        else:
+            body = self.tr("The new details also show on {count} other purchases.").format(count=others)
+        self._show_toast(
+            self.tr("Seller “{name}” updated").format(name=seller.display_name),
+            body,
+            [(self.tr("Undo"), self.undo_seller_change)],
+        )
+
+    def undo_seller_change(self) -> MerchantRecord | None:
+        """Put back the seller's details as they were before the last Save (when that
+        changed a seller other purchases show). Refused when the seller changed since."""
+        if self._undo is None:
+            return None
+        merchant_id, changes = self._undo
+        self._undo = None
+        try:
+            restored = self._lib.restore_merchant(merchant_id, changes)
+        except NotFound:
+            self._show_toast(self.tr("Not undone"), self.tr("That seller no longer exists."), [])
+            return None
+        except InvalidInput:
+            self._show_toast(
+                self.tr("Not undone"),
+                self.tr("The seller was changed again since, so nothing was undone."),
+                [],
+            )
+            return None
+        except KnownStorageError as exc:
+            log.warning("seller change not undone: %s", exc)
+            self._show_toast(self.tr("Not undone"), str(exc), [])
+            return None
+        log.info("seller %s: change undone", merchant_id)
+        self._show_toast(
+            self.tr("Seller details put back"),
+            self.tr("“{name}” has its earlier details again, on every purchase.").format(
+                name=restored.display_name
+            ),
+            [],
+        )
+        self.seller_restored.emit(restored)
+        return restored
+
+    # ------------------------------------------------------------------ managing sellers
+
+    @Slot()
+    def open_seller_manager(self) -> None:
+        """Open the small dialog that deletes or merges sellers (it does not block)."""
+        chosen = self.chosen_merchant()
+        manager = SellerManager(self._lib, chosen.id if chosen else None, self)
+        manager.sellers_changed.connect(self._on_sellers_changed)
+        manager.finished.connect(lambda *_: manager.deleteLater())
+        self.seller_manager = manager
+        manager.open()
+
+    @Slot(int, object)
+    def _on_sellers_changed(self, removed_id: int, kept_id: int | None) -> None:
+        """A seller was deleted or merged: show the sellers as they are now, keeping what
+        the user typed (a field they did not touch takes the saved seller's new value)."""
+        chosen_id = self.merchant_combo.currentData()
+        old = self._merchants
+        try:
+            self._merchants = {m.id: m for m in self._lib.list_merchants()}
+            if self._purchase is not None:
+                self._purchase = self._lib.get_purchase(self._purchase.id)
+        except KnownStorageError as exc:
+            log.warning("sellers not reloaded: %s", exc)
+            return
+        self._names = {m.display_name: m.id for m in self._merchants.values()}
+        typed = self.seller_values()
+        new_id = kept_id if chosen_id == removed_id else chosen_id
+        self._loading = True
+        try:
+            self._fill_merchant_combo()
+            index = self.merchant_combo.findData(new_id) if new_id is not None else 0
+            self.merchant_combo.setCurrentIndex(max(0, index))
+            fresh = self._merchants.get(new_id) if new_id is not None else None
+            if chosen_id == removed_id:
+                self._fill_seller(fresh)  # the seller shown is gone: show the one kept, or none
+            elif fresh is not None and chosen_id in old:
+                was = old[chosen_id]
+                for name, edit in self.seller_edits.items():
+                    if typed[name] == _text(getattr(was, name)):
+                        edit.setText(_text(getattr(fresh, name)))
+        finally:
+            self._loading = False
+        self.manage_sellers_button.setEnabled(bool(self._merchants))
+        self._update_merchant_note()
+        self._update_completeness()
+
+
+class SellerManager(QDialog):
+    """Delete a seller no purchase uses, or merge one seller into another (its purchases
+    move there). Each asks first; the library records it in the custody log."""
+
+    # The seller removed, and the seller its purchases went to (None when it was deleted).
+    sellers_changed = Signal(int, object)
+
+    def __init__(
+        self, library: Library, current_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._lib = library
+        self._merchants: dict[int, MerchantRecord] = {}
+        self._usage: dict[int, int] = {}
+        self.question: QMessageBox | None = None
+        self.setObjectName("sellerManager")
+        self.setWindowTitle(self.tr("Manage sellers"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 12)
+        layout.setSpacing(8)
+        intro = QLabel(
+            self.tr(
+                "A seller saved twice, or under a misspelt name, can be merged into the right one: "
+                "its purchases move there. A seller that no purchase uses can be deleted."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(_muted(intro))
+
+        self.seller_list = QListWidget()
+        self.seller_list.setObjectName("sellers")
+        self.seller_list.currentItemChanged.connect(self._on_selection_changed)
+        layout.addWidget(self.seller_list, 1)
+
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.delete_button.setObjectName("deleteSeller")
+        self.delete_button.setAutoDefault(False)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.delete_hint = _muted(QLabel())
+        self.delete_hint.setWordWrap(True)
+        delete_row = QHBoxLayout()
+        delete_row.addWidget(self.delete_button)
+        delete_row.addWidget(self.delete_hint, 1)
+        layout.addLayout(delete_row)
+
+        merge_label = QLabel(self.tr("Merge into:"))
+        self.merge_target = QComboBox()
+        self.merge_target.setObjectName("mergeTarget")
+        merge_label.setBuddy(self.merge_target)
+        self.merge_button = QPushButton(self.tr("Merge…"))
+        self.merge_button.setObjectName("mergeSeller")
+        self.merge_button.setAutoDefault(False)
+        self.merge_button.clicked.connect(self._on_merge_clicked)
+        merge_row = QHBoxLayout()
+        merge_row.addWidget(merge_label)
+        merge_row.addWidget(self.merge_target, 1)
+        merge_row.addWidget(self.merge_button)
+        layout.addLayout(merge_row)
+
+        self.message = QLabel()
+        self.message.setObjectName("managerMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setText(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self.reload(current_id)
+        self.setMinimumWidth(460)
+
+    # ------------------------------------------------------------------ contents
+
+    def reload(self, select_id: int | None = None) -> None:
+        self._merchants = {m.id: m for m in self._lib.list_merchants()}
+        self._usage = self._lib.merchant_usage()
+        self.seller_list.clear()
+        current: QListWidgetItem | None = None
+        for m in sorted(self._merchants.values(), key=lambda m: m.display_name.casefold()):
+            item = QListWidgetItem(self._item_text(m))
+            item.setData(Qt.ItemDataRole.UserRole, m.id)
+            self.seller_list.addItem(item)
+            if m.id == select_id or current is None:
+                current = item
+        if current is not None:
+            self.seller_list.setCurrentItem(current)
+        self._on_selection_changed()
+
+    def _item_text(self, m: MerchantRecord) -> str:
+        used = self._usage.get(m.id, 0)
+        if used == 0:
+            return self.tr("{name} · on no purchase").format(name=m.display_name)
+        if used == 1:
+            return self.tr("{name} · on 1 purchase").format(name=m.display_name)
+        return self.tr("{name} · on {count} purchases").format(name=m.display_name, count=used)
+
+    def selected(self) -> MerchantRecord | None:
+        item = self.seller_list.currentItem()
+        return self._merchants.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def select(self, merchant_id: int) -> None:
+        for row in range(self.seller_list.count()):
+            item = self.seller_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == merchant_id:
+                self.seller_list.setCurrentItem(item)
+                return
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        seller = self.selected()
+        used = self._usage.get(seller.id, 0) if seller else 0
+        self.delete_button.setEnabled(seller is not None and used == 0)
+        if seller is not None and used:
+            self.delete_hint.setText(
+                self.tr("A seller on a purchase cannot be deleted; merge it into another seller instead.")
+            )
+        else:
+            self.delete_hint.setText("")
+        self.merge_target.clear()
+        for m in sorted(self._merchants.values(), key=lambda m: m.display_name.casefold()):
+            if seller is not None and m.id != seller.id:
+                self.merge_target.addItem(m.display_name, m.id)
+        self.merge_button.setEnabled(seller is not None and self.merge_target.count() > 0)
+        self.merge_target.setEnabled(self.merge_target.count() > 0)
+
+    def _show_message(self, text: str, *, error: bool) -> None:
+        self.message.setText(text)
+        _set_text_tone(self.message, "error" if error else "done", self.palette())
+        self.message.show()
+
+    # ------------------------------------------------------------------ actions
+
+    def _ask(self, title: str, text: str, informative: str, yes: str, act: Callable[[], None]) -> None:
+        if self.question is not None:
+            self.question.close()
+        box = _question(self, title, text, informative)
+        go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.buttonClicked.connect(lambda button: act() if button is go else None)
+        self.question = box
+        box.open()
+
+    @Slot()
+    def _on_delete_clicked(self) -> None:
+        seller = self.selected()
+        if seller is None:
+            return
+        self._ask(
+            self.tr("Delete seller?"),
+            self.tr("Delete the seller “{name}”?").format(name=seller.display_name),
+            self.tr("No purchase uses it. The custody log keeps a record of its details."),
+            self.tr("Delete"),
+            lambda: self._delete(seller),
+        )
+
+    def _delete(self, seller: MerchantRecord) -> None:
+        try:
+            self._lib.delete_merchant(seller.id)
+        except KnownStorageError as exc:
+            log.warning("seller %s not deleted: %s", seller.id, exc)
+            self._show_message(self.tr("Not deleted: {reason}").format(reason=str(exc)), error=True)
+            self.reload(seller.id)
+            return
+        log.info("seller %s deleted", seller.id)
+        self.reload()
+        self._show_message(self.tr("“{name}” was deleted.").format(name=seller.display_name), error=False)
+        self.sellers_changed.emit(seller.id, None)
+
+    @Slot()
+    def _on_merge_clicked(self) -> None:
+        seller = self.selected()
+        target = self._merchants.get(self.merge_target.currentData())
+        if seller is None or target is None:
+            return
+        count = self._usage.get(seller.id, 0)
+        if count == 0:
+            moves = self.tr("“{name}” is on no purchase.").format(name=seller.display_name)
+        elif count == 1:
+            moves = self.tr("Its purchase will show the seller “{other}”.").format(other=target.display_name)
+        else:
+            moves = self.tr("Its {count} purchases will show the seller “{other}”.").format(
+                count=count, other=target.display_name
+            )
+        details = self.tr(
+            "“{name}” will be removed; details only it has are copied to “{other}”. "
+            "The custody log keeps a record."
+        ).format(name=seller.display_name, other=target.display_name)
+        self._ask(
+            self.tr("Merge sellers?"),
+            self.tr("Merge “{name}” into “{other}”?").format(
+                name=seller.display_name, other=target.display_name
+            ),
+            f"{moves} {details}",
+            self.tr("Merge"),
+            lambda: self._merge(seller, target),
+        )
+
+    def _merge(self, seller: MerchantRecord, target: MerchantRecord) -> None:
+        try:
+            self._lib.merge_merchants(seller.id, target.id)
+        except KnownStorageError as exc:
+            log.warning("seller %s not merged: %s", seller.id, exc)
+            self._show_message(self.tr("Not merged: {reason}").format(reason=str(exc)), error=True)
+            self.reload(seller.id)
+            return
+        log.info("seller %s merged into %s", seller.id, target.id)
+        self.reload(target.id)
+        self._show_message(
+            self.tr("“{name}” was merged into “{other}”.").format(
+                name=seller.display_name, other=target.display_name
+            ),
+            error=False,
+        )
+        self.sellers_changed.emit(seller.id, target.id)
+
+
+__all__ = [
+    "CURRENCIES",
+    "SUGGESTION_TARGETS",
+    "PurchaseEditor",
+    "SellerManager",
+    "capture_time_text",
+    "find_button",
+    "tone_color",
+]

@@ -61,6 +61,15 @@ def kinds(lib: Library) -> list[str]:
     return [e.kind for e in lib.events()]
 
 
+def answer(qtbot: Any, dialog: Any, button: str) -> None:
+    """Wait for the question `dialog` asks and press its `button`."""
+    from gui.purchase_editor import find_button
+
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=2000)
+    qtbot.mouseClick(find_button(dialog.question, button), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.question is None, timeout=2000)
+
+
 @pytest.fixture
 def bought(lib: Library) -> PurchaseRecord:
     """A saved purchase with a seller that has a name and a phone."""
@@ -423,10 +432,13 @@ def test_suggestions_are_listed_and_use_fills_the_field(
     assert {"phone", "wechat_id", "order_no", "amount", "url", "email"} <= set(by_kind)
     assert not editor.suggestions_group.isHidden()
     texts = [label.text() for label in editor.suggestions_group.findChildren(type(editor.merchant_note))]
-    assert any("13800138000" in t and f"#{with_capture}" in t for t in texts)
+    assert any("13800138000" in t for t in texts)
+    assert not any(f"#{with_capture}" in t or "capture" in t.lower() for t in texts)
 
     for kind in ("phone", "wechat_id", "order_no", "amount", "url", "email"):
         qtbot.mouseClick(by_kind[kind][1], Qt.MouseButton.LeftButton)
+        if kind in ("phone", "amount"):  # the seller's phone and the amount were filled before
+            answer(qtbot, editor, "Replace")
         assert not by_kind[kind][1].isEnabled()
 
     assert editor.seller_edits["phone"].text() == "13800138000"
@@ -484,3 +496,320 @@ def test_screenshot_for_the_docs(
         target = ROOT / "docs" / "img" / "purchase-editor.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         assert image.save(str(target))
+
+
+# --------------------------------------------------------------------------- never writing what was not chosen
+
+SHOP_TEXT = "卖家客服电话 139 1234 5678\n订单号：202610270009999 实付 ¥56.00\n店铺 https://shop.example.com/x"
+
+
+@pytest.fixture
+def typed_phone(lib: Library, make_png: Callable[..., bytes]) -> PurchaseRecord:
+    """A purchase whose seller has the phone the user typed, 138-0013-8000, and a
+    screenshot that shows another number."""
+    p = lib.add_purchase({"title": "台灯"}, {"display_name": "灯具店", "phone": "138-0013-8000"})
+    capture = lib.add_capture(make_png(7), source="import", purchase_id=p.id)
+    lib.set_ocr_result(
+        capture.id, OcrData(text=SHOP_TEXT, engine="tesseract", version="5", languages="chi_sim")
+    )
+    return p
+
+
+def suggestion_button(qtbot: Any, editor: Any, kind: str) -> Any:
+    qtbot.waitUntil(lambda: bool(editor.suggestions), timeout=2000)
+    for s, b in zip(editor.suggestions, editor.suggestion_buttons, strict=True):
+        if s.kind == kind:
+            return b
+    raise AssertionError(f"no {kind} suggestion in {editor.suggestions}")
+
+
+def test_use_never_replaces_a_typed_phone_without_asking(
+    qtbot: Any, lib: Library, typed_phone: PurchaseRecord
+) -> None:
+    editor = make(qtbot, lib, typed_phone.id)
+    button = suggestion_button(qtbot, editor, "phone")
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: editor.question is not None and editor.question.isVisible(), timeout=2000)
+    assert editor.seller_edits["phone"].text() == "138-0013-8000"  # untouched while it asks
+    assert "138-0013-8000" in editor.question.text() and "13912345678" in editor.question.informativeText()
+    answer(qtbot, editor, "Cancel")
+    assert editor.seller_edits["phone"].text() == "138-0013-8000"
+    assert button.isEnabled()
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    answer(qtbot, editor, "Add as a second number")
+    assert editor.seller_edits["phone"].text() == "138-0013-8000 / 13912345678"
+    assert not button.isEnabled()
+
+    record = save(qtbot, editor)
+    assert record.merchant is not None and record.merchant.phone == "138-0013-8000 / 13912345678"
+
+
+def test_replace_is_a_choice_for_every_kind_of_suggestion(
+    qtbot: Any, lib: Library, typed_phone: PurchaseRecord
+) -> None:
+    editor = make(qtbot, lib, typed_phone.id)
+    editor.order_no_edit.setText("TB-12345")
+    qtbot.mouseClick(suggestion_button(qtbot, editor, "order_no"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.question is not None and editor.question.isVisible(), timeout=2000)
+    texts = [b.text() for b in editor.question.buttons()]
+    assert "Replace" in texts and "Cancel" in texts and "Add as a second number" not in texts
+    assert editor.order_no_edit.text() == "TB-12345"
+    answer(qtbot, editor, "Replace")
+    assert editor.order_no_edit.text() == "202610270009999"
+
+    qtbot.mouseClick(suggestion_button(qtbot, editor, "phone"), Qt.MouseButton.LeftButton)
+    answer(qtbot, editor, "Replace")
+    assert editor.seller_edits["phone"].text() == "13912345678"
+
+
+def test_use_fills_an_empty_field_and_a_same_value_without_asking(
+    qtbot: Any, lib: Library, typed_phone: PurchaseRecord
+) -> None:
+    editor = make(qtbot, lib, typed_phone.id)
+    assert editor.use_suggestion(next(s for s in editor_suggestions(qtbot, editor) if s.kind == "url"))
+    assert editor.seller_edits["shop_url"].text() == "https://shop.example.com/x"
+    editor.seller_edits["phone"].setText("+86 139-1234-5678")  # the same number, written otherwise
+    assert editor.use_suggestion(next(s for s in editor.suggestions if s.kind == "phone"))
+    assert editor.question is None and editor.seller_edits["phone"].text() == "+86 139-1234-5678"
+
+
+def editor_suggestions(qtbot: Any, editor: Any) -> list[Any]:
+    qtbot.waitUntil(lambda: bool(editor.suggestions), timeout=2000)
+    return list(editor.suggestions)
+
+
+# --------------------------------------------------------------------------- what is suggested, and from where
+
+
+def test_a_suggestion_names_its_screenshot_by_time_and_thumbnail(
+    qtbot: Any, lib: Library, bought: PurchaseRecord, make_png: Callable[..., bytes]
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    from gui.purchase_editor import capture_time_text
+
+    capture = lib.add_capture(
+        make_png(3),
+        source="import",
+        purchase_id=bought.id,
+        captured_at="2026-12-12T06:03:00.000000Z",
+        utc_offset_min=480,
+    )
+    lib.set_ocr_result(capture.id, OcrData(text=SHOP_TEXT, engine="tesseract", version="5", languages="eng"))
+    original = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    try:
+        editor = make(qtbot, lib, bought.id)
+        editor_suggestions(qtbot, editor)
+        sources = [
+            label.text() for label in editor.findChildren(type(editor.merchant_note), "suggestionSource")
+        ]
+        assert sources and all("12 Dec 2026 14:03" in t or "12 Dec 14:03" in t for t in sources)
+        texts = [label.text() for label in editor.findChildren(type(editor.merchant_note), "suggestionText")]
+        assert not any("#" in t or "capture" in t.lower() for t in texts + sources)
+        thumbs = editor.findChildren(type(editor.merchant_note), "suggestionThumbnail")
+        assert len(thumbs) == len(editor.suggestions)
+        qtbot.waitUntil(lambda: all(t.property("thumbnailReady") for t in thumbs), timeout=5000)
+        assert all(not t.pixmap().isNull() for t in thumbs)
+        from datetime import datetime
+
+        assert capture_time_text(capture.captured_at, 480, now=datetime(2026, 12, 20)) == "12 Dec 14:03"
+        assert capture_time_text(capture.captured_at, 480, now=datetime(2027, 1, 2)) == "12 Dec 2026 14:03"
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        assert capture_time_text(capture.captured_at, 480, now=datetime(2026, 12, 20)) == "12月12日 14:03"
+    finally:
+        QLocale.setDefault(original)
+
+
+def test_the_buyers_own_phone_is_not_suggested(
+    qtbot: Any, lib: Library, make_png: Callable[..., bytes]
+) -> None:
+    from storage.settings import OwnDetails
+
+    p = lib.add_purchase({"title": "香肠"})
+    capture = lib.add_capture(make_png(4), source="import", purchase_id=p.id)
+    text = (
+        "收货地址： 赵磊，141-2898-3235\n卖家： 潮玩研究所 电话 139 1234 5678\n"
+        "四川麻辣香肠 ¥91.00 1 ¥91.00\n商品总价： ¥182.00\n实付款： ¥172.00"
+    )
+    lib.set_ocr_result(capture.id, OcrData(text=text, engine="tesseract", version="5", languages="chi_sim"))
+    lib.set_own_details(OwnDetails(phones=("14128983235",)))
+
+    editor = make(qtbot, lib, p.id)
+    found = {(s.kind, s.value) for s in editor_suggestions(qtbot, editor)}
+
+    assert ("phone", "13912345678") in found and ("phone", "14128983235") not in found
+    assert [v for k, v in found if k == "amount"] == ["172.00"]  # the total, not ¥91 or 商品总价
+    labels = [label.text() for label in editor.findChildren(type(editor.merchant_note), "suggestionText")]
+    assert any(t.startswith("Amount paid") and "172.00" in t for t in labels)
+
+
+# --------------------------------------------------------------------------- checking seller details
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "words"),
+    [
+        ("phone", "abcyesterday", "not a phone number"),
+        ("phone", "138 0013 800", "not a phone number"),
+        ("credit_code", "91350100M000100Y44", "last character"),
+        ("credit_code", "9135010", "18 characters"),
+        ("credit_code", "91350100M000100I43", "capital letters"),
+    ],
+)
+def test_bad_seller_details_are_refused_inline(
+    qtbot: Any, lib: Library, field: str, typed: str, words: str
+) -> None:
+    editor = make(qtbot, lib)
+    editor.title_edit.setText("Earbuds")
+    editor.seller_edits["display_name"].setText("Li")
+    editor.seller_edits[field].setText(typed)
+
+    press_save_expecting_a_problem(qtbot, editor)
+
+    assert words in visible_error(editor, field) and typed in visible_error(editor, field)
+    assert lib.list_purchases() == [] and lib.list_merchants() == []
+
+
+def test_a_wechat_id_is_checked_for_a_wechat_seller_only(qtbot: Any, lib: Library) -> None:
+    editor = make(qtbot, lib)
+    editor.title_edit.setText("Earbuds")
+    editor.seller_edits["display_name"].setText("Li")
+    editor.seller_edits["account_id"].setText("小李")
+    editor.platform_combo.setCurrentIndex(editor.platform_combo.findData("wechat"))
+
+    press_save_expecting_a_problem(qtbot, editor)
+
+    assert "WeChat ID" in visible_error(editor, "account_id")
+    editor.platform_combo.setCurrentIndex(editor.platform_combo.findData("taobao"))
+    record = save(qtbot, editor)
+    assert record.merchant is not None and record.merchant.account_id == "小李"
+
+
+def test_good_seller_details_are_saved(qtbot: Any, lib: Library) -> None:
+    editor = make(qtbot, lib)
+    editor.title_edit.setText("Earbuds")
+    editor.seller_edits["display_name"].setText("Li")
+    editor.platform_combo.setCurrentIndex(editor.platform_combo.findData("wechat"))
+    editor.seller_edits["account_id"].setText("shop_li88")
+    editor.seller_edits["phone"].setText("+86 138-0013-8000 / 010 6552 9988")
+    editor.seller_edits["credit_code"].setText("91350100m000100y43")
+
+    record = save(qtbot, editor)
+
+    assert record.merchant is not None and record.merchant.credit_code == "91350100M000100Y43"
+    assert record.merchant.phone == "+86 138-0013-8000 / 010 6552 9988"
+
+
+# --------------------------------------------------------------------------- undo of a seller change
+
+
+def test_a_seller_change_shown_on_other_purchases_can_be_undone(
+    qtbot: Any, lib: Library, bought: PurchaseRecord
+) -> None:
+    assert bought.merchant is not None
+    other = lib.add_purchase({"title": "充电器"}, {}, bought.merchant.id)
+    editor = make(qtbot, lib, other.id)
+    editor.seller_edits["phone"].setText("13700001111")
+    editor.seller_edits["real_name"].setText("李四")
+    restored: list[object] = []
+    editor.seller_restored.connect(restored.append)
+
+    save(qtbot, editor)
+
+    assert lib.get_purchase(bought.id).merchant.phone == "13700001111"  # type: ignore[union-attr]
+    toast = editor.undo_toast
+    assert toast is not None and toast.isVisible()
+    assert "one other purchase" in toast._body.text()
+    undo = next(b for b in toast.buttons() if b.text() == "Undo")
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: bool(restored), timeout=2000)
+    assert lib.get_purchase(bought.id).merchant == bought.merchant
+    assert lib.get_purchase(other.id).merchant == bought.merchant
+    assert lib.events()[-1].data.get("undo") is True
+    toast.hide()
+
+
+def test_no_undo_is_offered_for_a_seller_on_this_purchase_only(
+    qtbot: Any, lib: Library, bought: PurchaseRecord
+) -> None:
+    editor = make(qtbot, lib, bought.id)
+    editor.seller_edits["real_name"].setText("李四")
+
+    save(qtbot, editor)
+
+    assert editor.undo_toast is None
+
+
+# --------------------------------------------------------------------------- managing sellers
+
+
+def open_manager(qtbot: Any, editor: Any) -> Any:
+    qtbot.mouseClick(editor.manage_sellers_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: editor.seller_manager is not None and editor.seller_manager.isVisible(), timeout=2000
+    )
+    return editor.seller_manager
+
+
+def test_a_seller_made_by_a_typo_and_unused_can_be_deleted(
+    qtbot: Any, lib: Library, bought: PurchaseRecord
+) -> None:
+    typo = lib.add_purchase({"title": "x"}, {"display_name": "小李数吗"})
+    lib.delete_purchase(typo.id)  # the seller stays behind, on no purchase
+    editor = make(qtbot, lib)
+    manager = open_manager(qtbot, editor)
+    assert typo.merchant is not None and bought.merchant is not None
+
+    manager.select(bought.merchant.id)
+    assert not manager.delete_button.isEnabled() and "merge" in manager.delete_hint.text()
+    manager.select(typo.merchant.id)
+    assert manager.delete_button.isEnabled()
+    qtbot.mouseClick(manager.delete_button, Qt.MouseButton.LeftButton)
+    answer(qtbot, manager, "Cancel")
+    assert len(lib.list_merchants()) == 2
+
+    qtbot.mouseClick(manager.delete_button, Qt.MouseButton.LeftButton)
+    answer(qtbot, manager, "Delete")
+
+    assert [m.display_name for m in lib.list_merchants()] == ["小李数码"]
+    assert lib.events()[-1].kind == "merchant_deleted"
+    assert editor.merchant_combo.findText("小李数吗") == -1
+    assert editor.merchant_combo.findText("小李数码") > 0
+
+
+def test_a_seller_can_be_merged_into_another_from_the_editor(
+    qtbot: Any, lib: Library, bought: PurchaseRecord
+) -> None:
+    typo = lib.add_purchase({"title": "充电器"}, {"display_name": "小李数吗", "real_name": "李四"})
+    assert typo.merchant is not None and bought.merchant is not None
+    editor = make(qtbot, lib, typo.id)
+    editor.title_edit.setText("充电器 65W")  # typed, not saved: it must survive the merge
+    manager = open_manager(qtbot, editor)
+    assert manager.selected() == typo.merchant
+    manager.merge_target.setCurrentIndex(manager.merge_target.findData(bought.merchant.id))
+
+    qtbot.mouseClick(manager.merge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: manager.question is not None and manager.question.isVisible(), timeout=2000)
+    assert "小李数吗" in manager.question.text() and "小李数码" in manager.question.text()
+    answer(qtbot, manager, "Merge")
+
+    assert lib.get_purchase(typo.id).merchant.id == bought.merchant.id  # type: ignore[union-attr]
+    assert [m.display_name for m in lib.list_merchants()] == ["小李数码"]
+    assert [e.kind for e in lib.events()[-2:]] == ["purchase_edited", "merchant_merged"]
+    # The editor now shows the seller kept, with the details the merge copied to it.
+    assert editor.chosen_merchant() is not None and editor.chosen_merchant().id == bought.merchant.id
+    assert editor.seller_edits["display_name"].text() == "小李数码"
+    assert editor.seller_edits["real_name"].text() == "李四"
+    assert editor.title_edit.text() == "充电器 65W"
+    manager.close()
+
+    before = kinds(lib)
+    record = save(qtbot, editor)
+    assert record.title == "充电器 65W" and record.merchant is not None
+    assert record.merchant.id == bought.merchant.id and record.merchant.real_name == "李四"
+    assert kinds(lib)[len(before) :] == ["purchase_edited"]
