@@ -1,7 +1,14 @@
 """The settings dialog: edits an `AppSettings`, saves it and reports the new value.
 
 It only edits and saves; applying the new settings (re-registering the shortcut,
-reopening the library...) is the job of whoever listens to `settings_saved`.
+reopening the library...) is the job of whoever listens to `settings_saved`. A new
+interface language needs a restart: the dialog offers one and emits
+`restart_requested` when the user wants it now.
+
+Given the open `library`, it shows that library as the one in use (which may not be
+the saved location: `--library DIR` overrides it for one run) and edits the user's own
+details kept in it (storage.settings.OwnDetails), which suggestions never offer as a
+seller's. Three tabs keep it short enough for a small laptop screen.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -29,9 +37,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +49,10 @@ from PySide6.QtWidgets import (
 from capture import autostart, ocr
 from capture.errors import KnownCaptureError
 from capture.hotkey import HotkeyIssue, canonical, hotkey_issue
-from storage.settings import AppSettings, save_settings
+from storage.errors import InvalidInput, KnownStorageError
+from storage.library import Library
+from storage.settings import AppSettings, OwnDetails, save_settings, split_entries
+from storage.values import PHONE_SEPARATOR, phone_problem
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +129,7 @@ class SettingsDialog(QDialog):
     """Proofshot's settings, grouped in plain words; Save writes them to disk."""
 
     settings_saved = Signal(object)  # the new AppSettings, after they were saved
+    restart_requested = Signal()  # the user chose "Restart now" after changing the language
 
     def __init__(
         self,
@@ -124,9 +138,19 @@ class SettingsDialog(QDialog):
         *,
         languages: list[str] | None = None,
         autostart_command: list[str] | None = None,
+        library: Library | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings.validated()
+        self._lib = library
+        self._own = OwnDetails()
+        if library is not None:
+            try:
+                self._own = library.own_details()
+            except KnownStorageError as exc:
+                log.warning("own details not read: %s", exc)
+        # The question after saving a new language (tests answer it).
+        self.question: QMessageBox | None = None
         self._autostart_command = list(autostart_command) if autostart_command else None
         if languages is None:
             languages = ocr.installed_languages()
@@ -141,11 +165,19 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 18, 18, 14)
         layout.setSpacing(12)
-        layout.addWidget(self._build_hotkey_group())
-        layout.addWidget(self._build_ocr_group())
-        layout.addWidget(self._build_library_group())
-        layout.addWidget(self._build_after_capture_group())
-        layout.addWidget(self._build_general_group())
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.addTab(
+            self._page(
+                self._build_hotkey_group(), self._build_ocr_group(), self._build_after_capture_group()
+            ),
+            self.tr("Capture"),
+        )
+        self.tabs.addTab(
+            self._page(self._build_library_group(), self._build_own_details_group()), self.tr("Library")
+        )
+        self.tabs.addTab(self._page(self._build_general_group()), self.tr("General"))
+        layout.addWidget(self.tabs, 1)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -168,6 +200,16 @@ class SettingsDialog(QDialog):
         self.resize(width, layout.totalHeightForWidth(width))
 
     # ------------------------------------------------------------------ building
+
+    def _page(self, *groups: QWidget) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(10, 12, 10, 10)
+        box.setSpacing(12)
+        for group in groups:
+            box.addWidget(group)
+        box.addStretch(1)
+        return page
 
     def _note(self, text: str = "") -> QLabel:
         label = QLabel(text)
@@ -391,6 +433,89 @@ class SettingsDialog(QDialog):
                 )
             )
         )
+        self.library_in_use_label = QLabel()
+        self.library_in_use_label.setObjectName("libraryInUse")
+        self.library_in_use_label.setWordWrap(True)
+        self.library_in_use_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.library_in_use_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.library_switch_note = self._note()
+        self.library_switch_note.setObjectName("librarySwitchNote")
+        box.addWidget(self.library_in_use_label)
+        box.addWidget(self.library_switch_note)
+        if self._lib is None:
+            self.library_in_use_label.hide()
+        else:
+            self.library_in_use_label.setText(self.tr("In use now: {path}").format(path=str(self._lib.root)))
+        self.library_switch_note.hide()
+        return group
+
+    def _build_own_details_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("About you"))
+        group.setObjectName("ownDetails")
+        box = QVBoxLayout(group)
+        box.addWidget(
+            self._note(
+                self.tr(
+                    "Order pages show your own phone and address beside the seller's. What you enter "
+                    "here is never suggested as a seller's details. It is kept in the library."
+                )
+            )
+        )
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
+        self.own_phones_edit = QLineEdit()
+        self.own_phones_edit.setObjectName("ownPhones")
+        self.own_phones_edit.setPlaceholderText(self.tr("e.g. 138 0013 8000 / 010 6552 9988"))
+        self.own_phones_edit.setClearButtonEnabled(True)
+        self.own_names_edit = QLineEdit()
+        self.own_names_edit.setObjectName("ownNames")
+        self.own_names_edit.setPlaceholderText(self.tr("as on your orders, e.g. 张伟 / Zhang Wei"))
+        self.own_names_edit.setClearButtonEnabled(True)
+        self.own_addresses_edit = QPlainTextEdit()
+        self.own_addresses_edit.setObjectName("ownAddresses")
+        self.own_addresses_edit.setPlaceholderText(self.tr("one address per line, as on your orders"))
+        self.own_addresses_edit.setTabChangesFocus(True)
+        line = self.own_addresses_edit.fontMetrics().lineSpacing()
+        self.own_addresses_edit.setFixedHeight(line * 3 + 14)
+        self.own_phones_message = QLabel()
+        self.own_phones_message.setObjectName("ownPhonesMessage")
+        self.own_phones_message.setWordWrap(True)
+        self.own_phones_message.setTextFormat(Qt.TextFormat.PlainText)
+        _set_tone(self.own_phones_message, error=True)
+        self.own_phones_message.hide()
+        rows = [
+            (self.tr("Your phones:"), self.own_phones_edit),
+            (self.tr("Your names:"), self.own_names_edit),
+            (self.tr("Your addresses:"), self.own_addresses_edit),
+        ]
+        for row, (text, field) in enumerate(rows):
+            label = QLabel(text)
+            label.setBuddy(field)
+            align = Qt.AlignmentFlag.AlignRight | (
+                Qt.AlignmentFlag.AlignTop
+                if field is self.own_addresses_edit
+                else Qt.AlignmentFlag.AlignVCenter
+            )
+            grid.addWidget(label, row * 2, 0, align)
+            grid.addWidget(field, row * 2, 1)
+            if field is self.own_phones_edit:
+                grid.addWidget(self.own_phones_message, 1, 1)
+        grid.setColumnStretch(1, 1)
+        box.addLayout(grid)
+        self.own_details_unavailable = self._note(
+            self.tr(
+                "Your own details are kept in the library, so they can be changed only while "
+                "Proofshot has its library open."
+            )
+        )
+        box.addWidget(self.own_details_unavailable)
+        self.own_phones_edit.textChanged.connect(self._on_own_phones_changed)
+        if self._lib is None:
+            for field in (self.own_phones_edit, self.own_names_edit, self.own_addresses_edit):
+                field.setEnabled(False)
+        else:
+            self.own_details_unavailable.hide()
         return group
 
     def _build_after_capture_group(self) -> QGroupBox:
@@ -431,7 +556,13 @@ class SettingsDialog(QDialog):
         row.addWidget(self.ui_language_combo)
         row.addStretch(1)
         box.addLayout(row)
-        box.addWidget(self._note(self.tr("A new language takes effect after Proofshot restarts.")))
+        box.addWidget(
+            self._note(
+                self.tr(
+                    "A new language takes effect after Proofshot restarts; you can restart it after saving."
+                )
+            )
+        )
         return group
 
     # ------------------------------------------------------------------ values
@@ -460,6 +591,9 @@ class SettingsDialog(QDialog):
         self.after_capture_buttons[settings.after_capture].setChecked(True)
         self.ui_language_combo.setCurrentIndex(max(0, self.ui_language_combo.findData(settings.ui_language)))
         self.ocr_engine_combo.setCurrentIndex(max(0, self.ocr_engine_combo.findData(settings.ocr_engine)))
+        self.own_phones_edit.setText(PHONE_SEPARATOR.join(self._own.phones))
+        self.own_names_edit.setText(" / ".join(self._own.names))
+        self.own_addresses_edit.setPlainText("\n".join(self._own.addresses))
         self._on_ocr_mode_toggled()
         self._on_hotkey_changed()
 
@@ -472,6 +606,23 @@ class SettingsDialog(QDialog):
             self.library_default_button.setEnabled(False)
         self.library_field.setCursorPosition(0)
         self.library_field.setToolTip(self.library_field.text())
+        if self._lib is not None:
+            chosen = Path(self.library_field.text()).expanduser().absolute()
+            differs = chosen != Path(self._lib.root).expanduser().absolute()
+            self.library_switch_note.setText(
+                self.tr(
+                    "Proofshot is using another library now. It switches to the location above "
+                    "when it next starts."
+                )
+            )
+            self.library_switch_note.setVisible(differs)
+
+    def own_details(self) -> OwnDetails:
+        """Your own details as typed (raises storage InvalidInput for a bad phone)."""
+        addresses = self.own_addresses_edit.toPlainText().split("\n")
+        return OwnDetails.parse(
+            [self.own_phones_edit.text()], split_entries(self.own_names_edit.text()), addresses
+        )
 
     def hotkey(self) -> str:
         return sequence_to_hotkey(self.hotkey_edit.keySequence())
@@ -505,7 +656,21 @@ class SettingsDialog(QDialog):
             out.append(problem)
         if self.language_boxes and self.chosen_radio.isChecked() and not self.ocr_languages():
             out.append(self.tr("Choose at least one language, or Automatic."))
+        own = self._own_phones_problem()
+        if own:
+            out.append(own)
         return out
+
+    def _own_phones_problem(self) -> str | None:
+        if self._lib is None:
+            return None
+        bad = phone_problem(self.own_phones_edit.text())
+        if bad is None:
+            return None
+        return self.tr(
+            "“{value}” is not a phone number: write a mobile number like 138 0013 8000 or a landline "
+            "with its area code; separate several with /."
+        ).format(value=bad)
 
     def _hotkey_problem(self, hotkey: str) -> str | None:
         """Why `hotkey` can't be used, in the user's language (None when it can)."""
@@ -576,6 +741,13 @@ class SettingsDialog(QDialog):
         self._update_save_button()
 
     @Slot()
+    def _on_own_phones_changed(self) -> None:
+        problem = self._own_phones_problem()
+        self.own_phones_message.setText(problem or "")
+        self.own_phones_message.setVisible(bool(problem))
+        self._update_save_button()
+
+    @Slot()
     def _on_hotkey_reset_clicked(self) -> None:
         self.hotkey_edit.setKeySequence(hotkey_to_sequence(AppSettings.hotkey))
         self._on_hotkey_changed()
@@ -622,6 +794,8 @@ class SettingsDialog(QDialog):
             self._update_save_button()
             return
         new = self.current_settings()
+        if not self._save_own_details():
+            return
         autostart_changed = (
             self._autostart_supported
             and self._autostart_command is not None
@@ -643,7 +817,65 @@ class SettingsDialog(QDialog):
             return
         log.info("settings saved")
         self.settings_saved.emit(new)
+        if new.ui_language != self._settings.ui_language:
+            self._offer_restart()
+            return
         self.accept()
+
+    def _save_own_details(self) -> bool:
+        """Keep your own details in the library when they changed; False (with a
+        message, nothing saved) when the library refuses them."""
+        if self._lib is None:
+            return True
+        try:
+            details = self.own_details()
+            if details != self._own:
+                self._own = self._lib.set_own_details(details)
+        except InvalidInput:
+            self._on_own_phones_changed()
+            return False
+        except KnownStorageError as exc:
+            log.warning("own details not saved: %s", exc)
+            QMessageBox.warning(
+                self,
+                self.tr("Settings not saved"),
+                self.tr("Proofshot could not keep your details in the library: {error}").format(
+                    error=str(exc)
+                ),
+            )
+            return False
+        return True
+
+    def _offer_restart(self) -> None:
+        """The language changed: restart now, or keep the old one until the next start."""
+        box = QMessageBox(self)
+        box.setObjectName("restartQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Restart Proofshot?"))
+        box.setText(self.tr("The new language is used after Proofshot restarts."))
+        box.setInformativeText(self.tr("Restart now? Nothing you have captured is lost."))
+        now = box.addButton(self.tr("Restart now"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(later)
+        box.setEscapeButton(later)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(button: QAbstractButton) -> None:
+            restart = button is now
+            log.info("new language: %s", "restart now" if restart else "later")
+            if restart:
+                self.restart_requested.emit()
+
+        def closed() -> None:
+            if self.question is box:
+                self.question = None
+            box.deleteLater()
+            self.accept()
+
+        box.buttonClicked.connect(answered)
+        box.finished.connect(closed)
+        self.question = box
+        box.open()
 
     def _apply_autostart(self, enabled: bool) -> bool:
         assert self._autostart_command is not None

@@ -97,6 +97,12 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
 
 # ---------------------------------------------------------------------------- own details
 
+
+def split_entries(text: str | None) -> list[str]:
+    """Entries typed on one line, separated by / ; , or 、 ("张伟 / Zhang Wei" -> two)."""
+    return split_phones(text)
+
+
 #: The library setting (Library.get_setting) that holds OwnDetails as JSON.
 OWN_DETAILS_KEY = "own_details"
 #: At most this many of each kind are kept.

@@ -333,10 +333,49 @@ def test_after_capture_round_trip(qtbot: Any, value: str) -> None:
 @pytest.mark.parametrize("value", ["system", "en", "zh_CN"])
 def test_interface_language_round_trip(qtbot: Any, value: str) -> None:
     dialog = make(qtbot)
+    restarts: list[bool] = []
+    dialog.restart_requested.connect(lambda: restarts.append(True))
 
     dialog.ui_language_combo.setCurrentIndex(dialog.ui_language_combo.findData(value))
 
-    assert save(qtbot, dialog).ui_language == value
+    with qtbot.waitSignal(dialog.settings_saved, timeout=2000) as blocker:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].ui_language == value
+    if value != "system":  # a new language: restart now or later?
+        answer(qtbot, dialog, "Later")
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=2000)
+    assert load_settings().ui_language == value and restarts == []
+
+
+def answer(qtbot: Any, dialog: Any, button: str) -> None:
+    """Wait for the dialog's question and press `button`."""
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=2000)
+    found = [b for b in dialog.question.buttons() if b.text() == button]
+    assert found, [b.text() for b in dialog.question.buttons()]
+    qtbot.mouseClick(found[0], Qt.MouseButton.LeftButton)
+
+
+def test_a_new_language_offers_to_restart_now(qtbot: Any) -> None:
+    dialog = make(qtbot, AppSettings(ui_language="en"))
+    dialog.ui_language_combo.setCurrentIndex(dialog.ui_language_combo.findData("zh_CN"))
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=2000)
+    assert load_settings().ui_language == "zh_CN"  # saved before asking
+    assert {b.text() for b in dialog.question.buttons()} == {"Restart now", "Later"}
+    with qtbot.waitSignal(dialog.restart_requested, timeout=2000):
+        answer(qtbot, dialog, "Restart now")
+
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=2000)
+
+
+def test_no_restart_question_when_the_language_is_unchanged(qtbot: Any) -> None:
+    dialog = make(qtbot, AppSettings(ui_language="zh_CN"))
+    dialog.hotkey_edit.setKeySequence(QKeySequence("Ctrl+Alt+K"))
+
+    save(qtbot, dialog)
+
+    assert dialog.question is None
 
 
 def test_choosing_a_library_folder(qtbot: Any, monkeypatch: pytest.MonkeyPatch, isolated: Path) -> None:
@@ -509,3 +548,104 @@ def test_screenshot_for_the_docs(qtbot: Any, tmp_path: Path, monkeypatch: pytest
         target = ROOT / "docs" / "img" / "settings.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         assert image.save(str(target))
+
+
+# --------------------------------------------------------------------------- the library in use, your own details
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Any:
+    from storage.library import Library
+
+    lib = Library.open(tmp_path / "running-library")
+    yield lib
+    lib.close()
+
+
+def test_the_library_in_use_is_shown(qtbot: Any, library: Any, isolated: Path) -> None:
+    # Started with --library: the saved location (the default) is not the one in use.
+    dialog = make(qtbot, library=library)
+
+    assert dialog.library_field.text() == str(isolated / "library")
+    assert not dialog.library_in_use_label.isHidden()
+    assert str(library.root) in dialog.library_in_use_label.text()
+    assert not dialog.library_switch_note.isHidden() and "next starts" in dialog.library_switch_note.text()
+
+
+def test_no_switch_note_when_the_library_in_use_is_the_saved_one(qtbot: Any, library: Any) -> None:
+    dialog = make(qtbot, AppSettings(library=str(library.root)), library=library)
+
+    assert str(library.root) in dialog.library_in_use_label.text()
+    assert dialog.library_switch_note.isHidden()
+
+
+def test_without_a_library_your_details_cannot_be_edited(qtbot: Any) -> None:
+    dialog = make(qtbot)
+
+    assert not dialog.own_phones_edit.isEnabled() and not dialog.own_addresses_edit.isEnabled()
+    assert not dialog.own_details_unavailable.isHidden()
+    assert dialog.library_in_use_label.isHidden()
+    save(qtbot, dialog)  # and saving still works
+
+
+def test_your_own_details_are_kept_in_the_library(qtbot: Any, library: Any) -> None:
+    from storage.settings import OwnDetails
+
+    dialog = make(qtbot, library=library)
+    assert dialog.own_details_unavailable.isHidden()
+    dialog.own_phones_edit.setText("138 0013 8000 / +86 10 6552 9988")
+    dialog.own_names_edit.setText("张伟 / Zhang Wei")
+    dialog.own_addresses_edit.setPlainText("杭州市西湖区文三路1号\n\n上海市浦东新区世纪大道100号")
+
+    save(qtbot, dialog)
+
+    assert library.own_details() == OwnDetails(
+        ("138 0013 8000", "+86 10 6552 9988"),
+        ("张伟", "Zhang Wei"),
+        ("杭州市西湖区文三路1号", "上海市浦东新区世纪大道100号"),
+    )
+    assert library.events()[-1].kind == "own_details_changed"
+    again = make(qtbot, library=library)  # shown again next time
+    assert again.own_phones_edit.text() == "138 0013 8000 / +86 10 6552 9988"
+    assert again.own_names_edit.text() == "张伟 / Zhang Wei"
+    before = len(library.events())
+    save(qtbot, again)
+    assert len(library.events()) == before  # unchanged: nothing recorded
+
+
+def test_a_bad_own_phone_is_shown_and_nothing_is_saved(qtbot: Any, library: Any) -> None:
+    dialog = make(qtbot, library=library)
+    dialog.hotkey_edit.setKeySequence(QKeySequence("Ctrl+Alt+K"))
+    dialog.own_phones_edit.setText("138 0013 8000 / abcyesterday")
+
+    assert not dialog.own_phones_message.isHidden() and "abcyesterday" in dialog.own_phones_message.text()
+    assert not dialog.save_button.isEnabled()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not settings_path().exists() and library.own_details().phones == ()
+
+    dialog.own_phones_edit.setText("138 0013 8000")
+    assert dialog.own_phones_message.isHidden() and dialog.save_button.isEnabled()
+
+
+def test_every_tab_holds_with_long_chinese_text(qtbot: Any, library: Any) -> None:
+    translator = _LongChinese()
+    QCoreApplication.installTranslator(translator)
+    try:
+        dialog = make(qtbot, library=library)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+    for tab in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(tab)
+        qtbot.waitUntil(lambda t=tab: dialog.tabs.widget(t).isVisible(), timeout=2000)
+        assert dialog.width() <= 1000 and dialog.height() <= 760  # fits a 1366x768 laptop
+        for widget in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel):
+            if not widget.isVisibleTo(dialog) or not widget.text():
+                continue
+            if isinstance(widget, QLabel) and widget.wordWrap():
+                assert widget.height() >= widget.heightForWidth(widget.width()), widget.text()
+            else:
+                assert widget.width() >= widget.minimumSizeHint().width(), widget.text()
