@@ -251,6 +251,7 @@ class PurchaseEditor(QDialog):
         shared = getattr(parent, "thumbnails", None)
         self._thumbnails: ThumbnailCache | None = shared if isinstance(shared, ThumbnailCache) else None
         self._own_thumbnails = False
+        self._thumbnails_connected = False
         self._thumb_labels: dict[str, list[QLabel]] = {}
         # The open question (replace a value, delete or merge a seller), for tests to answer.
         self.question: QMessageBox | None = None
@@ -1020,9 +1021,9 @@ class PurchaseEditor(QDialog):
             # Thumbnails are read (or made) in worker threads, never here.
             self._thumbnails = ThumbnailCache(self._lib, _THUMBNAIL_SIZE, self, max_threads=1)
             self._own_thumbnails = True
-        if not self._thumbnails.property("suggestionsConnected"):
+        if not self._thumbnails_connected:
             self._thumbnails.thumbnail_ready.connect(self._on_thumbnail_ready)
-            self._thumbnails.setProperty("suggestionsConnected", True)
+            self._thumbnails_connected = True
         return self._thumbnails
 
     def _show_thumbnail(self, label: QLabel, sha256: str) -> None:
@@ -1053,6 +1054,9 @@ class PurchaseEditor(QDialog):
 
     def done(self, result: int) -> None:
         # A thumbnail cache made here stops with the dialog (the library window's stays).
+        if self._thumbnails is not None and self._thumbnails_connected:
+            self._thumbnails.thumbnail_ready.disconnect(self._on_thumbnail_ready)
+            self._thumbnails_connected = False
         if self._own_thumbnails and self._thumbnails is not None:
             self._thumbnails.shutdown()
         super().done(result)
@@ -1292,8 +1296,11 @@ class PurchaseEditor(QDialog):
         self._show_toast(
             self.tr("Seller “{name}” updated").format(name=seller.display_name),
             body,
-            [(self.tr("Undo"), self.undo_seller_change)],
+            [(self.tr("Undo"), self._on_undo_clicked)],
         )
+
+    def _on_undo_clicked(self) -> None:
+        self.undo_seller_change()
 
     def undo_seller_change(self) -> MerchantRecord | None:
         """Put back the seller's details as they were before the last Save (when that

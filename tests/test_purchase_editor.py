@@ -813,3 +813,24 @@ def test_a_seller_can_be_merged_into_another_from_the_editor(
     assert record.title == "充电器 65W" and record.merchant is not None
     assert record.merchant.id == bought.merchant.id and record.merchant.real_name == "李四"
     assert kinds(lib)[len(before) :] == ["purchase_edited"]
+
+
+def test_the_library_windows_thumbnails_are_reused(
+    qtbot: Any, lib: Library, typed_phone: PurchaseRecord
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from gui.purchase_editor import PurchaseEditor
+    from gui.thumbnails import ThumbnailCache
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.thumbnails = ThumbnailCache(lib, 160, window)  # type: ignore[attr-defined]
+    for _ in range(2):  # a second editor from the same window shows them too
+        editor = PurchaseEditor(lib, typed_phone.id, window)
+        editor_suggestions(qtbot, editor)
+        assert editor._thumbnails is window.thumbnails  # type: ignore[attr-defined]
+        thumbs = editor.findChildren(type(editor.merchant_note), "suggestionThumbnail")
+        qtbot.waitUntil(lambda t=thumbs: all(x.property("thumbnailReady") for x in t), timeout=5000)
+        editor.reject()
+    window.thumbnails.shutdown()  # type: ignore[attr-defined]
