@@ -503,7 +503,11 @@ def build(root: Path, captures: int, seed: int) -> dict[str, Any]:
                 {
                     "display_name": f"{r.choice(gen.shops)}{i}",
                     "platform": plat,
-                    "account_id": r.choice(gen.nicks),
+                    # A WeChat ID follows WeChat's rule (the library checks it); other
+                    # platforms' account names are nicknames.
+                    "account_id": f"shop_{r.randint(10**5, 10**9)}"
+                    if plat == "wechat"
+                    else r.choice(gen.nicks),
                     "phone": r.choice(gen.phones),
                     "real_name": r.choice(gen.names) if r.random() < 0.5 else None,
                     "shop_url": f"https://shop{r.randint(10**6, 10**8)}.{plat}.com"
