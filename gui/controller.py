@@ -48,6 +48,8 @@ TRAY_POLL_MS = 500
 UNMAP_TIMEOUT_S = 0.5
 # A compositor shows a change on its next frame: give it this long after an unmap.
 COMPOSITOR_FRAME_S = 0.05
+# Without one, the windows that were under ours must paint themselves again: a moment for that.
+REPAINT_S = 0.1
 
 
 class _X11:
@@ -160,8 +162,7 @@ class OutOfSight:
                 time.sleep(0.004)
             if pending:
                 log.warning("%d window(s) of ours may still be on the screen", len(pending))
-            if x11.compositing():
-                time.sleep(COMPOSITOR_FRAME_S)
+            time.sleep(COMPOSITOR_FRAME_S if x11.compositing() else REPAINT_S)
         if watch:
             timing.info("own_windows_hidden_ms=%.1f", (time.perf_counter() - t0) * 1000)
 

@@ -1,8 +1,9 @@
 """The real app under a real X server: hotkey, overlay, drag, and what lands in the library.
 
-Each test starts its own Xvfb (with trayer as tray host), a window showing a known
-chat screenshot at the top-left corner, and the app on a temporary library; it
-drives them with xdotool and checks the results through the command line.
+Each test starts its own Xvfb (with trayer as tray host, ready before the app starts,
+except where a test starts it later), a window showing a known chat screenshot at the
+top-left corner, and the app on a temporary library; it drives them with xdotool and
+checks the results through the command line.
 """
 
 from __future__ import annotations
@@ -20,12 +21,24 @@ import pytest
 from PIL import Image
 
 from .conftest import EVALSET, MAIN, ROOT
-from .xdisplay import SHOW_IMAGE, drag, wait_for_no_window, wait_for_window, xdotool, xvfb
+from .xdisplay import (
+    SHOW_IMAGE,
+    drag,
+    keep_contents,
+    tray_host,
+    wait_for_no_window,
+    wait_for_window,
+    window_geometry,
+    xdotool,
+    xvfb,
+)
 
 pytestmark = pytest.mark.e2e
 
 SCREEN_IMAGE = EVALSET / "0002.png"  # a 920x680 Chinese chat with an order number in it
 OVERLAY = "Proofshot capture"
+CONTROL_WINDOW = "Proofshot"  # shown when there is no tray
+WELCOME = "Welcome to Proofshot"
 
 
 class Desktop:
@@ -56,10 +69,11 @@ class Desktop:
     def log(self) -> str:
         return self.app_log.read_text(errors="replace") if self.app_log.exists() else ""
 
-    def start_app(self, *extra: str) -> subprocess.Popen[str]:
+    def start_app(self, *extra: str, welcome: bool = False) -> subprocess.Popen[str]:
+        flags = [] if welcome else ["--no-welcome"]
         with open(self.app_log, "a") as log:
             self.app = subprocess.Popen(
-                [sys.executable, str(MAIN), "-v", "--library", str(self.library), *extra],
+                [sys.executable, str(MAIN), "-v", "--library", str(self.library), *flags, *extra],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -84,6 +98,31 @@ class Desktop:
                 self.app.kill()
                 self.app.wait()
 
+    def request(self, request: dict) -> dict:
+        """Ask the running app directly (what the status command does not print)."""
+        code = (
+            "import json, sys; from pathlib import Path; from PySide6.QtCore import QCoreApplication; "
+            "from gui.single_instance import send_request; app = QCoreApplication([]); "
+            "print(json.dumps(send_request(Path(sys.argv[1]), json.loads(sys.argv[2]), 10000)))"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(self.library), json.dumps(request)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+        return json.loads(proc.stdout or "null") or {}
+
+    def wait_until(self, predicate, what: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}:\n{self.log()}")
+
     def wait_captures(self, n: int, timeout: float = 20, **filters: str) -> list[dict]:
         deadline = time.monotonic() + timeout
         caps: list[dict] = []
@@ -107,7 +146,16 @@ class Desktop:
 
 @pytest.fixture
 def desktop(tmp_path: Path) -> Iterator[Desktop]:
-    with xvfb(1280, 800) as env:
+    yield from _desktop(tmp_path, tray=True)
+
+
+@pytest.fixture
+def desktop_without_tray(tmp_path: Path) -> Iterator[Desktop]:
+    yield from _desktop(tmp_path, tray=False)
+
+
+def _desktop(tmp_path: Path, tray: bool) -> Iterator[Desktop]:
+    with xvfb(1280, 800, tray=tray) as env:
         shower = subprocess.Popen(
             [sys.executable, str(SHOW_IMAGE), str(SCREEN_IMAGE)],
             env={**env, "PYTHONPATH": str(ROOT)},
@@ -115,7 +163,10 @@ def desktop(tmp_path: Path) -> Iterator[Desktop]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            wait_for_window(env, "proofshot-test-image", timeout=20)
+            [image_window] = wait_for_window(env, "proofshot-test-image", timeout=60)
+            # The X server itself puts the image back where a window of ours was: how soon
+            # an app repaints what was under a window is up to that app (and a loaded CPU).
+            keep_contents(env, image_window)
             d = Desktop(env, tmp_path)
             yield d
             d.stop_app()
@@ -188,3 +239,63 @@ def test_killing_the_app_during_ocr_loses_nothing(desktop: Desktop) -> None:
     assert desktop.wait_ocr(c["id"])["ocr_status"] == "done"  # type: ignore[index]
     assert desktop.json("search", "质量问题")[0]["capture_id"] == c["id"]  # type: ignore[index]
     assert desktop.json("check")["ok"]  # type: ignore[index]
+
+
+def _saved_pixels(desktop: Desktop, capture: dict) -> bytes:
+    shown = desktop.json("captures", "show", str(capture["id"]))
+    return Image.open(shown["path"]).convert("RGB").tobytes()  # type: ignore[index]
+
+
+def _over_the_image(geometry: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The part of a window's rectangle that lies over the chat screenshot."""
+    x, y, w, h = geometry
+    with Image.open(SCREEN_IMAGE) as image:
+        width, height = image.size
+    x1, y1 = min(x + w, width), min(y + h, height)
+    assert x1 > x and y1 > y, f"the window {geometry} is not over the image"
+    return x, y, x1 - x, y1 - y
+
+
+def test_a_tray_that_starts_later_replaces_the_window_which_is_never_captured(
+    desktop_without_tray: Desktop,
+) -> None:
+    """At login the tray host may start after Proofshot: the app shows its small window
+    meanwhile, captures never contain it, and the tray icon takes over once a tray is there."""
+    desktop = desktop_without_tray
+    desktop.env["PROOFSHOT_TRAY_WAIT_S"] = "1"
+    desktop.start_app()
+    [window] = wait_for_window(desktop.env, CONTROL_WINDOW, timeout=30)
+    x, y, w, h = _over_the_image(window_geometry(desktop.env, window))
+
+    c = desktop.json("capture", "--region", f"{x},{y},{w},{h}")
+    assert _saved_pixels(desktop, c) == _screen_pixels(x, y, w, h)  # type: ignore[arg-type]
+    wait_for_window(desktop.env, CONTROL_WINDOW)  # back after the capture
+
+    xdotool(desktop.env, "key", "ctrl+alt+p")
+    wait_for_window(desktop.env, OVERLAY)
+    drag(desktop.env, x, y, x + w, y + h)
+    wait_for_no_window(desktop.env, OVERLAY)
+    caps = desktop.wait_captures(2)
+    hotkey_capture = next(cap for cap in caps if cap["id"] != c["id"])  # type: ignore[index]
+    assert (hotkey_capture["width"], hotkey_capture["height"]) == (w, h)
+    assert _saved_pixels(desktop, hotkey_capture) == _screen_pixels(x, y, w, h)
+    wait_for_window(desktop.env, CONTROL_WINDOW)
+
+    assert desktop.request({"cmd": "status"})["tray"] is False
+    with tray_host(desktop.env):
+        desktop.wait_until(lambda: desktop.request({"cmd": "status"}).get("tray"), "the tray icon")
+        wait_for_no_window(desktop.env, CONTROL_WINDOW)
+        assert "the tray icon replaces the Proofshot window" in desktop.log()
+        desktop.stop_app()
+
+
+def test_the_welcome_shows_at_first_start_and_is_never_captured(desktop: Desktop) -> None:
+    desktop.start_app(welcome=True)
+    [window] = wait_for_window(desktop.env, WELCOME, timeout=30)
+    x, y, w, h = _over_the_image(window_geometry(desktop.env, window))
+    c = desktop.json("capture", "--region", f"{x},{y},{w},{h}")
+    assert _saved_pixels(desktop, c) == _screen_pixels(x, y, w, h)  # type: ignore[arg-type]
+    wait_for_window(desktop.env, WELCOME)  # back where it was
+    status = desktop.request({"cmd": "status"})
+    assert status["tray"] and not status["window"]  # the tray was there from the start
+    assert "own_windows_hidden_ms" in desktop.log()
