@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -55,11 +56,14 @@ def run_app(
     autostart_command: list[str] | None = None,
     show_library: bool = False,
     welcome: bool = True,
+    restart_command: list[str] | None = None,
 ) -> int:
     """Run the tray app for `library` until the user quits. Returns the exit code.
 
     `welcome`: show the first-start window unless the user asked not to see it again
     (main.py --no-welcome turns it off for scripts and tests).
+    `restart_command`: what a restart runs once this app has closed (default: the
+    command line this process was started with).
     PROOFSHOT_TRAY_WAIT_S (seconds, for tests) overrides how long to wait for a system tray."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -146,4 +150,16 @@ def run_app(
         server.close()
         lib.close()
         del translators
+    if controller.restart_wanted:
+        _start_again(restart_command or [sys.executable, *sys.orig_argv[1:]])
     return int(code)
+
+
+def _start_again(command: list[str]) -> None:
+    """Start the app again, after this one closed its library and single-instance server
+    (the new one would otherwise only ask this one to show itself)."""
+    log.info("starting again: %s", command)
+    try:
+        subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        print(f"proofshot: could not start again ({exc}); start Proofshot yourself", file=sys.stderr)

@@ -251,6 +251,7 @@ class Controller(QObject):
         self._x11_connection: _X11 | None = None
         self._x11_failed = False
         self._aside: OutOfSight | None = None  # our windows, off the screen during a capture
+        self.restart_wanted = False  # the app starts the same command again after quitting
 
         tray.capture_region_requested.connect(self.capture_region)
         tray.capture_fullscreen_requested.connect(self.capture_fullscreen)
@@ -394,6 +395,13 @@ class Controller(QObject):
         app = QGuiApplication.instance()
         if app is not None:
             app.quit()
+
+    def restart(self) -> None:
+        """Quit cleanly; once everything is closed (the single-instance server too) the app
+        starts the same command again (gui.app.run_app)."""
+        log.info("restarting")
+        self.restart_wanted = True
+        self.quit()
 
     # ------------------------------------------------------------------ capturing
 
@@ -739,8 +747,11 @@ class Controller(QObject):
     def open_settings(self) -> None:
         if self._settings_dialog_factory is None:
             return
-        dialog = self._settings_dialog_factory(self.settings, autostart_command=self._autostart_command)
+        dialog = self._settings_dialog_factory(
+            self.settings, autostart_command=self._autostart_command, library=self.lib
+        )
         dialog.settings_saved.connect(self.apply_settings)
+        dialog.restart_requested.connect(self.restart)  # after a new interface language
         dialog.exec()
 
     def apply_settings(self, settings: AppSettings) -> None:
@@ -806,6 +817,9 @@ class Controller(QObject):
         elif cmd == "quit":
             respond({"ok": True})
             self.quit()
+        elif cmd == "restart":
+            respond({"ok": True})
+            self.restart()
         elif cmd == "capture":
             self._handle_capture(request, respond)
         else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMainWindow
@@ -466,3 +466,34 @@ def test_new_purchase_from_the_tray_opens_the_full_editor_and_activates_it(qtbot
     assert active is not None and active.title == "空气炸锅" and active.order_no == "4102938475"
     assert "空气炸锅" in controller.toast._title.text()
     qtbot.waitUntil(lambda: controller.purchase_editor is None, timeout=5000)
+
+
+class FakeSettingsDialog(QObject):
+    settings_saved = Signal(object)
+    restart_requested = Signal()
+
+    def __init__(self, settings, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.kwargs = kwargs
+
+    def exec(self) -> int:
+        self.restart_requested.emit()  # the user changed the language and chose "Restart now"
+        return 1
+
+
+def test_settings_get_the_open_library_and_restart_now_quits_to_start_again(
+    qtbot, app_parts, monkeypatch
+) -> None:
+    controller, lib, *_ = app_parts
+    dialogs: list[FakeSettingsDialog] = []
+
+    def factory(settings, **kwargs):  # type: ignore[no-untyped-def]
+        dialogs.append(FakeSettingsDialog(settings, **kwargs))
+        return dialogs[-1]
+
+    quits: list[bool] = []
+    monkeypatch.setattr(controller, "quit", lambda: quits.append(True))
+    controller._settings_dialog_factory = factory
+    controller.tray.action_settings.trigger()
+    assert dialogs[0].kwargs["library"] is lib
+    assert controller.restart_wanted and quits == [True]

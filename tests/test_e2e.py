@@ -299,3 +299,20 @@ def test_the_welcome_shows_at_first_start_and_is_never_captured(desktop: Desktop
     status = desktop.request({"cmd": "status"})
     assert status["tray"] and not status["window"]  # the tray was there from the start
     assert "own_windows_hidden_ms" in desktop.log()
+
+
+def test_restart_closes_everything_and_starts_the_same_command_again(desktop: Desktop) -> None:
+    """What "Restart now" does after a new interface language (also a request for scripts)."""
+    app = desktop.start_app()
+    old_pid = desktop.request({"cmd": "status"})["pid"]
+    assert desktop.request({"cmd": "restart"})["ok"]
+    assert app.wait(60) == 0  # the old one quit cleanly
+    desktop.wait_until(
+        lambda: desktop.request({"cmd": "status"}).get("pid") not in (None, old_pid), "the app to start again"
+    )
+    status = desktop.request({"cmd": "status"})
+    assert status["library"] == str(desktop.library)
+    c = desktop.json("capture", "--region", "100,50,320,200")
+    assert _saved_pixels(desktop, c) == _screen_pixels(100, 50, 320, 200)  # type: ignore[arg-type]
+    assert desktop.request({"cmd": "quit"})["ok"]
+    desktop.wait_until(lambda: desktop.cli("status", check=False).returncode == 3, "the app to quit")
