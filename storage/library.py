@@ -264,6 +264,22 @@ class Library:
 
     # ------------------------------------------------------------------ custody
 
+    @staticmethod
+    def _fresh_id(s: Session, model: type[Capture] | type[Purchase] | type[Merchant]) -> int:
+        """An id never used before, not even by a row deleted since. SQLite would hand a
+        deleted row's id to the next new one, and the custody log, which outlives rows,
+        would then file two captures' (or purchases') events under one id."""
+        if model is Capture:
+            logged = select(func.max(Event.capture_id))
+        elif model is Purchase:
+            logged = select(func.max(Event.purchase_id))
+        else:
+            logged = select(func.max(func.json_extract(Event.data, "$.merchant_id"))).where(
+                Event.kind.like("merchant_%")
+            )
+        used = [s.scalar(select(func.max(model.id))), s.scalar(logged)]
+        return max(int(u) for u in used if u is not None) + 1 if any(u is not None for u in used) else 1
+
     def _event(
         self,
         s: Session,
@@ -442,7 +458,12 @@ class Library:
             ).first()
             if m is None:
                 now = now_utc()
-                m = Merchant(display_name=fields["display_name"], created_at=now, updated_at=now)
+                m = Merchant(
+                    id=self._fresh_id(s, Merchant),
+                    display_name=fields["display_name"],
+                    created_at=now,
+                    updated_at=now,
+                )
                 s.add(m)
                 s.flush()
                 created = True
@@ -494,6 +515,7 @@ class Library:
             m, mchanges, created = self._merchant_for(s, merchant_id, mclean, None)
             now = now_utc()
             p = Purchase(
+                id=self._fresh_id(s, Purchase),
                 title=clean["title"],
                 merchant=m,
                 order_no=clean.get("order_no"),
@@ -837,6 +859,7 @@ class Library:
             with self._tx() as s:
                 target = self._resolve_purchase(s, target)
                 c = Capture(
+                    id=self._fresh_id(s, Capture),
                     purchase_id=target,
                     sha256=digest,
                     media_type=info.media_type,
@@ -955,6 +978,7 @@ class Library:
             data = self.blobs.read(sha)
             info = probe_image(data)
             c = Capture(
+                id=self._fresh_id(s, Capture),
                 purchase_id=None,
                 sha256=sha,
                 media_type=info.media_type,
