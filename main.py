@@ -267,7 +267,8 @@ def cmd_purchases(args: argparse.Namespace) -> int:
 def _purchase_suggestions(lib: Any, p: Any) -> list[dict[str, Any]]:
     from capture.suggestions import purchase_suggestions
 
-    return [s.to_dict() for s in purchase_suggestions(p, lib.list_captures(purchase_id=p.id))]
+    # Never the user's own phones, names or addresses (Settings → About you).
+    return [s.to_dict() for s in purchase_suggestions(p, lib.list_captures(purchase_id=p.id), lib.own_details())]
 
 
 def _show_purchase(lib: Any, p: Any, args: argparse.Namespace) -> None:
@@ -381,6 +382,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             data = read_image_file(name)
             from storage.blobs import sha256_bytes
+            from storage.values import file_modified_utc
 
             existing = lib.find_by_sha(sha256_bytes(data))
             if existing is not None:
@@ -393,6 +395,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 purchase_id=target,
                 note=args.note,
                 source_name=Path(name).name,
+                file_modified_at=file_modified_utc(name),
                 name=name,
             )
             results.append((rec, True))

@@ -794,6 +794,7 @@ class LibraryWindow(QMainWindow):
 
         def work() -> tuple[list[int], list[str]]:
             from storage.blobs import sha256_bytes
+            from storage.values import file_modified_utc
 
             ids: list[int] = []
             problems: list[str] = []
@@ -806,7 +807,12 @@ class LibraryWindow(QMainWindow):
                         problems.append(f"{path.name}: already in the library")
                         continue
                     rec = lib.add_capture(
-                        data, source="import", purchase_id=target, source_name=path.name, name=path.name
+                        data,
+                        source="import",
+                        purchase_id=target,
+                        source_name=path.name,
+                        name=path.name,
+                        file_modified_at=file_modified_utc(path),
                     )
                     ids.append(rec.id)
                 except KnownStorageError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
@@ -45,6 +46,15 @@ STATUS_ALIASES = {
 
 def now_utc() -> str:
     return iso_utc(datetime.now(UTC))
+
+
+def file_modified_utc(path: os.PathLike[str] | str) -> str | None:
+    """An imported file's own modification time (what its file system says, which any
+    program can change), in UTC; None when it cannot be read."""
+    try:
+        return iso_utc(datetime.fromtimestamp(os.stat(path).st_mtime, UTC))
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 def iso_utc(dt: datetime) -> str:

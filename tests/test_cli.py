@@ -234,3 +234,46 @@ def test_check_fails_and_names_a_tampered_original(cli, make_png, tmp_path) -> N
     proc = cli.run("check", check=False)
     assert proc.returncode == 1
     assert f"capture {c['id']}" in proc.stdout and "no longer matches" in proc.stdout
+
+
+def test_purchases_show_never_suggests_the_users_own_phone(cli, tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 28)
+    img = Image.new("RGB", (760, 220), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((20, 20), "卖家电话 13912345678", fill="black", font=font)
+    draw.text((20, 110), "收货人 张三 13800138000", fill="black", font=font)
+    shot = tmp_path / "order.png"
+    img.save(shot)
+    pid = cli.json("purchases", "add", "--title", "耳机")["id"]  # type: ignore[index]
+    cli.run("import", str(shot), "--purchase", str(pid), "--ocr-engine", "tesseract")
+    from storage.library import Library
+    from storage.settings import OwnDetails
+
+    lib = Library.open(cli.library)
+    try:
+        lib.set_own_details(OwnDetails(phones=("138-0013-8000",), names=("张三",)))
+    finally:
+        lib.close()
+    shown = cli.json("purchases", "show", str(pid))
+    values = [s["value"] for s in shown["suggestions"]]  # type: ignore[index]
+    assert any("13912345678" in v.replace("-", "").replace(" ", "") for v in values), values
+    assert not any("13800138000" in v.replace("-", "").replace(" ", "") for v in values), values
+
+
+def test_import_keeps_the_files_own_modification_time(cli, tmp_path: Path, make_png) -> None:
+    import os
+
+    shot = tmp_path / "old.png"
+    shot.write_bytes(make_png(7))
+    os.utime(shot, (1_700_000_000, 1_700_000_000))  # 2023-11-14 22:13:20 UTC
+    cid = cli.json("import", "--no-ocr", str(shot))[0]["id"]  # type: ignore[index]
+    from storage.library import Library
+
+    lib = Library.open(cli.library)
+    try:
+        imported = [e for e in lib.events(capture_id=cid) if e.kind == "imported"][0]
+    finally:
+        lib.close()
+    assert imported.data["file_modified_at"].startswith("2023-11-14T22:13:20")
