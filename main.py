@@ -268,7 +268,9 @@ def _purchase_suggestions(lib: Any, p: Any) -> list[dict[str, Any]]:
     from capture.suggestions import purchase_suggestions
 
     # Never the user's own phones, names or addresses (Settings → About you).
-    return [s.to_dict() for s in purchase_suggestions(p, lib.list_captures(purchase_id=p.id), lib.own_details())]
+    return [
+        s.to_dict() for s in purchase_suggestions(p, lib.list_captures(purchase_id=p.id), lib.own_details())
+    ]
 
 
 def _show_purchase(lib: Any, p: Any, args: argparse.Namespace) -> None:
