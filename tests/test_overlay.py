@@ -311,25 +311,6 @@ if __name__ != "__main__":
         assert s.overlays[0].selection is None
         s.close()
 
-    def test_the_overlay_answers_while_a_modal_dialog_is_open(qtbot: Any, grab: ScreenGrab) -> None:
-        """A modal dialog (Settings, a purchase form) blocks other windows' mouse and keys:
-        the capture would freeze the screen for good."""
-        from PySide6.QtWidgets import QDialog
-
-        dialog = QDialog()
-        qtbot.addWidget(dialog)
-        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        s = CaptureSession([grab])
-        recorder = Recorder(s)
-        s.start()
-        overlay = s.overlays[0]
-        qtbot.waitExposed(overlay)
-        drag(overlay, (10, 20), (110, 70))
-        assert recorder.rect == Rect(10, 20, 100, 50)
-        assert dialog.isVisible()
-
     def test_visible_strings_are_translatable() -> None:
         source = (Path(__file__).resolve().parent.parent / "gui" / "overlay.py").read_text("utf-8")
         assert 'self.tr("Drag to capture · Enter: whole screen · Esc: cancel")' in source
