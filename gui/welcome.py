@@ -111,8 +111,8 @@ class WelcomeWindow(QDialog):
         )
         if tray:
             purchase = self.tr(
-                "To start a purchase, click the Proofshot icon in the tray with the right mouse "
-                "button and choose {menu}."
+                "To start a purchase, choose {menu} in the menu of the Proofshot icon in the tray "
+                "(click the icon with the right mouse button)."
             )
         else:
             purchase = self.tr("To start a purchase, choose {menu} in the Proofshot window.")
