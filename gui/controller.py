@@ -352,7 +352,7 @@ class Controller(QObject):
         self.tray.set_hotkey_text(keys)
         if self.control_window is not None:
             self.control_window.set_hotkey_text(self._hotkey_text())
-        setter = getattr(self.library_window, "set_capture_shortcut", None)
+        setter = getattr(self.library_window, "set_shortcut_text", None)
         if callable(setter):
             setter(keys)
 

@@ -368,7 +368,7 @@ class FakeLibraryWindow(QMainWindow):
     def capture_changed(self, capture_id: int) -> None:
         self.changed.append(capture_id)
 
-    def set_capture_shortcut(self, keys: str | None) -> None:
+    def set_shortcut_text(self, keys: str | None) -> None:
         self.shortcut.append(keys)
 
 
@@ -497,3 +497,14 @@ def test_settings_get_the_open_library_and_restart_now_quits_to_start_again(
     controller.tray.action_settings.trigger()
     assert dialogs[0].kwargs["library"] is lib
     assert controller.restart_wanted and quits == [True]
+
+
+def test_the_empty_library_window_names_the_real_shortcut(qtbot, app_parts) -> None:
+    from gui.library_window import LibraryWindow
+
+    controller, *_ = app_parts
+    controller._library_window_factory = LibraryWindow
+    controller.open_library()
+    window = controller.library_window
+    qtbot.waitUntil(lambda: "Ctrl+Alt+P" in window.empty_label.text(), timeout=10000)
+    window.close()
