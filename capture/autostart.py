@@ -15,7 +15,7 @@ import plistlib
 import sys
 from pathlib import Path
 
-from storage.blobs import write_atomic
+from storage.files import write_atomic
 
 from .errors import KnownCaptureError
 
