@@ -129,6 +129,14 @@
         <translation>收件箱</translation>
     </message>
     <message>
+        <source>Same as the previous capture — nothing new on screen</source>
+        <translation>与上一张截图相同，屏幕上没有新内容</translation>
+    </message>
+    <message>
+        <source>It was kept in {where} anyway, as a record of this moment. Undo removes it.</source>
+        <translation>它仍已保存到“{where}”，作为这一刻的记录。点“撤销”可以移除它。</translation>
+    </message>
+    <message>
         <source>This capture is almost entirely one colour: the window may be protected against screenshots. It was kept anyway.</source>
         <translation>这张截图几乎是一片纯色，可能是该窗口禁止截图。截图仍已保存。</translation>
     </message>
@@ -139,6 +147,10 @@
     <message>
         <source>{w} × {h} px · SHA-256 {sha}…</source>
         <translation>{w} × {h} 像素 · SHA-256 {sha}…</translation>
+    </message>
+    <message>
+        <source>Could not start a purchase</source>
+        <translation>无法新建订单</translation>
     </message>
     <message>
         <source>Undo</source>
@@ -201,14 +213,6 @@
         <translation>收件箱</translation>
     </message>
     <message>
-        <source>New purchase</source>
-        <translation>新建订单</translation>
-    </message>
-    <message>
-        <source>What did you buy? (you can add the seller&apos;s details later)</source>
-        <translation>你买了什么？（商家信息可以以后再补充）</translation>
-    </message>
-    <message>
         <source>Reading the text of capture {id}…</source>
         <translation>正在识别截图 #{id} 中的文字…</translation>
     </message>
@@ -240,6 +244,10 @@
         <translation>Proofshot 会生成一个文件夹，里面有截图原图、识别出的文字、一份报告（HTML 和 PDF）以及校验码，可以交给消费者协会、平台的纠纷处理人员或警方。任何人都能核实其中的内容没有被改动过。</translation>
     </message>
     <message>
+        <source>Purchase: {title} (1 capture)</source>
+        <translation>订单：{title}（1 张截图）</translation>
+    </message>
+    <message>
         <source>Purchase: {title} ({n} captures)</source>
         <translation>订单：{title}（{n} 张截图）</translation>
     </message>
@@ -268,8 +276,40 @@
         <translation>报告语言：</translation>
     </message>
     <message>
+        <source>Zip file:</source>
+        <translation>压缩包：</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>复制路径</translation>
+    </message>
+    <message>
+        <source>Copy the folder&apos;s full path, to paste it into an email or a form</source>
+        <translation>复制文件夹的完整路径，方便粘贴到邮件或表格里</translation>
+    </message>
+    <message>
+        <source>Saved in:</source>
+        <translation>保存位置：</translation>
+    </message>
+    <message>
         <source>Export</source>
         <translation>导出</translation>
+    </message>
+    <message>
+        <source>Done: 1 capture was exported and checked.</source>
+        <translation>完成：已导出并检查 1 张截图。</translation>
+    </message>
+    <message>
+        <source>Done: {n} captures were exported and checked.</source>
+        <translation>完成：已导出并检查 {n} 张截图。</translation>
+    </message>
+    <message>
+        <source>Every file matches its checksum and the custody log is intact.</source>
+        <translation>每个文件都与校验码一致，保管记录完整无缺。</translation>
+    </message>
+    <message>
+        <source>Path copied</source>
+        <translation>路径已复制</translation>
     </message>
     <message>
         <source>Show folder</source>
@@ -288,16 +328,6 @@
         <translation>正在导出并检查结果…截图多时可能需要一段时间。</translation>
     </message>
     <message>
-        <source>Done. {n} captures were exported to {folder} and checked: every file matches its checksum and the custody log is intact.</source>
-        <translation>完成。已将 {n} 张截图导出到 {folder} 并检查完毕：每个文件都与校验码一致，保管记录完整无缺。</translation>
-    </message>
-    <message>
-        <source>
-Zip file: {zip}</source>
-        <translation>
-压缩包：{zip}</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -314,6 +344,7 @@ Zip file: {zip}</source>
     <name>LibraryWindow</name>
     <message>
         <source>Proofshot library</source>
+        <extracomment>How often the window looks for changes made elsewhere (the tray app&apos;s confirmation, the command line, another window). A look costs a read of SQLite&apos;s shared memory. New or changed captures up to this many are fetched by id at once; more reload the list. Events after which new rows may simply go on top of an unfiltered list. Events that change the purchase list but no capture row (unless a search, which also looks at purchases and sellers, is shown).</extracomment>
         <translation>Proofshot 证据库</translation>
     </message>
     <message>
@@ -437,6 +468,10 @@ Zip file: {zip}</source>
         <translation>回收站是空的。</translation>
     </message>
     <message>
+        <source>No captures here yet. Press {shortcut} anywhere to capture the screen, or drop image files here.</source>
+        <translation>这里还没有截图。在任何地方按 {shortcut} 即可截图，也可以把图片文件拖到这里。</translation>
+    </message>
+    <message>
         <source>No captures here yet. Press the capture shortcut, or drop image files here.</source>
         <translation>这里还没有截图。按截图快捷键，或把图片文件拖到这里。</translation>
     </message>
@@ -487,6 +522,10 @@ Zip file: {zip}</source>
     <message>
         <source>Note saved</source>
         <translation>备注已保存</translation>
+    </message>
+    <message>
+        <source>The note had been changed elsewhere meanwhile. Your text was added after it; nothing was lost.</source>
+        <translation>这条备注在此期间已在别处被修改。你写的内容已添加在它后面，没有丢失任何内容。</translation>
     </message>
     <message>
         <source>Moved {n} capture(s) to the Trash. They stay there until you empty it.</source>
@@ -620,6 +659,10 @@ Zip file: {zip}</source>
         <translation>添加备注：这张截图记录了什么、是谁说的、为什么重要…</translation>
     </message>
     <message>
+        <source>This note was changed elsewhere while you were typing. When you save, your text is added after the newer note: nothing is lost.</source>
+        <translation>你输入时，这条备注在别处被修改了。保存时，你写的内容会添加在新备注的后面，不会丢失任何内容。</translation>
+    </message>
+    <message>
         <source>Ctrl+Enter saves. Switching to another capture saves too.</source>
         <translation>按 Ctrl+Enter 保存，切换到其他截图时也会自动保存。</translation>
     </message>
@@ -724,16 +767,12 @@ Zip file: {zip}</source>
         <translation>正在识别文字…</translation>
     </message>
     <message>
-        <source>text recognition</source>
-        <translation>文字识别程序</translation>
+        <source>Text read by this computer ({languages}). It can contain mistakes: the picture is what counts.</source>
+        <translation>这些文字由电脑自动识别（{languages}），可能有错误，一切以图片为准。</translation>
     </message>
     <message>
-        <source>Text read by {engine} ({languages})</source>
-        <translation>已用 {engine} 识别文字（{languages}）</translation>
-    </message>
-    <message>
-        <source>Text read by {engine}</source>
-        <translation>已用 {engine} 识别文字</translation>
+        <source>Text read by this computer. It can contain mistakes: the picture is what counts.</source>
+        <translation>这些文字由电脑自动识别，可能有错误，一切以图片为准。</translation>
     </message>
     <message>
         <source>Could not read the text: {error}</source>
@@ -746,6 +785,26 @@ Zip file: {zip}</source>
     <message>
         <source>Text recognition is not installed</source>
         <translation>未安装文字识别</translation>
+    </message>
+    <message>
+        <source>Chinese and English</source>
+        <translation>中文和英文</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Text recognition: {engine}; languages: {languages}</source>
+        <translation>文字识别：{engine}；语言：{languages}</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
     <message>
         <source>Matches in the text: {count}</source>
@@ -857,6 +916,14 @@ Zip file: {zip}</source>
     <message>
         <source>Choose a seller you saved before, or New seller… to add one.</source>
         <translation>选择以前保存过的商家，或选“新建商家…”添加一个。</translation>
+    </message>
+    <message>
+        <source>Manage sellers…</source>
+        <translation>管理商家…</translation>
+    </message>
+    <message>
+        <source>Delete a seller no purchase uses, or merge a seller saved twice into the other.</source>
+        <translation>删除没有订单用到的商家，或把重复保存的商家合并成一个。</translation>
     </message>
     <message>
         <source>Seller:</source>
@@ -1028,6 +1095,14 @@ Zip file: {zip}</source>
         <translation>地址</translation>
     </message>
     <message>
+        <source>Amount paid</source>
+        <translation>实付金额</translation>
+    </message>
+    <message>
+        <source>Order total</source>
+        <translation>订单总额</translation>
+    </message>
+    <message>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
@@ -1072,6 +1147,26 @@ Zip file: {zip}</source>
         <translation>请给商家填一个名称，例如店名或昵称。</translation>
     </message>
     <message>
+        <source>“{value}” is not a phone number: write a mobile number like 138 0013 8000, a landline with its area code like 010 6552 9988, or a number from abroad starting with +.</source>
+        <translation>“{value}”不是电话号码：手机号请写成 138 0013 8000 这样，固定电话要带区号，例如 010 6552 9988，境外号码以 + 开头。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a WeChat ID: a WeChat ID has 6 to 20 letters, digits, _ or -, and starts with a letter. It is shown as 微信号 in the seller&apos;s profile.</source>
+        <translation>“{value}”不是微信号：微信号由 6 到 20 个字母、数字、_ 或 - 组成，并以字母开头。在商家的个人资料里显示为“微信号”。</translation>
+    </message>
+    <message>
+        <source>A credit code has 18 characters; “{value}” has {count}.</source>
+        <translation>信用代码应为 18 位，“{value}”是 {count} 位。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a credit code: it has only digits and capital letters (never I, O, S, V or Z).</source>
+        <translation>“{value}”不是信用代码：信用代码只含数字和大写字母（不会有 I、O、S、V 或 Z）。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a valid credit code: its last character does not match the others. Check it against the business licence.</source>
+        <translation>“{value}”不是有效的信用代码：最后一位和前面的字符对不上。请对照营业执照再核对一下。</translation>
+    </message>
+    <message>
         <source>Seller details: {recorded} of {total} recorded</source>
         <translation>商家信息：已记录 {recorded} 项，共 {total} 项</translation>
     </message>
@@ -1105,8 +1200,52 @@ Zip file: {zip}</source>
         <translation>知道多少填多少；以后其他订单也可以再选这个商家。</translation>
     </message>
     <message>
-        <source>{kind} {value} (from capture #{capture})</source>
-        <translation>{kind}：{value}（来自截图 #{capture}）</translation>
+        <source>{kind}: {value}</source>
+        <translation>{kind}：{value}</translation>
+    </message>
+    <message>
+        <source>In one of this purchase&apos;s screenshots</source>
+        <translation>在这个订单的某张截图中</translation>
+    </message>
+    <message>
+        <source>In the screenshot of {time}</source>
+        <translation>在 {time} 的截图中</translation>
+    </message>
+    <message>
+        <source>The new details also show on one other purchase.</source>
+        <translation>新的信息也会显示在另外 1 个订单中。</translation>
+    </message>
+    <message>
+        <source>The new details also show on {count} other purchases.</source>
+        <translation>新的信息也会显示在另外 {count} 个订单中。</translation>
+    </message>
+    <message>
+        <source>Seller “{name}” updated</source>
+        <translation>商家“{name}”已更新</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Not undone</source>
+        <translation>没有撤销</translation>
+    </message>
+    <message>
+        <source>That seller no longer exists.</source>
+        <translation>这个商家已经不存在了。</translation>
+    </message>
+    <message>
+        <source>The seller was changed again since, so nothing was undone.</source>
+        <translation>这个商家之后又被修改过，所以没有撤销任何内容。</translation>
+    </message>
+    <message>
+        <source>Seller details put back</source>
+        <translation>商家信息已恢复</translation>
+    </message>
+    <message>
+        <source>“{name}” has its earlier details again, on every purchase.</source>
+        <translation>“{name}”在所有订单中都已恢复为之前的信息。</translation>
     </message>
     <message>
         <source>{value}
@@ -1121,6 +1260,34 @@ As read in the screenshot: {raw}</source>
     <message>
         <source>Copy it into the form (nothing is saved until you press Save).</source>
         <translation>填入表格（按“保存”之前不会保存任何内容）。</translation>
+    </message>
+    <message>
+        <source>amount paid</source>
+        <translation>付款金额</translation>
+    </message>
+    <message>
+        <source>order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Replace what is there?</source>
+        <translation>替换现有内容？</translation>
+    </message>
+    <message>
+        <source>The {field} already says “{current}”.</source>
+        <translation>“{field}”一栏已经填了“{current}”。</translation>
+    </message>
+    <message>
+        <source>Use “{new}” from the screenshot instead?</source>
+        <translation>改用截图中的“{new}”吗？</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Add as a second number</source>
+        <translation>添加为第二个号码</translation>
     </message>
     <message>
         <source>Not saved: {reason}</source>
@@ -1187,10 +1354,125 @@ As read in the screenshot: {raw}</source>
     </message>
 </context>
 <context>
+    <name>SellerManager</name>
+    <message>
+        <source>Manage sellers</source>
+        <translation>管理商家</translation>
+    </message>
+    <message>
+        <source>A seller saved twice, or under a misspelt name, can be merged into the right one: its purchases move there. A seller that no purchase uses can be deleted.</source>
+        <translation>重复保存或名称写错的商家，可以合并到正确的商家中，它的订单也会一起转过去。没有订单用到的商家可以删除。</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Merge into:</source>
+        <translation>合并到：</translation>
+    </message>
+    <message>
+        <source>Merge…</source>
+        <translation>合并…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{name} · on no purchase</source>
+        <translation>{name} · 没有用于任何订单</translation>
+    </message>
+    <message>
+        <source>{name} · on 1 purchase</source>
+        <translation>{name} · 用于 1 个订单</translation>
+    </message>
+    <message>
+        <source>{name} · on {count} purchases</source>
+        <translation>{name} · 用于 {count} 个订单</translation>
+    </message>
+    <message>
+        <source>A seller on a purchase cannot be deleted; merge it into another seller instead.</source>
+        <translation>订单用到的商家不能删除，但可以把它合并到另一个商家。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Delete seller?</source>
+        <translation>删除商家？</translation>
+    </message>
+    <message>
+        <source>Delete the seller “{name}”?</source>
+        <translation>要删除商家“{name}”吗？</translation>
+    </message>
+    <message>
+        <source>No purchase uses it. The custody log keeps a record of its details.</source>
+        <translation>没有订单用到它。保管记录中会留下它的信息。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Not deleted: {reason}</source>
+        <translation>没有删除：{reason}</translation>
+    </message>
+    <message>
+        <source>“{name}” was deleted.</source>
+        <translation>已删除“{name}”。</translation>
+    </message>
+    <message>
+        <source>“{name}” is on no purchase.</source>
+        <translation>“{name}”没有用于任何订单。</translation>
+    </message>
+    <message>
+        <source>Its purchase will show the seller “{other}”.</source>
+        <translation>用到它的那个订单将改为显示商家“{other}”。</translation>
+    </message>
+    <message>
+        <source>Its {count} purchases will show the seller “{other}”.</source>
+        <translation>用到它的 {count} 个订单将改为显示商家“{other}”。</translation>
+    </message>
+    <message>
+        <source>“{name}” will be removed; details only it has are copied to “{other}”. The custody log keeps a record.</source>
+        <translation>“{name}”将被移除，只有它才有的信息会复制到“{other}”。保管记录中会记下这次合并。</translation>
+    </message>
+    <message>
+        <source>Merge sellers?</source>
+        <translation>合并商家？</translation>
+    </message>
+    <message>
+        <source>Merge “{name}” into “{other}”?</source>
+        <translation>要把“{name}”合并到“{other}”吗？</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>Not merged: {reason}</source>
+        <translation>没有合并：{reason}</translation>
+    </message>
+    <message>
+        <source>“{name}” was merged into “{other}”.</source>
+        <translation>已把“{name}”合并到“{other}”。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Proofshot settings</source>
         <translation>Proofshot 设置</translation>
+    </message>
+    <message>
+        <source>Capture</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>证据库</translation>
     </message>
     <message>
         <source>Save</source>
@@ -1393,6 +1675,46 @@ As read in the screenshot: {raw}</source>
         <translation>截图及其记录的保存位置。重新启动 Proofshot 后生效。</translation>
     </message>
     <message>
+        <source>In use now: {path}</source>
+        <translation>当前使用：{path}</translation>
+    </message>
+    <message>
+        <source>About you</source>
+        <translation>你的信息</translation>
+    </message>
+    <message>
+        <source>Order pages show your own phone and address beside the seller&apos;s. What you enter here is never suggested as a seller&apos;s details. It is kept in the library.</source>
+        <translation>订单页面上，你自己的电话和地址会和商家的信息显示在一起。你在这里填写的内容永远不会被当作商家信息推荐。这些信息保存在证据库中。</translation>
+    </message>
+    <message>
+        <source>e.g. 138 0013 8000 / 010 6552 9988</source>
+        <translation>例如：138 0013 8000 / 010 6552 9988</translation>
+    </message>
+    <message>
+        <source>as on your orders, e.g. 张伟 / Zhang Wei</source>
+        <translation>和订单上写的一样，例如：张伟 / Zhang Wei</translation>
+    </message>
+    <message>
+        <source>one address per line, as on your orders</source>
+        <translation>每行一个地址，和订单上写的一样</translation>
+    </message>
+    <message>
+        <source>Your phones:</source>
+        <translation>你的电话：</translation>
+    </message>
+    <message>
+        <source>Your names:</source>
+        <translation>你的姓名：</translation>
+    </message>
+    <message>
+        <source>Your addresses:</source>
+        <translation>你的地址：</translation>
+    </message>
+    <message>
+        <source>Your own details are kept in the library, so they can be changed only while Proofshot has its library open.</source>
+        <translation>你的信息保存在证据库中，所以只有在 Proofshot 打开了证据库时才能修改。</translation>
+    </message>
+    <message>
         <source>After a capture</source>
         <translation>截图之后</translation>
     </message>
@@ -1407,6 +1729,14 @@ As read in the screenshot: {raw}</source>
     <message>
         <source>Save silently</source>
         <translation>直接保存，不提示</translation>
+    </message>
+    <message>
+        <source>A new language takes effect after Proofshot restarts; you can restart it after saving.</source>
+        <translation>更改语言后，重新启动 Proofshot 才会生效；保存后可以选择立即重新启动。</translation>
+    </message>
+    <message>
+        <source>Proofshot is using another library now. It switches to the location above when it next starts.</source>
+        <translation>Proofshot 现在使用的是另一个证据库，下次启动时会换到上面的位置。</translation>
     </message>
     <message>
         <source>General</source>
@@ -1429,12 +1759,12 @@ As read in the screenshot: {raw}</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <source>A new language takes effect after Proofshot restarts.</source>
-        <translation>更改语言后，重新启动 Proofshot 才会生效。</translation>
-    </message>
-    <message>
         <source>Choose at least one language, or Automatic.</source>
         <translation>请至少选择一种语言，或选择“自动”。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a phone number: write a mobile number like 138 0013 8000 or a landline with its area code; separate several with /.</source>
+        <translation>“{value}”不是电话号码：手机号请写成 138 0013 8000 这样，固定电话要带区号；多个号码之间用 / 分隔。</translation>
     </message>
     <message>
         <source>a shortcut is one key with modifiers, such as Ctrl+Alt+P</source>
@@ -1566,6 +1896,30 @@ As read in the screenshot: {raw}</source>
         <translation>Proofshot 无法保存设置：{error}</translation>
     </message>
     <message>
+        <source>Proofshot could not keep your details in the library: {error}</source>
+        <translation>Proofshot 无法把你的信息保存到证据库：{error}</translation>
+    </message>
+    <message>
+        <source>Restart Proofshot?</source>
+        <translation>重新启动 Proofshot？</translation>
+    </message>
+    <message>
+        <source>The new language is used after Proofshot restarts.</source>
+        <translation>新的界面语言会在 Proofshot 重新启动后生效。</translation>
+    </message>
+    <message>
+        <source>Restart now? Nothing you have captured is lost.</source>
+        <translation>现在重新启动吗？你的截图都不会丢失。</translation>
+    </message>
+    <message>
+        <source>Restart now</source>
+        <translation>立即重新启动</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
         <source>Start at login</source>
         <translation>登录后自动启动</translation>
     </message>
@@ -1609,12 +1963,59 @@ As read in the screenshot: {raw}</source>
         <translation>收件箱（不归入订单）</translation>
     </message>
     <message>
+        <source>Proofshot: press {shortcut} to capture</source>
+        <translation>Proofshot：按 {shortcut} 即可截图</translation>
+    </message>
+    <message>
         <source>New purchase…</source>
         <translation>新建订单…</translation>
     </message>
 </context>
 <context>
+    <name>WelcomeWindow</name>
+    <message>
+        <source>Welcome to Proofshot</source>
+        <translation>欢迎使用 Proofshot</translation>
+    </message>
+    <message>
+        <source>To capture, press {shortcut} anywhere, then drag over the part of the screen you want to keep. It is saved the moment you let go of the mouse.</source>
+        <translation>要截图，请在任何地方按 {shortcut}，然后拖动鼠标框选你想保留的屏幕区域。松开鼠标的那一刻，截图就保存好了。</translation>
+    </message>
+    <message>
+        <source>Each capture goes to the active purchase, or to the Inbox when no purchase is active.</source>
+        <translation>每张截图都会存到当前订单；没有当前订单时，会存到收件箱。</translation>
+    </message>
+    <message>
+        <source>To start a purchase, choose {menu} in the menu of the Proofshot icon in the tray (click the icon with the right mouse button).</source>
+        <translation>要新建订单，请在托盘中 Proofshot 图标的菜单里选择 {menu}（用鼠标右键点击该图标即可打开菜单）。</translation>
+    </message>
+    <message>
+        <source>To start a purchase, choose {menu} in the Proofshot window.</source>
+        <translation>要新建订单，在 Proofshot 窗口中选择 {menu} 即可。</translation>
+    </message>
+    <message>
+        <source>Your screenshots and their records are kept in {folder}</source>
+        <translation>你的截图及其记录保存在 {folder}</translation>
+    </message>
+    <message>
+        <source>Don&apos;t show this again</source>
+        <translation>不再显示</translation>
+    </message>
+    <message>
+        <source>Open the library folder</source>
+        <translation>打开证据库文件夹</translation>
+    </message>
+    <message>
+        <source>Got it</source>
+        <translation>知道了</translation>
+    </message>
+</context>
+<context>
     <name>_Overlay</name>
+    <message>
+        <source>Enter: capture this region again · Drag: a new region · Esc: cancel</source>
+        <translation>Enter：再次截取这个区域 · 拖动：选择新区域 · Esc：取消</translation>
+    </message>
     <message>
         <source>{width} × {height}</source>
         <translation>{width} × {height}</translation>
