@@ -1,7 +1,10 @@
 """Running OCR on stored captures: read the original, recognise, hand the text to storage.
 
 The one place where the capture side and the storage side meet for OCR, shared by
-the command line and the tray app's worker. It imports storage (never the reverse).
+the command line and the tray app's worker. It takes the library as an `OcrLibrary`
+(the few methods it calls; `storage.library.Library` is one) and imports only storage's
+plain leaf modules, so importing it loads no SQLAlchemy
+(docs/adr/006-one-direction-of-dependencies.md).
 """
 
 from __future__ import annotations
@@ -10,15 +13,34 @@ import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from storage.images import decode
-from storage.library import Library
 from storage.records import CaptureRecord, OcrData, OcrWordBox
 
 from .errors import OcrFailed, OcrUnavailable
 from .ocr import OcrEngine, OcrResult
 
 log = logging.getLogger(__name__)
+
+
+class BlobReader(Protocol):
+    """Reads a capture's original bytes by their SHA-256 (`storage.blobs.BlobStore` is one)."""
+
+    def read(self, sha256: str) -> bytes: ...
+
+
+class OcrLibrary(Protocol):
+    """What OCR needs of a library: `storage.library.Library` is one, and callers pass it."""
+
+    @property
+    def blobs(self) -> BlobReader: ...
+
+    def get_capture(self, capture_id: int) -> CaptureRecord: ...
+
+    def set_ocr_result(self, capture_id: int, ocr: OcrData) -> CaptureRecord: ...
+
+    def set_ocr_problem(self, capture_id: int, status: str, error: str) -> CaptureRecord: ...
 
 
 @dataclass(frozen=True)
@@ -41,7 +63,7 @@ def to_ocr_data(result: OcrResult) -> OcrData:
     )
 
 
-def ocr_capture(lib: Library, engine: OcrEngine, capture_id: int) -> OcrOutcome:
+def ocr_capture(lib: OcrLibrary, engine: OcrEngine, capture_id: int) -> OcrOutcome:
     """Recognise one capture and store the outcome. Never raises for an OCR problem:
     the capture is marked `failed` or `unavailable` with the reason instead."""
     rec = lib.get_capture(capture_id)
@@ -60,7 +82,7 @@ def ocr_capture(lib: Library, engine: OcrEngine, capture_id: int) -> OcrOutcome:
 
 
 def ocr_many(
-    lib: Library,
+    lib: OcrLibrary,
     engine: OcrEngine,
     capture_ids: Iterable[int],
     workers: int = 2,
