@@ -361,7 +361,9 @@ def test_refreshing_the_same_capture_keeps_a_note_being_edited(pane: PreviewPane
     assert pane.note_conflict_label.isHidden()
 
 
-def test_a_note_changed_elsewhere_while_typing_is_announced_and_sent_as_the_base(pane: PreviewPane, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_note_changed_elsewhere_while_typing_is_announced_and_sent_as_the_base(
+    pane: PreviewPane, qtbot
+) -> None:  # type: ignore[no-untyped-def]
     pane.show_capture(record(1, note="old"), image())
     pane.note_edit.setPlainText("half typed")
     pane.update_record(record(1, note="written by the tray app"))
