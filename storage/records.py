@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-PURCHASE_STATUSES = ("open", "disputed", "resolved", "closed")
-PLATFORMS = ("wechat", "qq", "taobao", "jd", "pinduoduo", "xianyu", "douyin", "webshop", "other")
-SOURCES = ("region", "fullscreen", "import", "clipboard", "recovered")
-OCR_STATUSES = ("pending", "done", "failed", "unavailable")
+from .vocabulary import CaptureSource, OcrStatus, Platform, PurchaseStatus
+
+# The stored words as plain strings, in their order of display (storage.vocabulary).
+PURCHASE_STATUSES: tuple[str, ...] = tuple(s.value for s in PurchaseStatus)
+PLATFORMS: tuple[str, ...] = tuple(p.value for p in Platform)
+SOURCES: tuple[str, ...] = tuple(s.value for s in CaptureSource)
+OCR_STATUSES: tuple[str, ...] = tuple(s.value for s in OcrStatus)
 
 MERCHANT_FIELDS = (
     "display_name",
