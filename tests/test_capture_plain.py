@@ -1,15 +1,21 @@
-"""Plain-Python capture pieces: region maths, hotkey text, cropping and encoding."""
+"""Plain-Python capture pieces: region maths, hotkey text, cropping and encoding, and the OCR
+pipeline against an in-memory library (capture needs no database)."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from PIL import Image
 
+from capture.errors import OcrFailed, OcrUnavailable
 from capture.hotkey import canonical, hotkey_problem, to_pynput
+from capture.ocr import OcrResult, OcrWord
+from capture.pipeline import ocr_capture, ocr_many
 from capture.region import Rect, from_drag, nudge, parse_region, to_physical
 from capture.screen import ScreenGrab, encode_png, is_mostly_uniform
+from storage.records import CaptureRecord, OcrData, OcrWordBox
 
 
 @pytest.mark.parametrize(
@@ -84,3 +90,82 @@ def test_crop_takes_exactly_the_pixels_and_png_keeps_them() -> None:
 def test_mostly_one_colour_is_flagged() -> None:
     assert is_mostly_uniform(Image.new("RGB", (800, 600), (0, 0, 0)))
     assert not is_mostly_uniform(_grab(64, 40).image())
+
+
+class _FakeBlobs:
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+
+    def read(self, sha256: str) -> bytes:
+        return self.data[sha256]
+
+
+class _FakeLibrary:
+    """An in-memory `capture.pipeline.OcrLibrary`: OCR needs no database (docs/adr/006)."""
+
+    def __init__(self) -> None:
+        self.blobs = _FakeBlobs()
+        self.records: dict[int, CaptureRecord] = {}
+
+    def add(self, capture_id: int, data: bytes) -> None:
+        sha = f"{capture_id:064x}"
+        self.blobs.data[sha] = data
+        self.records[capture_id] = CaptureRecord(
+            id=capture_id, purchase_id=None, purchase_title=None, sha256=sha, media_type="image/png",
+            bytes=len(data), width=1, height=1, captured_at="2026-12-02T10:00:00Z", utc_offset_min=0,
+            source="import", source_name=None, screen_geometry=None, note=None, ocr_status="pending",
+            ocr_text=None, ocr_engine=None, ocr_version=None, ocr_languages=None, ocr_confidence=None,
+            ocr_error=None, flags=(), deleted_at=None,
+        )  # fmt: skip
+
+    def get_capture(self, capture_id: int) -> CaptureRecord:
+        return self.records[capture_id]
+
+    def set_ocr_result(self, capture_id: int, ocr: OcrData) -> CaptureRecord:
+        rec = replace(self.records[capture_id], ocr_status="done", ocr_text=ocr.text, words=ocr.words)
+        self.records[capture_id] = rec
+        return rec
+
+    def set_ocr_problem(self, capture_id: int, status: str, error: str) -> CaptureRecord:
+        rec = replace(self.records[capture_id], ocr_status=status, ocr_error=error)
+        self.records[capture_id] = rec
+        return rec
+
+
+class _FakeEngine:
+    name = "fake"
+
+    def recognize(self, image: Image.Image) -> OcrResult:
+        if image.size == (2, 2):
+            raise OcrUnavailable("fake engine: no language data")
+        if image.size == (3, 3):
+            raise OcrFailed("fake engine: did not finish")
+        word = OcrWord("退款", (0, 0, image.width, image.height), 91.0)
+        return OcrResult("退款", (word,), "fake", "1", "chi_sim", 91.0, 0.25)
+
+
+def test_ocr_pipeline_stores_each_outcome_through_the_library_it_is_given() -> None:
+    lib = _FakeLibrary()
+    for capture_id, size in ((1, (8, 8)), (2, (2, 2)), (3, (3, 3))):
+        lib.add(capture_id, encode_png(Image.new("RGB", size, "white")))
+    lib.add(4, b"not an image")
+    seen: list[tuple[int, int, str]] = []
+
+    outcomes = ocr_many(
+        lib, _FakeEngine(), [1, 2, 3, 4], progress=lambda n, total, o: seen.append((n, total, o.status))
+    )
+
+    assert [(o.capture_id, o.status) for o in outcomes] == [
+        (1, "done"),
+        (2, "unavailable"),
+        (3, "failed"),
+        (4, "failed"),
+    ]
+    assert seen == [(1, 4, "done"), (2, 4, "unavailable"), (3, 4, "failed"), (4, 4, "failed")]
+    done = lib.records[1]
+    assert done.ocr_text == "退款" and done.words == (OcrWordBox("退款", (0, 0, 8, 8), 91.0),)
+    assert outcomes[0].seconds == 0.25 and outcomes[0].record == done
+    assert lib.records[2].ocr_error == "fake engine: no language data" == outcomes[1].message
+    assert lib.records[3].ocr_error == "fake engine: did not finish"
+    assert lib.records[4].ocr_status == "failed" and lib.records[4].ocr_error
+    assert ocr_capture(lib, _FakeEngine(), 1).status == "done"
