@@ -349,8 +349,12 @@ class LibraryWindow(QMainWindow):
         return self.search_box.text().strip()
 
     def reload(self) -> None:
-        """Load what the centre shows, in the background."""
+        """Load what the centre shows, in the background. The load sees every change
+        committed so far, so the watcher's news of them is taken here (and the purchase
+        list refreshed) rather than answered with a second load."""
         self._search_timer.stop()
+        if self._watcher.poll() is not None:
+            self.refresh_purchases()
         scope = self.scope
         query = self.query()
         status = self.status_filter.currentData()
