@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storage.blobs import write_atomic
+from storage.files import write_atomic
 from storage.settings import config_dir
 
 from .resources import icon_path
