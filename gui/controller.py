@@ -769,7 +769,8 @@ class Controller(QObject):
     # ------------------------------------------------------------------ OCR progress
 
     def _on_ocr_started(self, capture_id: int) -> None:
-        self.tray.set_working(True, self.tr("Reading the text of capture {id}…").format(id=capture_id))
+        # No capture number here: the app shows none anywhere else.
+        self.tray.set_working(True, self.tr("Reading the text of your captures…"))
 
     def _on_ocr_finished(self, capture_id: int, status: str, message: str) -> None:
         if status == "unavailable" and not getattr(self, "_ocr_warned", False):

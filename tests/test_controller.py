@@ -305,7 +305,7 @@ def test_the_tray_menu_and_tooltip_show_the_real_shortcut(qtbot, tmp_path: Path,
     try:
         assert tray.action_region.text() == "Capture region\tCtrl+Shift+F9"
         assert "Ctrl+Shift+F9" in tray.icon.toolTip()
-        tray.set_working(True, "Reading the text of capture 3…")
+        tray.set_working(True, "Reading the text of your captures…")
         tray.set_working(False, "")
         assert "Ctrl+Shift+F9" in tray.icon.toolTip()
         controller.apply_settings(AppSettings(hotkey="Ctrl+Alt+S"))
