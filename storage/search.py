@@ -16,20 +16,36 @@ in descending rowid order with the filters joined on, so SQLite stops after the 
 few hundred matches (ordering a joined result instead cost 0.3-0.6 s at 100,000
 captures); those are scored in Python by how often and how completely the query occurs.
 See docs/adr/002-search-index.md and docs/benchmarks.md.
+
+This module owns every row of the index: what a capture's document is
+(`document_fields`), writing it in the caller's transaction (`reindex_capture`,
+`index_documents`), rebuilding it (`rebuild`) and the hand-built SQL that searches it
+(`find`). Nothing else writes `search_doc`, `fts_tri` or `fts_char`; the benchmarks
+build their libraries through `Library.bulk_add`, which calls `index_documents` too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
+from sqlalchemy.orm import Session
 
-from .normalize import FIELD_SEPARATOR, is_cjk, normalize, normalize_with_map
+from . import state
+from .errors import InvalidInput
+from .models import Capture, Purchase
+from .normalize import FIELD_SEPARATOR, NORMALIZER_VERSION, is_cjk, normalize, normalize_with_map
+from .records import MERCHANT_TEXT_FIELDS, SearchHit
+from .values import local_day_bound_utc, parse_status
 
 #: Bump when the layout of the index tables' contents changes (libraries rebuild at open).
 INDEX_FORMAT = 2
+#: What an index is built for (the normaliser and the layout); kept in the settings
+#: table (state.SEARCH_INDEX_VERSION). A library whose index differs rebuilds it at open.
+INDEX_VERSION = f"{NORMALIZER_VERSION}.{INDEX_FORMAT}"
 
 #: How many of the newest matching captures are scored for ranking.
 CANDIDATES = 400
@@ -180,6 +196,243 @@ def clear_index(conn: Connection) -> None:
     conn.execute(text("DELETE FROM search_doc"))
     conn.execute(text("INSERT INTO fts_tri(fts_tri) VALUES('delete-all')"))
     conn.execute(text("INSERT INTO fts_char(fts_char) VALUES('delete-all')"))
+
+
+#: Documents written per statement by index_documents (bounds memory, not correctness).
+_BATCH = 1000
+
+
+def index_documents(conn: Connection, docs: Iterable[tuple[int, str]]) -> int:
+    """Add the documents (capture id, body) of captures that have none yet: a rebuild
+    after `clear_index`, or new captures in bulk. The same rows `index_document` writes
+    for one new capture, in a few large statements. Returns how many were written."""
+    n = 0
+    batch: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        docs_rows = [{"id": cid, "b": body} for cid, body in batch]
+        conn.execute(text("INSERT INTO search_doc(capture_id, body) VALUES(:id, :b)"), docs_rows)
+        conn.execute(text("INSERT INTO fts_tri(rowid, body) VALUES(:id, :b)"), docs_rows)
+        conn.execute(
+            text("INSERT INTO fts_char(rowid, body) VALUES(:id, :b)"),
+            [{"id": cid, "b": spaced(body)} for cid, body in batch],
+        )
+        batch.clear()
+
+    for doc in docs:
+        batch.append(doc)
+        n += 1
+        if len(batch) >= _BATCH:
+            flush()
+    if batch:
+        flush()
+    return n
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+def document_fields(ocr_text: str | None, note: str | None, purchase: Purchase | None) -> list[str | None]:
+    """What a capture is found by, in order: its text as read, its note, its purchase's
+    title, order number and notes, and its seller's name and identifying fields."""
+    fields: list[str | None] = [ocr_text, note]
+    if purchase is not None:
+        fields += [purchase.title, purchase.order_no, purchase.notes]
+        if purchase.merchant is not None:
+            fields += [getattr(purchase.merchant, f) for f in MERCHANT_TEXT_FIELDS]
+    return fields
+
+
+def capture_document(c: Capture) -> str:
+    """The normalised document of capture `c` as the index should hold it now."""
+    return build_document(document_fields(c.ocr_text, c.note, c.purchase))
+
+
+def reindex_capture(s: Session, c: Capture) -> None:
+    """Bring capture `c`'s document up to date with its row (in the caller's transaction)."""
+    s.flush()
+    index_document(s.connection(), c.id, capture_document(c))
+
+
+def reindex_purchase(s: Session, purchase_id: int) -> None:
+    """Bring the documents of the captures filed under a purchase up to date (its title,
+    order number, notes or seller changed)."""
+    s.flush()
+    for c in s.scalars(select(Capture).where(Capture.purchase_id == purchase_id)):
+        reindex_capture(s, c)
+
+
+def is_current(s: Session) -> bool:
+    """Was the index built by this version's normaliser and layout?"""
+    return state.get(s, state.SEARCH_INDEX_VERSION) == INDEX_VERSION
+
+
+def rebuild(s: Session) -> int:
+    """Build the whole index again from the rows. Returns the number of documents."""
+    conn = s.connection()
+    clear_index(conn)
+    n = index_documents(conn, ((c.id, capture_document(c)) for c in s.scalars(select(Capture)).unique()))
+    state.put(s, state.SEARCH_INDEX_VERSION, INDEX_VERSION)
+    return n
+
+
+def indexed_count(s: Session) -> int:
+    return int(s.scalar(text("SELECT count(*) FROM search_doc")) or 0)
+
+
+# ---------------------------------------------------------------------------- searching
+
+
+def parse_user_query(query: object) -> ParsedQuery:
+    """The query a user typed, parsed; refused when it is not text or has nothing to find."""
+    if not isinstance(query, str):
+        raise InvalidInput("the search must be text")
+    parsed = parse_query(query)
+    if parsed.empty:
+        raise InvalidInput("type a word, a number or some Chinese characters to search for")
+    return parsed
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides the query: one purchase or the Inbox, a seller, a
+    purchase status, an OCR state, and a range of capture times (UTC bounds)."""
+
+    purchase_id: int | None = None
+    inbox: bool = False
+    merchant_id: int | None = None
+    status: str | None = None
+    ocr_status: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        purchase_id: int | None = None,
+        inbox: bool = False,
+        merchant_id: int | None = None,
+        status: str | None = None,
+        ocr_status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Filters:
+        """Filters as a user gave them: `status` in any accepted spelling, `since` and
+        `until` local dates (or date-times)."""
+        return cls(
+            purchase_id=None if inbox else purchase_id,
+            inbox=inbox,
+            merchant_id=merchant_id,
+            status=parse_status(status) if status else None,
+            ocr_status=ocr_status or None,
+            since=local_day_bound_utc(since, end=False, field="--since") if since else None,
+            until=local_day_bound_utc(until, end=True, field="--until") if until else None,
+        )
+
+    def sql(self) -> tuple[list[str], dict[str, Any]]:
+        """SQL conditions on `c` (captures) and `p` (purchases), and their parameters."""
+        where = ["c.deleted_at IS NULL"]
+        args: dict[str, Any] = {}
+        if self.inbox:
+            where.append("c.purchase_id IS NULL")
+        elif self.purchase_id is not None:
+            where.append("c.purchase_id = :pid")
+            args["pid"] = self.purchase_id
+        if self.merchant_id is not None:
+            where.append("p.merchant_id = :mid")
+            args["mid"] = self.merchant_id
+        if self.status:
+            where.append("p.status = :status")
+            args["status"] = self.status
+        if self.ocr_status:
+            where.append("c.ocr_status = :ocr")
+            args["ocr"] = self.ocr_status
+        if self.since:
+            where.append("c.captured_at >= :since")
+            args["since"] = self.since
+        if self.until:
+            where.append("c.captured_at <= :until")
+            args["until"] = self.until
+        return where, args
+
+
+def find(s: Session, parsed: ParsedQuery, filters: Filters, limit: int) -> list[SearchHit]:
+    """Captures matching every term of `parsed` and the filters, best first.
+
+    The FTS table chosen by `plan_candidates` drives the query newest first with the
+    filters joined on, so SQLite stops after CANDIDATES rows; those are scored in Python.
+    """
+    limit = max(1, min(int(limit), 1000))
+    where, args = filters.sql()
+    args["cand"] = max(CANDIDATES, limit)
+    plan = plan_candidates(s.connection(), parsed, narrow=filters.purchase_id is not None)
+    args.update(plan.params)
+    conditions = " AND ".join([*where, *plan.checks])
+    if plan.table is None:
+        sql = (
+            "SELECT c.id, d.body, c.captured_at FROM captures c "
+            "JOIN search_doc d ON d.capture_id = c.id "
+            "LEFT JOIN purchases p ON p.id = c.purchase_id "
+            f"WHERE {conditions} ORDER BY c.id DESC LIMIT :cand"
+        )
+    else:
+        sql = (
+            f"SELECT c.id, d.body, c.captured_at FROM {plan.table} f "
+            "JOIN captures c ON c.id = f.rowid "
+            "JOIN search_doc d ON d.capture_id = c.id "
+            "LEFT JOIN purchases p ON p.id = c.purchase_id "
+            f"WHERE {plan.table} MATCH :m AND {conditions} ORDER BY f.rowid DESC LIMIT :cand"
+        )
+    rows = s.execute(text(sql), args).all()
+    scored = [(score_document(body, parsed), at, cid) for cid, body, at in rows]
+    # Best score first; among equals, newest first (two stable sorts).
+    scored.sort(key=lambda t: (t[1], t[2]), reverse=True)
+    scored.sort(key=lambda t: -t[0])
+    top = scored[:limit]
+    caps = {c.id: c for c in s.scalars(select(Capture).where(Capture.id.in_([t[2] for t in top]))).unique()}
+    hits = []
+    for score, _at, cid in top:
+        c = caps[cid]
+        snip, marks, field = _snippet_for(c, parsed)
+        hits.append(
+            SearchHit(
+                capture_id=c.id,
+                purchase_id=c.purchase_id,
+                purchase_title=c.purchase.title if c.purchase else None,
+                sha256=c.sha256,
+                captured_at=c.captured_at,
+                ocr_status=c.ocr_status,
+                snippet=snip,
+                highlights=marks,
+                score=score,
+                field=field,
+            )
+        )
+    return hits
+
+
+def _snippet_for(c: Capture, parsed: ParsedQuery) -> tuple[str, tuple[tuple[int, int], ...], str]:
+    """The snippet shown for a hit: from the first of OCR text, note and purchase details
+    that has a match (else the first that has text), with where it came from."""
+    p = c.purchase
+    m = p.merchant if p else None
+    sources: list[tuple[str, str | None]] = [("ocr", c.ocr_text), ("note", c.note)]
+    if p is not None:
+        meta = [p.title, p.order_no, p.notes]
+        if m is not None:
+            meta += [getattr(m, f) for f in MERCHANT_TEXT_FIELDS]
+        sources.append(("purchase", " · ".join(x for x in meta if x)))
+    fallback: tuple[str, tuple[tuple[int, int], ...], str] | None = None
+    for field, value in sources:
+        if not value:
+            continue
+        snip, marks = snippet(value, parsed)
+        if marks:
+            return snip, marks, field
+        if fallback is None:
+            fallback = (snip, (), field)
+    return fallback or ("", (), "ocr")
 
 
 def score_document(body: str, parsed: ParsedQuery) -> float:

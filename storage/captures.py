@@ -1,0 +1,392 @@
+"""Captures as rows: making one (the single place a capture row and the custody event
+that says where it came from are written), filing, notes, the Trash, listings, counts
+and OCR results.
+
+Functions work in the caller's session, inside the transaction `Library` opened, and
+append the custody event each change calls for; each change that alters what a capture
+is found by rewrites its search document in the same transaction. The blob itself is
+written by the caller before the transaction (ADR 003); this module never touches files
+except to say, after emptying the Trash, which blobs nothing uses any more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import custody_log
+from . import search as search_mod
+from .blobs import sha256_bytes
+from .custody_log import fresh_id
+from .errors import InvalidInput, NoteChanged, NotFound
+from .images import ImageInfo
+from .models import Capture, Purchase
+from .purchases import INBOX, get_purchase_row, resolve
+from .records import CaptureRecord, OcrData, OcrWordBox
+from .values import now_utc
+from .vocabulary import CaptureSource, OcrStatus
+
+#: set_note's `expected` when the caller does not care what the note was.
+ANY_NOTE: Any = object()
+
+# ---------------------------------------------------------------------------- records and rows
+
+
+def _words_from_json(raw: str | None) -> tuple[OcrWordBox, ...]:
+    if not raw:
+        return ()
+    out = []
+    for w in json.loads(raw):
+        out.append(OcrWordBox(str(w[0]), (int(w[1]), int(w[2]), int(w[3]), int(w[4])), float(w[5])))
+    return tuple(out)
+
+
+def record_capture(c: Capture, with_words: bool = False) -> CaptureRecord:
+    return CaptureRecord(
+        id=c.id,
+        purchase_id=c.purchase_id,
+        purchase_title=c.purchase.title if c.purchase else None,
+        sha256=c.sha256,
+        media_type=c.media_type,
+        bytes=c.bytes,
+        width=c.width,
+        height=c.height,
+        captured_at=c.captured_at,
+        utc_offset_min=c.utc_offset_min,
+        source=str(c.source),
+        source_name=c.source_name,
+        screen_geometry=c.screen_geometry,
+        note=c.note,
+        ocr_status=str(c.ocr_status),
+        ocr_text=c.ocr_text,
+        ocr_engine=c.ocr_engine,
+        ocr_version=c.ocr_version,
+        ocr_languages=c.ocr_languages,
+        ocr_confidence=c.ocr_confidence,
+        ocr_error=c.ocr_error,
+        flags=tuple(f for f in (c.flags or "").split(",") if f),
+        deleted_at=c.deleted_at,
+        words=_words_from_json(c.ocr_words) if with_words else (),
+    )
+
+
+def get_row(s: Session, capture_id: int) -> Capture:
+    c = s.get(Capture, capture_id)
+    if c is None:
+        raise NotFound(f"there is no capture {capture_id}")
+    return c
+
+
+def _rows(s: Session, ids: Iterable[int]) -> list[Capture]:
+    rows = [get_row(s, cid) for cid in dict.fromkeys(ids)]
+    if not rows:
+        raise InvalidInput("no capture ids given")
+    return rows
+
+
+# ---------------------------------------------------------------------------- making a capture
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What is known of a capture whose bytes are in the blob store: the image, how it came
+    in, and where it should be filed."""
+
+    sha256: str
+    image: ImageInfo
+    size: int
+    captured_at: str
+    utc_offset_min: int
+    source: str
+    source_name: str | None = None
+    note: str | None = None
+    purchase_id: int | None = None
+    screen_geometry: str | None = None
+    flags: Sequence[str] = ()
+    #: Extra details for the custody event (an imported file's own modification time).
+    details: dict[str, Any] | None = None
+
+
+def insert(s: Session, kept: Kept, *, adopted: bool = False) -> Capture:
+    """Write a capture's row, its custody event and its search document.
+
+    A capture kept now gets a `captured` (or `imported`) event that describes it in full.
+    One `adopted` after a crash (its blob was written, its row never committed: recovery)
+    goes to the Inbox flagged `recovered`, and its `recovered` event names the purchase it
+    was meant for (`kept.purchase_id`) so the user can file it there."""
+    target = None if adopted else kept.purchase_id
+    c = Capture(
+        id=fresh_id(s, Capture),
+        purchase_id=target,
+        sha256=kept.sha256,
+        media_type=kept.image.media_type,
+        bytes=kept.size,
+        width=kept.image.width,
+        height=kept.image.height,
+        captured_at=kept.captured_at,
+        utc_offset_min=kept.utc_offset_min,
+        source=kept.source,
+        source_name=kept.source_name,
+        screen_geometry=kept.screen_geometry,
+        note=kept.note,
+        ocr_status=OcrStatus.PENDING,
+        flags=",".join(("recovered",) if adopted else kept.flags) or None,
+    )
+    s.add(c)
+    s.flush()
+    s.refresh(c)
+    if adopted:
+        custody_log.append(
+            s,
+            "recovered",
+            capture_id=c.id,
+            purchase_id=None,
+            sha256=kept.sha256,
+            bytes=kept.size,
+            intended_purchase_id=kept.purchase_id,
+            captured_at=c.captured_at,
+            source=c.source,
+        )
+    else:
+        custody_log.append(
+            s,
+            "imported" if kept.source == CaptureSource.IMPORT else "captured",
+            capture_id=c.id,
+            purchase_id=target,
+            sha256=kept.sha256,
+            bytes=kept.size,
+            width=kept.image.width,
+            height=kept.image.height,
+            media_type=kept.image.media_type,
+            source=kept.source,
+            source_name=kept.source_name,
+            captured_at=kept.captured_at,
+            utc_offset_min=kept.utc_offset_min,
+            note=kept.note,
+            **(kept.details or {}),
+        )
+    search_mod.reindex_capture(s, c)
+    return c
+
+
+def find_by_sha(s: Session, sha256: str, include_trash: bool = False) -> CaptureRecord | None:
+    q = select(Capture).where(Capture.sha256 == sha256).order_by(Capture.id)
+    if not include_trash:
+        q = q.where(Capture.deleted_at.is_(None))
+    c = s.scalars(q.limit(1)).first()
+    return record_capture(c) if c else None
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def get_captures(s: Session, ids: Sequence[int]) -> list[CaptureRecord]:
+    """Several captures in one query, in the order of `ids` (unknown ids skipped)."""
+    rows = {c.id: c for c in s.scalars(select(Capture).where(Capture.id.in_(list(ids)))).unique()}
+    return [record_capture(rows[i]) for i in ids if i in rows]
+
+
+def list_captures(
+    s: Session, *, purchase_id: int | None, trash: bool, limit: int | None, offset: int
+) -> list[CaptureRecord]:
+    """Captures newest first: of one purchase (INBOX for the Inbox), or all; the
+    Trash only with `trash`. Word boxes are not loaded (get_capture has them).
+
+    One plain SELECT joined to the purchase title: building ORM objects for every
+    row made this 2.5x slower at 10,000 captures (docs/benchmarks.md)."""
+    c = Capture.__table__
+    p = Purchase.__table__
+    cols = [col for col in c.c if col.name not in ("ocr_words", "ocr_at")]
+    q = select(*cols, p.c.title.label("purchase_title")).select_from(
+        c.outerjoin(p, c.c.purchase_id == p.c.id)
+    )
+    q = q.where(c.c.deleted_at.is_not(None) if trash else c.c.deleted_at.is_(None))
+    if purchase_id == INBOX:
+        q = q.where(c.c.purchase_id.is_(None))
+    elif purchase_id is not None:
+        get_purchase_row(s, purchase_id)
+        q = q.where(c.c.purchase_id == purchase_id)
+    q = q.order_by(c.c.captured_at.desc(), c.c.id.desc()).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    out = []
+    for row in s.execute(q):
+        m = dict(row._mapping)
+        m["flags"] = tuple(f for f in (m["flags"] or "").split(",") if f)
+        out.append(CaptureRecord(**m))
+    return out
+
+
+def count_captures(s: Session) -> dict[str, int]:
+    def count(*where: Any) -> int:
+        return int(s.scalar(select(func.count(Capture.id)).where(*where)) or 0)
+
+    return {
+        "all": count(Capture.deleted_at.is_(None)),
+        "inbox": count(Capture.deleted_at.is_(None), Capture.purchase_id.is_(None)),
+        "trash": count(Capture.deleted_at.is_not(None)),
+    }
+
+
+# ---------------------------------------------------------------------------- changing
+
+
+def move_captures(s: Session, ids: Iterable[int], purchase_id: int | None) -> list[CaptureRecord]:
+    """File captures under `purchase_id` (None = Inbox). All or nothing: a capture in the
+    Trash refuses the whole move."""
+    rows = _rows(s, ids)
+    target = resolve(s, purchase_id)
+    for c in rows:
+        if c.deleted_at is not None:
+            raise InvalidInput(f"capture {c.id} is in the Trash; restore it first")
+    for c in rows:
+        if c.purchase_id == target:
+            continue
+        old = c.purchase_id
+        c.purchase_id = target
+        s.flush()
+        s.expire(c, ["purchase"])
+        custody_log.append(s, "moved", capture_id=c.id, purchase_id=target, **{"from": old, "to": target})
+        search_mod.reindex_capture(s, c)
+    return [record_capture(c) for c in rows]
+
+
+def set_note(s: Session, capture_id: int, clean: str | None, expected: Any = ANY_NOTE) -> CaptureRecord:
+    """Replace a capture's note with `clean` (already cleaned). With `expected` (the note
+    as the editor last read it), refuse with NoteChanged when someone else changed it
+    meanwhile, so that a note typed in one window never silently replaces a newer one
+    written elsewhere (ADR 005)."""
+    c = get_row(s, capture_id)
+    if expected is not ANY_NOTE and (c.note or "") != (expected or "") and c.note != clean:
+        raise NoteChanged(capture_id, c.note or "")
+    if c.note != clean:
+        old = c.note
+        c.note = clean
+        custody_log.append(s, "note_edited", capture_id=c.id, purchase_id=c.purchase_id, old=old, new=clean)
+        search_mod.reindex_capture(s, c)
+    return record_capture(c)
+
+
+def trash(s: Session, ids: Iterable[int]) -> list[CaptureRecord]:
+    """Move captures to the Trash (kept, with their blobs, until the Trash is emptied)."""
+    rows = _rows(s, ids)
+    for c in rows:
+        if c.deleted_at is not None:
+            raise InvalidInput(f"capture {c.id} is already in the Trash")
+    now = now_utc()
+    for c in rows:
+        c.deleted_at = now
+        custody_log.append(s, "deleted", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256)
+    return [record_capture(c) for c in rows]
+
+
+def restore(s: Session, ids: Iterable[int]) -> list[CaptureRecord]:
+    rows = _rows(s, ids)
+    for c in rows:
+        if c.deleted_at is None:
+            raise InvalidInput(f"capture {c.id} is not in the Trash")
+    for c in rows:
+        c.deleted_at = None
+        custody_log.append(s, "restored", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256)
+    return [record_capture(c) for c in rows]
+
+
+def empty_trash(s: Session) -> tuple[list[int], set[str]]:
+    """Delete the captures in the Trash for good: rows and index entries. The custody log
+    keeps a 'purged' event for each. Returns (their ids, the blobs no capture uses any
+    more), the blobs for the caller to remove once this transaction has committed."""
+    rows = list(s.scalars(select(Capture).where(Capture.deleted_at.is_not(None))))
+    ids = [c.id for c in rows]
+    doomed: list[str] = []
+    for c in rows:
+        custody_log.append(s, "purged", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256)
+        search_mod.index_document(s.connection(), c.id, None)
+        s.delete(c)
+        doomed.append(c.sha256)
+    s.flush()
+    still_used = set(s.scalars(select(Capture.sha256).where(Capture.sha256.in_(doomed))))
+    return ids, set(doomed) - still_used
+
+
+# ---------------------------------------------------------------------------- OCR results
+
+
+def needing_ocr(s: Session, include_failed: bool = True) -> list[int]:
+    """Captures whose text is still to be read (outside the Trash), oldest first."""
+    statuses = [OcrStatus.PENDING, OcrStatus.UNAVAILABLE] + ([OcrStatus.FAILED] if include_failed else [])
+    return list(
+        s.scalars(
+            select(Capture.id)
+            .where(Capture.ocr_status.in_(statuses), Capture.deleted_at.is_(None))
+            .order_by(Capture.id)
+        )
+    )
+
+
+def words_json(ocr: OcrData) -> str:
+    """Word boxes as stored: [[text, x0, y0, x1, y1, conf], ...], confidence to 0.1."""
+    return json.dumps(
+        [[w.text, *w.box, round(w.conf, 1)] for w in ocr.words], ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def ocr_event_data(ocr: OcrData) -> dict[str, Any]:
+    """What the custody log keeps of a reading: the engine and a hash of the text, not the text."""
+    return {
+        "engine": ocr.engine,
+        "version": ocr.version,
+        "languages": ocr.languages,
+        "confidence": None if ocr.confidence is None else round(ocr.confidence, 2),
+        "text_sha256": sha256_bytes(ocr.text.encode("utf-8")),
+        "characters": len(ocr.text),
+        "words": len(ocr.words),
+    }
+
+
+def apply_ocr(c: Capture, ocr: OcrData, words: str) -> None:
+    """Put a reading (and its word boxes as `words_json` gave them) on the row."""
+    c.ocr_status = OcrStatus.DONE
+    c.ocr_text = ocr.text
+    c.ocr_engine = ocr.engine
+    c.ocr_version = ocr.version
+    c.ocr_languages = ocr.languages
+    c.ocr_confidence = ocr.confidence
+    c.ocr_words = words
+    c.ocr_error = None
+    c.ocr_at = now_utc()
+
+
+def set_ocr_result(s: Session, capture_id: int, ocr: OcrData, words: str) -> CaptureRecord:
+    """Keep what OCR read (`words` from `words_json`, made before the transaction); a
+    second reading replaces the first and is logged as `ocr_redone`."""
+    c = get_row(s, capture_id)
+    redo = c.ocr_status == OcrStatus.DONE
+    apply_ocr(c, ocr, words)
+    custody_log.append(
+        s,
+        "ocr_redone" if redo else "ocr_done",
+        capture_id=c.id,
+        purchase_id=c.purchase_id,
+        **ocr_event_data(ocr),
+    )
+    search_mod.reindex_capture(s, c)
+    return record_capture(c)
+
+
+def set_ocr_problem(s: Session, capture_id: int, status: str, error: str) -> CaptureRecord:
+    """Mark a capture's OCR as `failed` (retryable) or `unavailable` (engine missing).
+    A capture already read keeps its text, which stays searchable."""
+    c = get_row(s, capture_id)
+    if c.ocr_status == OcrStatus.DONE:
+        return record_capture(c)
+    changed = c.ocr_status != status or c.ocr_error != error
+    c.ocr_status = status
+    c.ocr_error = error[:2000]
+    if changed:
+        custody_log.append(s, "ocr_" + status, capture_id=c.id, purchase_id=c.purchase_id, error=error[:500])
+    return record_capture(c)

@@ -1,0 +1,118 @@
+"""Is the library whole? Blobs against their rows and hashes, the custody chain, the
+search index and the journal. Everything here only reads.
+
+`check` is what `main.py check` runs; it never repairs. What it finds is reported as
+`Problem`s, each saying what the user can do: a stale search index is rebuilt by
+`Library.reindex()` (`main.py check --repair`), an orphan blob is adopted by the app's
+next start (`Library.open(scan=True)`), an interrupted capture by the next open. A
+damaged or missing original, or a broken custody chain, cannot be repaired: that is
+exactly what the check exists to reveal.
+
+The scan reads the rows in one short read transaction and checks the files after it,
+so hashing every blob (minutes on a large library) never holds a database snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from . import custody_log
+from . import search as search_mod
+from .blobs import BlobStore
+from .models import Capture, Event
+from .records import CheckReport, Problem
+from .recovery import Transaction
+
+#: What `main.py check` tells the user to run when the search index is stale.
+REPAIR_COMMAND = "main.py check --repair"
+
+
+def blob_rows(s: Session) -> list[tuple[int, str, int]]:
+    """(capture id, sha256, size) of every capture, Trash included."""
+    return [
+        (int(cid), str(sha), int(size))
+        for cid, sha, size in s.execute(
+            select(Capture.id, Capture.sha256, Capture.bytes).order_by(Capture.id)
+        ).all()
+    ]
+
+
+def scan_blobs(rows: Sequence[tuple[int, str, int]], blobs: BlobStore, hash_check: bool) -> Iterator[Problem]:
+    """Missing originals, originals that changed (by size, or with `hash_check` by
+    SHA-256) and blobs that no row refers to."""
+    referenced = set()
+    for cid, sha, size in rows:
+        referenced.add(sha)
+        path = blobs.path(sha)
+        if not path.is_file():
+            yield Problem("missing_blob", f"capture {cid}: its original file is missing ({path})", cid, sha)
+            continue
+        changed = blobs.verify(sha) == "mismatch" if hash_check else path.stat().st_size != size
+        if changed:
+            yield Problem(
+                "hash_mismatch",
+                f"capture {cid}: its original file no longer matches its SHA-256 ({path})",
+                cid,
+                sha,
+            )
+    for sha in blobs.iter_shas():
+        if sha not in referenced:
+            yield Problem(
+                "orphan_blob",
+                f"blob {sha} belongs to no capture (the app adopts it into the Inbox when it next starts)",
+                None,
+                sha,
+            )
+
+
+def index_problems(s: Session) -> list[Problem]:
+    """The search index is stale when it was built for another normaliser or layout, or
+    when it does not hold exactly one document per capture."""
+    n_caps = int(s.scalar(select(func.count(Capture.id))) or 0)
+    n_docs = search_mod.indexed_count(s)
+    missing = int(
+        s.scalar(
+            text(
+                "SELECT count(*) FROM captures c "
+                "WHERE NOT EXISTS (SELECT 1 FROM search_doc d WHERE d.capture_id = c.id)"
+            )
+        )
+        or 0
+    )
+    covered = n_caps - missing
+    extra = n_docs - covered  # documents of captures that are gone
+    if missing or extra:
+        why = f"the search index covers {covered} of {n_caps} captures"
+        if extra:
+            why += f" and holds {extra} document(s) of captures that are gone"
+    elif not search_mod.is_current(s):
+        why = "the search index was built by another version of Proofshot"
+    else:
+        return []
+    return [Problem("search_index", f"{why}; run `{REPAIR_COMMAND}` to rebuild it")]
+
+
+def journal_problems(journal: Path) -> list[Problem]:
+    return [
+        Problem("journal", f"an interrupted capture is waiting to be recovered: {path.name}")
+        for path in sorted(journal.glob("*.json"))
+    ]
+
+
+def check(ro: Transaction, blobs: BlobStore, journal: Path) -> CheckReport:
+    """Verify every blob against its hash, the custody chain and the search index, and
+    look for interrupted captures. Reads only."""
+    with ro() as s:
+        rows = blob_rows(s)
+        custody = custody_log.verify(s)
+        n_events = int(s.scalar(select(func.count(Event.id))) or 0)
+        index = index_problems(s)
+    problems = list(scan_blobs(rows, blobs, hash_check=True))
+    problems += [Problem("custody", msg) for msg in custody]
+    problems += index
+    problems += journal_problems(journal)
+    return CheckReport(len(rows), len(rows), n_events, tuple(problems))
