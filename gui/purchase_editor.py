@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, Qt, QTime, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QPixmap, QResizeEvent
+from PySide6.QtGui import QFont, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCalendarWidget,
@@ -79,6 +79,7 @@ from storage.values import (
     split_phones,
 )
 
+from .style import blend, make_smaller, set_text_tone, tone_color
 from .thumbnails import ThumbnailCache
 from .toast import Toast
 
@@ -107,47 +108,11 @@ _THUMBNAIL_SIZE = 160
 # How long the Undo for a seller change stays on screen (it stays while hovered).
 UNDO_MS = 15000
 
-# (light theme, dark theme) colours; picked by the window's lightness so dark themes stay legible.
-_TONES = {
-    "error": ("#c0262d", "#ff7b7b"),
-    "done": ("#1e7b34", "#7ad894"),
-    "todo": ("#8a5300", "#f2b862"),
-}
-
-
-def _is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def tone_color(tone: str, palette: QPalette | None = None) -> QColor:
-    """The colour of `tone` ("error", "done", "todo") that reads well on `palette`."""
-    light, dark = _TONES[tone]
-    return QColor(dark if _is_dark(palette or QGuiApplication.palette()) else light)
-
-
-def _set_text_tone(label: QLabel, tone: str, theme: QPalette | None = None) -> None:
-    """Colour a label's text in `tone` ("error", "done", "todo") for the `theme` palette
-    (the application's by default)."""
-    palette = label.palette()  # only WindowText is set here; the rest follows the theme
-    palette.setColor(QPalette.ColorRole.WindowText, tone_color(tone, theme))
-    label.setPalette(palette)
-
-
-def _blend(a: QColor, b: QColor, share_of_b: float) -> QColor:
-    keep = 1.0 - share_of_b
-    return QColor(
-        round(a.red() * keep + b.red() * share_of_b),
-        round(a.green() * keep + b.green() * share_of_b),
-        round(a.blue() * keep + b.blue() * share_of_b),
-    )
-
 
 def _muted(label: QLabel) -> QLabel:
     """A smaller, greyer label for explanations; the theme's placeholder colour, so it
     follows light and dark themes by itself."""
-    font = label.font()
-    font.setPointSizeF(max(font.pointSizeF() * 0.92, 7.0))
-    label.setFont(font)
+    make_smaller(label)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
 
@@ -287,7 +252,7 @@ class PurchaseEditor(QDialog):
         self.save_error.setObjectName("saveError")
         self.save_error.setWordWrap(True)
         self.save_error.setTextFormat(Qt.TextFormat.PlainText)
-        _set_text_tone(self.save_error, "error")
+        set_text_tone(self.save_error, "error")
         self.save_error.hide()
         layout.addWidget(self.save_error)
 
@@ -337,7 +302,7 @@ class PurchaseEditor(QDialog):
         error.setObjectName(f"{name}_error")
         error.setWordWrap(True)
         error.setTextFormat(Qt.TextFormat.PlainText)
-        _set_text_tone(error, "error")
+        set_text_tone(error, "error")
         error.hide()
         box.addWidget(error)
         self.errors[name] = error
@@ -849,9 +814,9 @@ class PurchaseEditor(QDialog):
         self.completeness_missing.setVisible(bool(missing))
         self.completeness_advice.setVisible(bool(missing))
         theme = self.palette()
-        _set_text_tone(self.completeness_label, tone, theme)
+        set_text_tone(self.completeness_label, tone, theme)
         panel_palette = self.completeness_panel.palette()
-        background = _blend(theme.color(QPalette.ColorRole.Window), tone_color(tone, theme), 0.12)
+        background = blend(theme.color(QPalette.ColorRole.Window), tone_color(tone, theme), 0.12)
         panel_palette.setColor(QPalette.ColorRole.Window, background)
         self.completeness_panel.setPalette(panel_palette)
         self.completeness_panel.setProperty("complete", not missing)
@@ -952,7 +917,7 @@ class PurchaseEditor(QDialog):
         super().changeEvent(event)
         if self._sized and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             for label in (*self.errors.values(), self.save_error):
-                _set_text_tone(label, "error", self.palette())
+                set_text_tone(label, "error", self.palette())
             self._update_completeness()
 
     def _suggestion_text(self, suggestion: Suggestion) -> str:
@@ -1516,7 +1481,7 @@ class SellerManager(QDialog):
 
     def _show_message(self, text: str, *, error: bool) -> None:
         self.message.setText(text)
-        _set_text_tone(self.message, "error" if error else "done", self.palette())
+        set_text_tone(self.message, "error" if error else "done", self.palette())
         self.message.show()
 
     # ------------------------------------------------------------------ actions
@@ -1614,5 +1579,4 @@ __all__ = [
     "SellerManager",
     "capture_time_text",
     "find_button",
-    "tone_color",
 ]

@@ -54,6 +54,8 @@ from storage.library import Library
 from storage.settings import AppSettings, OwnDetails, save_settings, split_entries
 from storage.values import PHONE_SEPARATOR, phone_problem
 
+from .style import make_smaller, set_text_tone
+
 log = logging.getLogger(__name__)
 
 # What "Automatic" means (AppSettings.ocr_languages == "").
@@ -62,7 +64,6 @@ AUTOMATIC_LANGUAGES = ("chi_sim", "eng")
 _LANGUAGE_ORDER = ("chi_sim", "chi_tra", "eng")
 # Language data that is not a language to read.
 _NOT_LANGUAGES = {"osd"}
-_ERROR_COLOR = "#c0262d"
 _MANY_LANGUAGES = 12
 # "Both engines" indexes the text of PP-OCR and tesseract; docs/benchmarks.md says
 # whether that finds enough more to be worth twice the time.
@@ -106,21 +107,21 @@ def _apt_package(code: str) -> str:
 
 
 def _set_tone(label: QLabel, *, error: bool) -> None:
-    """Grey for a hint, red for a problem (a palette, so dark themes keep working)."""
-    palette = label.palette()
-    app_palette = QGuiApplication.palette()
+    """Grey for a hint, the error tone for a problem (a palette, so dark themes keep working)."""
     if error:
-        color = QColor(_ERROR_COLOR)
-    else:
-        color = app_palette.color(QPalette.ColorRole.PlaceholderText)
-        if color.alpha() < 255:  # Fusion's placeholder is translucent text
-            text = app_palette.color(QPalette.ColorRole.WindowText)
-            base = app_palette.color(QPalette.ColorRole.Window)
-            color = QColor(
-                (text.red() + base.red()) // 2,
-                (text.green() + base.green()) // 2,
-                (text.blue() + base.blue()) // 2,
-            )
+        set_text_tone(label, "error")
+        return
+    app_palette = QGuiApplication.palette()
+    color = app_palette.color(QPalette.ColorRole.PlaceholderText)
+    if color.alpha() < 255:  # Fusion's placeholder is translucent text
+        text = app_palette.color(QPalette.ColorRole.WindowText)
+        base = app_palette.color(QPalette.ColorRole.Window)
+        color = QColor(
+            (text.red() + base.red()) // 2,
+            (text.green() + base.green()) // 2,
+            (text.blue() + base.blue()) // 2,
+        )
+    palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, color)
     label.setPalette(palette)
 
@@ -214,9 +215,7 @@ class SettingsDialog(QDialog):
     def _note(self, text: str = "") -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
-        font = label.font()
-        font.setPointSizeF(max(font.pointSizeF() * 0.92, 7.0))
-        label.setFont(font)
+        make_smaller(label)
         _set_tone(label, error=False)
         return label
 

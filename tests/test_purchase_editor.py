@@ -388,7 +388,7 @@ def test_completeness_hint_follows_the_typing(qtbot: Any, lib: Library) -> None:
 
 
 def test_the_hint_follows_a_dark_theme(qtbot: Any, lib: Library, qapp: Any) -> None:
-    from gui.purchase_editor import tone_color
+    from gui.style import tone_color
 
     editor = make(qtbot, lib)
     light = editor.completeness_label.palette().color(QPalette.ColorRole.WindowText)
