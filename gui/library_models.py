@@ -34,6 +34,7 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from storage.records import PURCHASE_STATUSES, CaptureRecord, PurchaseRecord, SearchHit
 
 from .thumbnails import ThumbnailCache
+from .vocabulary import purchase_status_label, utc_offset_text
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,6 @@ def _local_time(record: CaptureRecord) -> tuple[QDate, QTime]:
     at = datetime.fromisoformat(record.captured_at.replace("Z", "+00:00"))
     at = at + timedelta(minutes=record.utc_offset_min)
     return QDate(at.year, at.month, at.day), QTime(at.hour, at.minute, at.second)
-
-
-def _utc_offset(minutes: int) -> str:
-    sign = "-" if minutes < 0 else "+"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{mins:02d}"
 
 
 class CaptureListModel(QAbstractListModel):
@@ -222,7 +217,7 @@ class CaptureListModel(QAbstractListModel):
         return self.tr("{date} {time} ({offset})").format(
             date=locale.toString(date, QLocale.FormatType.LongFormat),
             time=locale.toString(time, with_seconds),
-            offset=_utc_offset(record.utc_offset_min),
+            offset=utc_offset_text(record.utc_offset_min),
         )
 
     def purchase_text(self, record: CaptureRecord) -> str:
@@ -474,17 +469,6 @@ class PurchaseTreeModel(QStandardItemModel):
         self._items: dict[tuple[str, Any], QStandardItem] = {}
         self.refresh([], {})
 
-    def status_label(self, status: str) -> str:
-        if status == "open":
-            return self.tr("Open")
-        if status == "disputed":
-            return self.tr("Disputed")
-        if status == "resolved":
-            return self.tr("Resolved")
-        if status == "closed":
-            return self.tr("Closed")
-        return status
-
     def refresh(self, purchases: Sequence[PurchaseRecord], counts: dict[str, int]) -> None:
         """Rebuild every item. `counts` is Library.count_captures() ("all", "inbox",
         "trash"). Selection and expansion are the view's to restore (see index_for)."""
@@ -509,7 +493,7 @@ class PurchaseTreeModel(QStandardItemModel):
             by_status.get(p.status, by_status["open"]).append(p)
         for status in PURCHASE_STATUSES:
             members = by_status[status]
-            label = self.status_label(status)
+            label = purchase_status_label(status)
             group = self._item(
                 "group", self.tr("{label}  ({count})").format(label=label, count=len(members)), False
             )

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 from storage.changes import CONTENT_KINDS, SILENT_KINDS, Change
 from storage.errors import KnownStorageError, NoteChanged
 from storage.library import INBOX, Library
-from storage.records import CaptureRecord, SearchHit
+from storage.records import PURCHASE_STATUSES, CaptureRecord, SearchHit
 from storage.settings import config_dir
 
 from .capture_tile import CaptureTileDelegate, tile_size
@@ -66,6 +66,7 @@ from .library_models import (
 from .preview import PreviewPane
 from .tasks import TaskRunner
 from .thumbnails import ThumbnailCache
+from .vocabulary import purchase_status_label
 
 log = logging.getLogger(__name__)
 
@@ -155,13 +156,8 @@ class LibraryWindow(QMainWindow):
         self.search_box.textChanged.connect(self._on_search_edited)
         self.status_filter = QComboBox()
         self.status_filter.addItem(self.tr("Any status"), None)
-        for code, label in (
-            ("open", self.tr("Open")),
-            ("disputed", self.tr("Disputed")),
-            ("resolved", self.tr("Resolved")),
-            ("closed", self.tr("Closed")),
-        ):
-            self.status_filter.addItem(label, code)
+        for status in PURCHASE_STATUSES:
+            self.status_filter.addItem(purchase_status_label(status), status)
         self.status_filter.currentIndexChanged.connect(self.reload)
         self.date_filter = QComboBox()
         for label, days in (

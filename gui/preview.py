@@ -62,6 +62,8 @@ from PySide6.QtWidgets import (
 from storage.highlight import matching_spans, matching_word_boxes
 from storage.records import CaptureRecord
 
+from .vocabulary import utc_offset_text
+
 log = logging.getLogger(__name__)
 
 ZOOM_STEP = 1.25
@@ -89,9 +91,7 @@ def format_capture_time(captured_at: str, utc_offset_min: int | None) -> tuple[s
         )
     except (ValueError, OverflowError):
         return captured_at, captured_at
-    minutes = int((local.utcoffset() or timedelta(0)).total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    offset = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    offset = utc_offset_text(int((local.utcoffset() or timedelta(0)).total_seconds() // 60))
     return f"{local:%Y-%m-%d %H:%M:%S} ({offset})", f"{dt:%Y-%m-%d %H:%M:%S} UTC"
 
 

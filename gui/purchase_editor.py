@@ -82,6 +82,7 @@ from storage.values import (
 from .style import blend, make_smaller, set_text_tone, tone_color
 from .thumbnails import ThumbnailCache
 from .toast import Toast
+from .vocabulary import purchase_status_label
 
 log = logging.getLogger(__name__)
 
@@ -370,9 +371,8 @@ class PurchaseEditor(QDialog):
 
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("status")
-        names = self._status_names()
-        for code in PURCHASE_STATUSES:
-            self.status_combo.addItem(names[code], code)
+        for status in PURCHASE_STATUSES:
+            self.status_combo.addItem(purchase_status_label(status), status)
         form.addRow(self.tr("Status:"), self.status_combo)
 
         self.notes_edit = QPlainTextEdit()
@@ -530,14 +530,6 @@ class PurchaseEditor(QDialog):
         return panel
 
     # ------------------------------------------------------------------ names in words
-
-    def _status_names(self) -> dict[str, str]:
-        return {
-            "open": self.tr("Open", "purchase status"),
-            "disputed": self.tr("Disputed", "purchase status"),
-            "resolved": self.tr("Resolved", "purchase status"),
-            "closed": self.tr("Closed", "purchase status"),
-        }
 
     def _platform_names(self) -> dict[str, str]:
         return {
