@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from capture.suggestions import Suggestion, purchase_suggestions
+from capture.suggestions import TARGET_FIELDS, Suggestion, purchase_suggestions
 from storage.errors import InvalidInput, KnownStorageError, NotFound
 from storage.library import Library
 from storage.records import (
@@ -91,15 +91,6 @@ CURRENCIES = ("CNY", "USD", "HKD", "EUR", "GBP", "JPY", "TWD", "MOP", "KRW", "SG
 # The seller fields shown as line edits, in the order of the form (display name first).
 SELLER_TEXT_FIELDS = MERCHANT_TEXT_FIELDS
 _PURCHASE_TEXT_FIELDS = ("title", "order_no", "amount", "ordered_at")
-# Where a suggestion goes: the Suggestion.kind -> the editor's field name.
-SUGGESTION_TARGETS = {
-    "phone": "phone",
-    "wechat_id": "account_id",
-    "order_no": "order_no",
-    "amount": "amount",
-    "url": "shop_url",
-    "email": "notes",
-}
 _SUGGESTION_ROWS_VISIBLE = 6
 _LONGEST_SHOWN = 48
 # The thumbnail beside a suggestion (logical pixels); made at the library window's size,
@@ -862,7 +853,7 @@ class PurchaseEditor(QDialog):
             log.warning("no suggestions for purchase %s: %s", self._purchase.id, exc)
             return
         self._captures = {c.id: c for c in captures}
-        found = [s for s in purchase_suggestions(purchase, captures, own) if s.kind in SUGGESTION_TARGETS]
+        found = [s for s in purchase_suggestions(purchase, captures, own) if s.kind in TARGET_FIELDS]
         log.debug("%d suggestions from %d captures", len(found), len(captures))
         self.show_suggestions(found)
 
@@ -1036,13 +1027,13 @@ class PurchaseEditor(QDialog):
         return ""
 
     def use_suggestion(self, suggestion: Suggestion, used: Callable[[], None] | None = None) -> bool:
-        """Copy `suggestion` into its field (see SUGGESTION_TARGETS); nothing is saved.
+        """Copy `suggestion` into its field (capture.suggestions.TARGET_FIELDS); nothing is saved.
 
         An empty field is filled at once. A field holding something else is left alone
         until the user answers a question (`self.question`): replace it, add the number
         as a second phone, or cancel. `used` runs once the suggestion is in the form.
         Returns whether it is in the form now."""
-        target = SUGGESTION_TARGETS.get(suggestion.kind)
+        target = TARGET_FIELDS.get(suggestion.kind)
         if target is None or (
             target not in ("notes", "amount", "order_no") and target not in self.seller_edits
         ):
@@ -1566,7 +1557,6 @@ class SellerManager(QDialog):
 
 __all__ = [
     "CURRENCIES",
-    "SUGGESTION_TARGETS",
     "PurchaseEditor",
     "SellerManager",
     "capture_time_text",
