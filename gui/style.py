@@ -1,13 +1,20 @@
-"""Colours and text sizes shared by the windows, chosen so light and dark themes both read well.
+"""The few colours not taken from the theme's palette, and the smaller text of hints.
 
-Everything else comes from the theme's palette. The tones ("error", "done", "todo") have a
-light-theme and a dark-theme shade, picked by the window colour's lightness.
+The search's matches are marked in one yellow on every theme. The tones ("error", "done",
+"todo") have a light-theme and a dark-theme shade, picked by the window colour's lightness.
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
+
+# A marker yellow reads as "found" on light and dark themes alike, and on any screenshot.
+# Text on it is always dark.
+MATCH_FILL = QColor(255, 193, 7, 90)
+MATCH_OUTLINE = QColor(245, 124, 0)
+MATCH_TEXT_BACKGROUND = QColor(255, 213, 79)
+MATCH_TEXT_FOREGROUND = QColor(0, 0, 0)
 
 # (light theme, dark theme) colours of each tone.
 TONES = {
@@ -52,4 +59,15 @@ def make_smaller(widget: QWidget) -> None:
     widget.setFont(font)
 
 
-__all__ = ["TONES", "blend", "is_dark", "make_smaller", "set_text_tone", "tone_color"]
+__all__ = [
+    "MATCH_FILL",
+    "MATCH_OUTLINE",
+    "MATCH_TEXT_BACKGROUND",
+    "MATCH_TEXT_FOREGROUND",
+    "TONES",
+    "blend",
+    "is_dark",
+    "make_smaller",
+    "set_text_tone",
+    "tone_color",
+]
