@@ -63,7 +63,7 @@ def kinds(lib: Library) -> list[str]:
 
 def answer(qtbot: Any, dialog: Any, button: str) -> None:
     """Wait for the question `dialog` asks and press its `button`."""
-    from gui.purchase_editor import find_button
+    from gui.widgets import find_button
 
     qtbot.waitUntil(lambda: dialog.question is not None and dialog.question.isVisible(), timeout=2000)
     qtbot.mouseClick(find_button(dialog.question, button), Qt.MouseButton.LeftButton)
