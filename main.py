@@ -574,8 +574,16 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     lib = open_library(args)
-    report = lib.check()
+    report = lib.check()  # reads only
+    repaired: list[str] = []
+    if args.repair and any(p.kind == "search_index" for p in report.problems):
+        # The rebuild is consistent with the rows by construction (one transaction).
+        lib.reindex()
+        repaired.append("search_index")
+        report = replace(report, problems=tuple(p for p in report.problems if p.kind != "search_index"))
     if args.json:
         emit_json(
             {
@@ -586,9 +594,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                     {"kind": p.kind, "message": p.message, "capture_id": p.capture_id}
                     for p in report.problems
                 ],
+                **({"repaired": repaired} if args.repair else {}),
             }
         )
     else:
+        if repaired:
+            print("The search index was rebuilt.")
         for p in report.problems:
             print(f"problem: {p.message}")
         if report.ok:
@@ -942,6 +953,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_capture)
 
     p = sub.add_parser("check", help="verify every capture's hash and the custody log", parents=[common])
+    p.add_argument(
+        "--repair", action="store_true", help="rebuild the search index if the check finds it stale"
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("ocr", help="read the text of captures", parents=[common])

@@ -453,9 +453,16 @@ class Library:
         self.rebuild_search_index()
         return True
 
-    def rebuild_search_index(self) -> None:
+    def reindex(self) -> int:
+        """Rebuild the whole search index from the rows, in one transaction (what
+        `main.py check --repair` does when `check` finds the index stale). Returns the
+        number of captures indexed."""
         with self._tx() as s:
-            search_mod.rebuild(s)
+            return search_mod.rebuild(s)
+
+    def rebuild_search_index(self) -> None:
+        """The same as `reindex` (the older name)."""
+        self.reindex()
 
     def search(
         self,
@@ -489,8 +496,9 @@ class Library:
     # ------------------------------------------------------------------ integrity
 
     def check(self) -> CheckReport:
-        """Verify every blob against its hash, the custody chain and the search index."""
-        report = integrity.check(self._ro, self.blobs, self.journal)
-        if any(p.kind == "search_index" for p in report.problems):
-            self.rebuild_search_index()
-        return report
+        """Verify every blob against its hash, the custody chain and the search index.
+
+        Writes nothing: a command that checks must not change what it checks. A stale
+        search index is reported (kind "search_index") with the command that rebuilds
+        it; `reindex()` is that rebuild."""
+        return integrity.check(self._ro, self.blobs, self.journal)
