@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, Qt, QTime, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QPalette, QPixmap, QResizeEvent
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCalendarWidget,
@@ -43,7 +42,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -60,7 +58,6 @@ from storage.records import (
     MERCHANT_TEXT_FIELDS,
     PLATFORMS,
     PURCHASE_STATUSES,
-    CaptureRecord,
     MerchantRecord,
     PurchaseRecord,
 )
@@ -79,10 +76,11 @@ from storage.values import (
 
 from .seller_manager import SellerManager
 from .style import blend, set_text_tone, tone_color
+from .suggestions_panel import SuggestionsPanel
 from .thumbnails import ThumbnailCache
 from .toast import Toast
 from .vocabulary import purchase_status_label
-from .widgets import muted, question
+from .widgets import muted, question, wrapped
 
 log = logging.getLogger(__name__)
 
@@ -91,37 +89,12 @@ CURRENCIES = ("CNY", "USD", "HKD", "EUR", "GBP", "JPY", "TWD", "MOP", "KRW", "SG
 # The seller fields shown as line edits, in the order of the form (display name first).
 SELLER_TEXT_FIELDS = MERCHANT_TEXT_FIELDS
 _PURCHASE_TEXT_FIELDS = ("title", "order_no", "amount", "ordered_at")
-_SUGGESTION_ROWS_VISIBLE = 6
-_LONGEST_SHOWN = 48
-# The thumbnail beside a suggestion (logical pixels); made at the library window's size,
-# so both share the thumbnails cached on disk.
-_SUGGESTION_THUMB = 44
-_THUMBNAIL_SIZE = 160
 # How long the Undo for a seller change stays on screen (it stays while hovered).
 UNDO_MS = 15000
 
 
 def _text(value: str | None) -> str:
     return value or ""
-
-
-def capture_time_text(captured_at: str, utc_offset_min: int | None, now: datetime | None = None) -> str:
-    """When a capture was taken, as its day and minute where it was taken, in the UI
-    language: "12 Dec 14:03" ("12月12日 14:03"), with the year when it is not this year.
-    An unreadable time is shown as stored."""
-    try:
-        at = datetime.strptime(captured_at, "%Y-%m-%dT%H:%M:%S.%fZ")
-        at += timedelta(minutes=utc_offset_min or 0)
-    except (ValueError, OverflowError):
-        return captured_at
-    locale = QLocale()
-    this_year = at.year == (now or datetime.now()).year
-    if locale.language() == QLocale.Language.Chinese:
-        pattern = "M月d日 HH:mm" if this_year else "yyyy年M月d日 HH:mm"
-    else:
-        pattern = "d MMM HH:mm" if this_year else "d MMM yyyy HH:mm"
-    moment = QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute))
-    return locale.toString(moment, pattern)
 
 
 def _same_value(target: str, current: str, new: str) -> bool:
@@ -162,16 +135,7 @@ class PurchaseEditor(QDialog):
         self._names = {m.display_name: m.id for m in self._merchants.values()}
         self._loading = False
         self._sized = False  # until __init__ has chosen the first size
-        self.suggestions: list[Suggestion] = []
-        self.suggestion_buttons: list[QPushButton] = []
         self.errors: dict[str, QLabel] = {}
-        self._captures: dict[int, CaptureRecord] = {}
-        # The library window's thumbnails when it is the parent; else made on first use.
-        shared = getattr(parent, "thumbnails", None)
-        self._thumbnails: ThumbnailCache | None = shared if isinstance(shared, ThumbnailCache) else None
-        self._own_thumbnails = False
-        self._thumbnails_connected = False
-        self._thumb_labels: dict[str, list[QLabel]] = {}
         # The open question (replace a value, delete or merge a seller), for tests to answer.
         self.question: QMessageBox | None = None
         self.seller_manager: SellerManager | None = None
@@ -192,7 +156,13 @@ class PurchaseEditor(QDialog):
         left = QVBoxLayout()
         left.setSpacing(12)
         left.addWidget(self._build_purchase_group())
-        left.addWidget(self._build_suggestions_group())
+        # The library window's thumbnails when it is the parent; else made on first use.
+        shared = getattr(parent, "thumbnails", None)
+        self.suggestions_group = SuggestionsPanel(
+            library, shared if isinstance(shared, ThumbnailCache) else None
+        )
+        self.suggestions_group.use_requested.connect(self.use_suggestion)
+        left.addWidget(self.suggestions_group)
         left.addStretch(1)
         right = QVBoxLayout()
         right.setSpacing(12)
@@ -340,40 +310,6 @@ class PurchaseEditor(QDialog):
         form.addRow(self.tr("Notes:"), self._with_error("notes", self.notes_edit))
         return group
 
-    def _build_suggestions_group(self) -> QGroupBox:
-        self.suggestions_group = QGroupBox(self.tr("Found in this purchase's screenshots"))
-        self.suggestions_group.setObjectName("suggestions")
-        box = QVBoxLayout(self.suggestions_group)
-        box.setSpacing(6)
-        box.addWidget(
-            muted(
-                self._wrapped(
-                    self.tr("Check each one against the screenshot, then press Use to copy it into the form.")
-                )
-            )
-        )
-        self._suggestion_host = QWidget()
-        self._suggestion_rows = QVBoxLayout(self._suggestion_host)
-        self._suggestion_rows.setContentsMargins(0, 0, 0, 0)
-        self._suggestion_rows.setSpacing(4)
-        self._suggestion_scroll = QScrollArea()
-        self._suggestion_scroll.setWidget(self._suggestion_host)
-        self._suggestion_scroll.setWidgetResizable(True)
-        self._suggestion_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._suggestion_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Transparent, so the list sits on the group's own background.
-        self._suggestion_scroll.viewport().setAutoFillBackground(False)
-        self._suggestion_host.setAutoFillBackground(False)
-        box.addWidget(self._suggestion_scroll)
-        self.suggestions_group.hide()
-        return self.suggestions_group
-
-    def _wrapped(self, text: str = "") -> QLabel:
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        return label
-
     def _build_seller_group(self) -> QGroupBox:
         group = QGroupBox(self.tr("Seller"))
         form = self._form(group)
@@ -410,7 +346,7 @@ class PurchaseEditor(QDialog):
         picker_row.addWidget(self.manage_sellers_button)
         form.addRow(self.tr("Seller:"), picker_row)
 
-        self.merchant_note = muted(self._wrapped())
+        self.merchant_note = muted(wrapped())
         self.merchant_note.setObjectName("merchantNote")
         form.addRow("", self.merchant_note)
 
@@ -463,14 +399,14 @@ class PurchaseEditor(QDialog):
         box = QVBoxLayout(panel)
         box.setContentsMargins(10, 8, 10, 8)
         box.setSpacing(4)
-        self.completeness_label = self._wrapped()
+        self.completeness_label = wrapped()
         self.completeness_label.setObjectName("completenessSummary")
         bold = QFont(self.completeness_label.font())
         bold.setBold(True)
         self.completeness_label.setFont(bold)
-        self.completeness_missing = self._wrapped()
+        self.completeness_missing = wrapped()
         self.completeness_missing.setObjectName("completenessMissing")
-        self.completeness_advice = self._wrapped(
+        self.completeness_advice = wrapped(
             self.tr(
                 "Before paying, ask for the seller's real name and phone: consumer associations "
                 "need them to follow up."
@@ -520,21 +456,6 @@ class PurchaseEditor(QDialog):
             "shop_url": self.tr("shop link"),
             "address": self.tr("address"),
         }
-
-    def _suggestion_kind_name(self, suggestion: Suggestion) -> str:
-        if suggestion.kind == "amount" and suggestion.total >= 3:
-            return self.tr("Amount paid")
-        if suggestion.kind == "amount" and suggestion.total:
-            return self.tr("Order total")
-        names = {
-            "phone": self.tr("Phone"),
-            "wechat_id": self.tr("WeChat ID"),
-            "order_no": self.tr("Order number"),
-            "amount": self.tr("Amount"),
-            "url": self.tr("Link"),
-            "email": self.tr("E-mail"),
-        }
-        return names.get(suggestion.kind, suggestion.kind)
 
     # ------------------------------------------------------------------ values
 
@@ -814,48 +735,25 @@ class PurchaseEditor(QDialog):
         except KnownStorageError as exc:
             log.warning("no suggestions for purchase %s: %s", self._purchase.id, exc)
             return
-        self._captures = {c.id: c for c in captures}
         found = [s for s in purchase_suggestions(purchase, captures, own) if s.kind in TARGET_FIELDS]
         log.debug("%d suggestions from %d captures", len(found), len(captures))
-        self.show_suggestions(found)
-
-    def show_suggestions(self, suggestions: list[Suggestion]) -> None:
-        """List `suggestions`, each with a Use button (replaces any listed before)."""
-        while self._suggestion_rows.count():
-            item = self._suggestion_rows.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self._thumb_labels = {}
-        self.suggestions = list(suggestions)
-        self.suggestion_buttons = []
-        for suggestion in self.suggestions:
-            self._suggestion_rows.addWidget(self._suggestion_row(suggestion))
-        self.suggestions_group.setVisible(bool(self.suggestions))
-        self._fit_suggestions()
+        self.suggestions_group.show_suggestions(found, {c.id: c for c in captures})
         # After the new rows are polished: until then their size hints are not final.
         QTimer.singleShot(0, self, self._grow_to_fit)
 
-    def _fit_suggestions(self) -> None:
-        """Show up to _SUGGESTION_ROWS_VISIBLE rows in full at the list's current width;
-        more scroll. Wrapped labels change height with width, so this runs on resize too."""
-        if not self.suggestions:
-            return
-        width = self._suggestion_scroll.viewport().width()
-        rows = self._suggestion_rows
-        height = 0
-        for i in range(min(rows.count(), _SUGGESTION_ROWS_VISIBLE)):
-            item = rows.itemAt(i)
-            row = item.widget() if item is not None else None
-            if row is None:
-                continue
-            hint = row.heightForWidth(width) if row.hasHeightForWidth() else -1
-            height += (hint if hint > 0 else row.sizeHint().height()) + (rows.spacing() if i else 0)
-        self._suggestion_scroll.setFixedHeight(height + 2)
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """The suggestions listed, in order."""
+        return self.suggestions_group.suggestions
+
+    @property
+    def suggestion_buttons(self) -> list[QPushButton]:
+        """Their Use buttons, in the same order."""
+        return self.suggestions_group.buttons
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._fit_suggestions()
+        self.suggestions_group.fit_rows()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         """Re-colour the hint and messages when the theme changes (light <-> dark)."""
@@ -865,119 +763,11 @@ class PurchaseEditor(QDialog):
                 set_text_tone(label, "error", self.palette())
             self._update_completeness()
 
-    def _suggestion_text(self, suggestion: Suggestion) -> str:
-        value = suggestion.value
-        if len(value) > _LONGEST_SHOWN:
-            # A long link has no place to wrap and would widen the whole dialog.
-            value = value[: _LONGEST_SHOWN - 1] + "…"
-        if suggestion.kind == "amount" and suggestion.currency:
-            value = f"{value} {suggestion.currency}"
-        return self.tr("{kind}: {value}").format(kind=self._suggestion_kind_name(suggestion), value=value)
-
-    def suggestion_source(self, suggestion: Suggestion) -> str:
-        """Where a suggestion was read, as the library window names a capture: its time."""
-        capture = self._captures.get(suggestion.capture_id)
-        if capture is None:
-            return self.tr("In one of this purchase's screenshots")
-        return self.tr("In the screenshot of {time}").format(
-            time=capture_time_text(capture.captured_at, capture.utc_offset_min)
-        )
-
-    def _suggestion_row(self, suggestion: Suggestion) -> QWidget:
-        row = QWidget()
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        thumb = QLabel()
-        thumb.setObjectName("suggestionThumbnail")
-        thumb.setFixedSize(_SUGGESTION_THUMB, _SUGGESTION_THUMB)
-        thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        source = self.suggestion_source(suggestion)
-        thumb.setToolTip(source)
-        capture = self._captures.get(suggestion.capture_id)
-        if capture is not None:
-            self._thumb_labels.setdefault(capture.sha256, []).append(thumb)
-            self._show_thumbnail(thumb, capture.sha256)
-        else:
-            thumb.hide()
-        texts = QVBoxLayout()
-        texts.setSpacing(0)
-        label = self._wrapped(self._suggestion_text(suggestion))
-        label.setObjectName("suggestionText")
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setToolTip(
-            self.tr("{value}\nAs read in the screenshot: {raw}").format(
-                value=suggestion.value, raw=suggestion.raw
-            )
-        )
-        where = muted(self._wrapped(source))
-        where.setObjectName("suggestionSource")
-        texts.addWidget(label)
-        texts.addWidget(where)
-        button = QPushButton(self.tr("Use"))
-        button.setObjectName(f"use_{suggestion.kind}")
-        button.setAutoDefault(False)
-        button.setToolTip(self.tr("Copy it into the form (nothing is saved until you press Save)."))
-        button.clicked.connect(self._use_callback(suggestion, row))
-        box.addWidget(thumb, 0, Qt.AlignmentFlag.AlignTop)
-        box.addLayout(texts, 1)
-        box.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        self.suggestion_buttons.append(button)
-        return row
-
-    # ------------------------------------------------------------------ thumbnails
-
-    def _thumbnail_cache(self) -> ThumbnailCache:
-        if self._thumbnails is None:
-            # Thumbnails are read (or made) in worker threads, never here.
-            self._thumbnails = ThumbnailCache(self._lib, _THUMBNAIL_SIZE, self, max_threads=1)
-            self._own_thumbnails = True
-        if not self._thumbnails_connected:
-            self._thumbnails.thumbnail_ready.connect(self._on_thumbnail_ready)
-            self._thumbnails_connected = True
-        return self._thumbnails
-
-    def _show_thumbnail(self, label: QLabel, sha256: str) -> None:
-        cache = self._thumbnail_cache()
-        pixmap = cache.get(sha256)
-        self._set_thumbnail(label, pixmap if pixmap is not None else cache.placeholder())
-
-    def _set_thumbnail(self, label: QLabel, pixmap: QPixmap) -> None:
-        ratio = label.devicePixelRatioF()
-        side = round(_SUGGESTION_THUMB * ratio)
-        scaled = pixmap.scaled(
-            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-        scaled.setDevicePixelRatio(ratio)
-        label.setPixmap(scaled)
-        label.setProperty("thumbnailReady", pixmap is not self._thumbnail_cache().placeholder())
-
-    @Slot(str)
-    def _on_thumbnail_ready(self, sha256: str) -> None:
-        labels = self._thumb_labels.get(sha256)
-        if not labels or self._thumbnails is None:
-            return
-        pixmap = self._thumbnails.get(sha256)
-        if pixmap is None:
-            return
-        for label in labels:
-            self._set_thumbnail(label, pixmap)
-
     def done(self, result: int) -> None:
-        # A thumbnail cache made here stops with the dialog (the library window's stays).
-        if self._thumbnails is not None and self._thumbnails_connected:
-            self._thumbnails.thumbnail_ready.disconnect(self._on_thumbnail_ready)
-            self._thumbnails_connected = False
-        if self._own_thumbnails and self._thumbnails is not None:
-            self._thumbnails.shutdown()
+        self.suggestions_group.stop_thumbnails()
         super().done(result)
 
     # ------------------------------------------------------------------ using a suggestion
-
-    def _use_callback(self, suggestion: Suggestion, row: QWidget) -> Callable[[], None]:
-        def use() -> None:
-            self.use_suggestion(suggestion, lambda: row.setEnabled(False))
-
-        return use
 
     def _target_text(self, target: str) -> str:
         if target == "amount":
@@ -1297,5 +1087,4 @@ class PurchaseEditor(QDialog):
 __all__ = [
     "CURRENCIES",
     "PurchaseEditor",
-    "capture_time_text",
 ]

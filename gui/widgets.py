@@ -1,4 +1,4 @@
-"""Small pieces the dialogs share: hint labels, and questions that do not block."""
+"""Small pieces the dialogs share: wrapped and hint labels, and questions that do not block."""
 
 from __future__ import annotations
 
@@ -7,6 +7,14 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QMessageBox, QWidget
 
 from .style import make_smaller
+
+
+def wrapped(text: str = "") -> QLabel:
+    """A plain-text label that wraps its lines."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def muted(label: QLabel) -> QLabel:
@@ -47,4 +55,4 @@ def find_button(box: QMessageBox, text: str) -> QAbstractButton:
     raise LookupError(f"the question has no button {text!r}")
 
 
-__all__ = ["find_button", "muted", "question"]
+__all__ = ["find_button", "muted", "question", "wrapped"]

@@ -589,7 +589,7 @@ def test_a_suggestion_names_its_screenshot_by_time_and_thumbnail(
 ) -> None:
     from PySide6.QtCore import QLocale
 
-    from gui.purchase_editor import capture_time_text
+    from gui.suggestions_panel import capture_time_text
 
     capture = lib.add_capture(
         make_png(3),
@@ -829,7 +829,7 @@ def test_the_library_windows_thumbnails_are_reused(
     for _ in range(2):  # a second editor from the same window shows them too
         editor = PurchaseEditor(lib, typed_phone.id, window)
         editor_suggestions(qtbot, editor)
-        assert editor._thumbnails is window.thumbnails  # type: ignore[attr-defined]
+        assert editor.suggestions_group.thumbnails is window.thumbnails  # type: ignore[attr-defined]
         thumbs = editor.findChildren(type(editor.merchant_note), "suggestionThumbnail")
         qtbot.waitUntil(lambda t=thumbs: all(x.property("thumbnailReady") for x in t), timeout=5000)
         editor.reject()
