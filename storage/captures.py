@@ -33,6 +33,8 @@ from .vocabulary import CaptureSource, OcrStatus
 
 #: set_note's `expected` when the caller does not care what the note was.
 ANY_NOTE: Any = object()
+#: The flag of a capture adopted after a crash (flags are warnings shown with a capture).
+RECOVERED_FLAG = "recovered"
 
 # ---------------------------------------------------------------------------- records and rows
 
@@ -135,7 +137,7 @@ def insert(s: Session, kept: Kept, *, adopted: bool = False) -> Capture:
         screen_geometry=kept.screen_geometry,
         note=kept.note,
         ocr_status=OcrStatus.PENDING,
-        flags=",".join(("recovered",) if adopted else kept.flags) or None,
+        flags=",".join((RECOVERED_FLAG,) if adopted else kept.flags) or None,
     )
     s.add(c)
     s.flush()

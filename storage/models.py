@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .vocabulary import OcrStatus, PurchaseStatus
+
 
 class Base(DeclarativeBase):
     pass
@@ -43,7 +45,7 @@ class Purchase(Base):
     amount_minor: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     ordered_at: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=PurchaseStatus.OPEN)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
@@ -74,7 +76,7 @@ class Capture(Base):
     source_name: Mapped[str | None] = mapped_column(Text)
     screen_geometry: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    ocr_status: Mapped[str] = mapped_column(String(16), default="pending")
+    ocr_status: Mapped[str] = mapped_column(String(16), default=OcrStatus.PENDING)
     ocr_text: Mapped[str | None] = mapped_column(Text)
     ocr_engine: Mapped[str | None] = mapped_column(String(32))
     ocr_version: Mapped[str | None] = mapped_column(String(32))

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from .vocabulary import CaptureSource, OcrStatus
+
 LANGUAGES = ("en", "zh_CN")
 
 #: Largest size (CSS pixels) of a capture in the report, so a page never has to cut it.
@@ -399,11 +401,11 @@ def _footer_title(title: str, limit: int = 24) -> str:
 def _origin_of(c: Mapping[str, Any]) -> str:
     """What a capture's recorded time is: taken, imported, pasted or recorded."""
     source = str(c.get("source") or "")
-    return source if f"at_{source}" in _T else "recovered"
+    return source if f"at_{source}" in _T else CaptureSource.RECOVERED
 
 
 def _source_text(c: Mapping[str, Any], language: str) -> str:
-    if c.get("source") == "import" and c.get("source_name"):
+    if c.get("source") == CaptureSource.IMPORT and c.get("source_name"):
         return text("src_import_named", language, name=c["source_name"])
     return _t("source", language, "src_", c.get("source"))
 
@@ -421,7 +423,7 @@ def _event_kind(ev: Mapping[str, Any], purchase_id: Any, language: str) -> str:
         else:
             key = "kind_moved_elsewhere" if to is not None else "kind_moved_out_other"
         return text(key, language)
-    if kind == "captured" and isinstance(data, dict) and data.get("source") == "clipboard":
+    if kind == "captured" and isinstance(data, dict) and data.get("source") == CaptureSource.CLIPBOARD:
         return text("kind_pasted", language)
     if f"kind_{kind}" in _T:
         return text(f"kind_{kind}", language)
@@ -540,7 +542,7 @@ def build_report_html(
         ocr_text = (ocr_texts or {}).get(c["seq"], "")
         if ocr_text.strip():
             ocr_html = f'<div class="ocr">{_multiline(ocr_text)}</div>'
-        elif ocr["status"] == "done":
+        elif ocr["status"] == OcrStatus.DONE:
             ocr_html = f'<p class="ocr">{_e(t("ocr_none"))}</p>'
         else:
             ocr_html = f'<p class="ocr">{_e(t("ocr_status_" + ocr["status"]))}</p>'
@@ -550,7 +552,7 @@ def build_report_html(
             (at_label + t("local_suffix"), _e(format_local(c["captured_at"], offset, lang, seconds=True))),
             (at_label + t("utc_suffix"), _e(format_utc(c["captured_at"], lang, seconds=True))),
         ]
-        if c.get("source") == "import" or c.get("file_modified_at"):
+        if c.get("source") == CaptureSource.IMPORT or c.get("file_modified_at"):
             modified = c.get("file_modified_at")
             capture_rows.append(
                 (

@@ -10,37 +10,38 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import InvalidInput
 from .records import PLATFORMS, PURCHASE_STATUSES
+from .vocabulary import Platform, PurchaseStatus
 
 MAX_FIELD_CHARS = 2000
 MAX_NOTE_CHARS = 20000
 
-PLATFORM_ALIASES = {
-    "微信": "wechat",
-    "weixin": "wechat",
-    "wx": "wechat",
-    "qq": "qq",
-    "淘宝": "taobao",
-    "天猫": "taobao",
-    "tmall": "taobao",
-    "京东": "jd",
-    "jingdong": "jd",
-    "拼多多": "pinduoduo",
-    "pdd": "pinduoduo",
-    "闲鱼": "xianyu",
-    "goofish": "xianyu",
-    "抖音": "douyin",
-    "tiktok": "douyin",
-    "web": "webshop",
-    "web shop": "webshop",
-    "网店": "webshop",
-    "其他": "other",
+PLATFORM_ALIASES: dict[str, Platform] = {
+    "微信": Platform.WECHAT,
+    "weixin": Platform.WECHAT,
+    "wx": Platform.WECHAT,
+    "qq": Platform.QQ,
+    "淘宝": Platform.TAOBAO,
+    "天猫": Platform.TAOBAO,
+    "tmall": Platform.TAOBAO,
+    "京东": Platform.JD,
+    "jingdong": Platform.JD,
+    "拼多多": Platform.PINDUODUO,
+    "pdd": Platform.PINDUODUO,
+    "闲鱼": Platform.XIANYU,
+    "goofish": Platform.XIANYU,
+    "抖音": Platform.DOUYIN,
+    "tiktok": Platform.DOUYIN,
+    "web": Platform.WEBSHOP,
+    "web shop": Platform.WEBSHOP,
+    "网店": Platform.WEBSHOP,
+    "其他": Platform.OTHER,
 }
-STATUS_ALIASES = {
-    "进行中": "open",
-    "争议": "disputed",
-    "纠纷": "disputed",
-    "已解决": "resolved",
-    "已关闭": "closed",
+STATUS_ALIASES: dict[str, PurchaseStatus] = {
+    "进行中": PurchaseStatus.OPEN,
+    "争议": PurchaseStatus.DISPUTED,
+    "纠纷": PurchaseStatus.DISPUTED,
+    "已解决": PurchaseStatus.RESOLVED,
+    "已关闭": PurchaseStatus.CLOSED,
 }
 
 
@@ -125,7 +126,7 @@ def parse_currency(value: str | None) -> str:
 
 
 def parse_status(value: str | None) -> str:
-    s = (value or "open").strip()
+    s = (value or PurchaseStatus.OPEN).strip()
     s = STATUS_ALIASES.get(s, s.lower())
     if s not in PURCHASE_STATUSES:
         raise InvalidInput(f"'{value}' is not a purchase status; use one of {', '.join(PURCHASE_STATUSES)}")

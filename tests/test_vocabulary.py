@@ -42,3 +42,42 @@ def test_custody_hashes_do_not_change_with_members() -> None:
     a = chain_hash("0" * 64, event_payload(1, "2026-01-01T00:00:00.000000Z", "captured", 1, None, data_enum))
     b = chain_hash("0" * 64, event_payload(1, "2026-01-01T00:00:00.000000Z", "captured", 1, None, data_str))
     assert a == b
+
+
+def test_records_and_rows_hold_the_plain_stored_words(lib, make_png) -> None:
+    import sqlite3
+
+    p = lib.add_purchase({"title": "Headphones"}, merchant={"display_name": "Shop", "platform": "微信"})
+    c = lib.add_capture(make_png(1), source=CaptureSource.REGION, purchase_id=p.id)
+    failed = lib.set_ocr_problem(c.id, OcrStatus.FAILED, "engine crashed")
+    for value in (p.status, p.merchant.platform, c.source, c.ocr_status, failed.ocr_status):
+        assert type(value) is str
+    assert (p.status, p.merchant.platform, c.ocr_status, failed.ocr_status) == (
+        "open",
+        "wechat",
+        "pending",
+        "failed",
+    )
+    con = sqlite3.connect(lib.db_path)
+    row = con.execute(
+        "SELECT typeof(p.status), p.status, typeof(c.source), c.ocr_status FROM purchases p, captures c"
+    ).fetchone()
+    kinds = [k for (k,) in con.execute("SELECT kind FROM events ORDER BY id")]
+    created = con.execute("SELECT data FROM events WHERE kind = 'purchase_created'").fetchone()[0]
+    con.close()
+    assert row == ("text", "open", "text", "failed")
+    assert kinds[-1] == "ocr_failed" and '"status":"open"' in created
+    assert lib.verify_custody() == []
+
+
+def test_the_vocabulary_is_a_leaf_that_loads_no_sqlalchemy() -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = (
+        "import sys, storage.vocabulary, storage.records, storage.values; print('sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
