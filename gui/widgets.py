@@ -1,12 +1,63 @@
-"""Small pieces the dialogs share: wrapped and hint labels, and questions that do not block."""
+"""Small pieces the dialogs share: form fields with an error line under them, wrapped and
+hint labels, and questions that do not block."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QAbstractButton, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .style import make_smaller
+from .style import make_smaller, set_text_tone
+
+
+def form_layout(group: QGroupBox) -> QFormLayout:
+    """The form of an editor's group: labels right-aligned, fields as wide as the group."""
+    form = QFormLayout(group)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.setVerticalSpacing(6)
+    return form
+
+
+def line_edit(name: str, placeholder: str = "") -> QLineEdit:
+    """A one-line field named `name` (its object name), with a clear button."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    return edit
+
+
+def with_error(name: str, field: QWidget | QHBoxLayout, errors: dict[str, QLabel]) -> QWidget:
+    """`field` with a red message line under it, hidden until there is a problem; the
+    line is put in `errors` under `name`."""
+    host = QWidget()
+    box = QVBoxLayout(host)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    if isinstance(field, QHBoxLayout):
+        box.addLayout(field)
+    else:
+        box.addWidget(field)
+    error = QLabel()
+    error.setObjectName(f"{name}_error")
+    error.setWordWrap(True)
+    error.setTextFormat(Qt.TextFormat.PlainText)
+    set_text_tone(error, "error")
+    error.hide()
+    box.addWidget(error)
+    errors[name] = error
+    return host
 
 
 def wrapped(text: str = "") -> QLabel:
@@ -55,4 +106,4 @@ def find_button(box: QMessageBox, text: str) -> QAbstractButton:
     raise LookupError(f"the question has no button {text!r}")
 
 
-__all__ = ["find_button", "muted", "question", "wrapped"]
+__all__ = ["find_button", "form_layout", "line_edit", "muted", "question", "with_error", "wrapped"]
