@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm import Session
 
 from . import custody_log
@@ -24,11 +26,11 @@ from . import search as search_mod
 from .blobs import sha256_bytes
 from .custody_log import fresh_id
 from .errors import InvalidInput, NoteChanged, NotFound
-from .images import ImageInfo
+from .images import ImageInfo, probe_image
 from .models import Capture, Purchase
 from .purchases import INBOX, get_purchase_row, resolve
-from .records import CaptureRecord, OcrData, OcrWordBox
-from .values import now_utc
+from .records import SOURCES, CaptureRecord, OcrData, OcrWordBox
+from .values import MAX_NOTE_CHARS, clean_text, iso_utc, local_offset_minutes, now_utc
 from .vocabulary import CaptureSource, OcrStatus
 
 #: set_note's `expected` when the caller does not care what the note was.
@@ -96,8 +98,8 @@ def _rows(s: Session, ids: Iterable[int]) -> list[Capture]:
 
 @dataclass(frozen=True)
 class Kept:
-    """What is known of a capture whose bytes are in the blob store: the image, how it came
-    in, and where it should be filed."""
+    """What is known of a capture whose bytes are (about to be) in the blob store: the
+    image, how it came in, and where it should be filed."""
 
     sha256: str
     image: ImageInfo
@@ -114,66 +116,158 @@ class Kept:
     details: dict[str, Any] | None = None
 
 
-def insert(s: Session, kept: Kept, *, adopted: bool = False) -> Capture:
-    """Write a capture's row, its custody event and its search document.
+def prepare(
+    data: bytes,
+    *,
+    source: str,
+    purchase_id: int | None = None,
+    note: str | None = None,
+    captured_at: str | None = None,
+    utc_offset_min: int | None = None,
+    source_name: str | None = None,
+    file_modified_at: str | None = None,
+    screen_geometry: str | None = None,
+    flags: Sequence[str] = (),
+    name: str = "the image",
+    decode: bool = True,
+) -> Kept:
+    """Check and clean what a caller gives for a new capture (Library.add_capture's
+    arguments) before anything is written: a known source, a complete image (`decode`:
+    decoded in full, else its header only), a clean note and source name, a file time with
+    a zone. Missing times are now and this machine's offset."""
+    if source not in SOURCES:
+        raise InvalidInput(f"unknown capture source {source}")
+    info = probe_image(data, name, decode=decode)
+    note = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
+    source_name = clean_text(source_name, field="source name")
+    details: dict[str, Any] = {}
+    if file_modified_at is not None:
+        try:
+            mtime = datetime.fromisoformat(file_modified_at)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"file time {file_modified_at!r} is not an ISO 8601 time") from None
+        if mtime.tzinfo is None:
+            raise InvalidInput(f"file time {file_modified_at!r} has no time zone")
+        details["file_modified_at"] = iso_utc(mtime)
+    return Kept(
+        sha256=sha256_bytes(data),
+        image=info,
+        size=len(data),
+        captured_at=captured_at or now_utc(),
+        utc_offset_min=local_offset_minutes() if utc_offset_min is None else utc_offset_min,
+        source=source,
+        source_name=source_name,
+        note=note,
+        purchase_id=purchase_id,
+        screen_geometry=screen_geometry,
+        flags=tuple(flags),
+        details=details,
+    )
+
+
+def _columns(capture_id: int, kept: Kept, adopted: bool) -> dict[str, Any]:
+    """The new row's columns. An adopted capture goes to the Inbox, flagged."""
+    return {
+        "id": capture_id,
+        "purchase_id": None if adopted else kept.purchase_id,
+        "sha256": kept.sha256,
+        "media_type": kept.image.media_type,
+        "bytes": kept.size,
+        "width": kept.image.width,
+        "height": kept.image.height,
+        "captured_at": kept.captured_at,
+        "utc_offset_min": kept.utc_offset_min,
+        "source": kept.source,
+        "source_name": kept.source_name,
+        "screen_geometry": kept.screen_geometry,
+        "note": kept.note,
+        "ocr_status": OcrStatus.PENDING,
+        "flags": ",".join((RECOVERED_FLAG,) if adopted else kept.flags) or None,
+    }
+
+
+def _origin_event(capture_id: int, kept: Kept, adopted: bool) -> custody_log.NewEvent:
+    """The custody event that says where a new capture came from.
 
     A capture kept now gets a `captured` (or `imported`) event that describes it in full.
-    One `adopted` after a crash (its blob was written, its row never committed: recovery)
-    goes to the Inbox flagged `recovered`, and its `recovered` event names the purchase it
-    was meant for (`kept.purchase_id`) so the user can file it there."""
-    target = None if adopted else kept.purchase_id
-    c = Capture(
-        id=fresh_id(s, Capture),
-        purchase_id=target,
-        sha256=kept.sha256,
-        media_type=kept.image.media_type,
-        bytes=kept.size,
-        width=kept.image.width,
-        height=kept.image.height,
-        captured_at=kept.captured_at,
-        utc_offset_min=kept.utc_offset_min,
-        source=kept.source,
-        source_name=kept.source_name,
-        screen_geometry=kept.screen_geometry,
-        note=kept.note,
-        ocr_status=OcrStatus.PENDING,
-        flags=",".join((RECOVERED_FLAG,) if adopted else kept.flags) or None,
+    One adopted after a crash gets a `recovered` event naming the purchase it was meant
+    for (`kept.purchase_id`), so the user can file it there."""
+    if adopted:
+        return custody_log.NewEvent(
+            "recovered",
+            capture_id,
+            None,
+            {
+                "sha256": kept.sha256,
+                "bytes": kept.size,
+                "intended_purchase_id": kept.purchase_id,
+                "captured_at": kept.captured_at,
+                "source": kept.source,
+            },
+        )
+    return custody_log.NewEvent(
+        "imported" if kept.source == CaptureSource.IMPORT else "captured",
+        capture_id,
+        kept.purchase_id,
+        {
+            "sha256": kept.sha256,
+            "bytes": kept.size,
+            "width": kept.image.width,
+            "height": kept.image.height,
+            "media_type": kept.image.media_type,
+            "source": kept.source,
+            "source_name": kept.source_name,
+            "captured_at": kept.captured_at,
+            "utc_offset_min": kept.utc_offset_min,
+            "note": kept.note,
+            **(kept.details or {}),
+        },
     )
+
+
+def add(s: Session, kept: Kept, *, adopted: bool = False) -> Capture:
+    """Write a capture's row, the custody event that says where it came from, and its
+    search document: the one way a capture comes into the library, whether kept now
+    (Library.add_capture) or `adopted` after a crash (its blob was written, its row never
+    committed: recovery.adopt). `add_many` writes the same rows and events in bulk."""
+    c = Capture(**_columns(fresh_id(s, Capture), kept, adopted))
     s.add(c)
     s.flush()
     s.refresh(c)
-    if adopted:
-        custody_log.append(
-            s,
-            "recovered",
-            capture_id=c.id,
-            purchase_id=None,
-            sha256=kept.sha256,
-            bytes=kept.size,
-            intended_purchase_id=kept.purchase_id,
-            captured_at=c.captured_at,
-            source=c.source,
-        )
-    else:
-        custody_log.append(
-            s,
-            "imported" if kept.source == CaptureSource.IMPORT else "captured",
-            capture_id=c.id,
-            purchase_id=target,
-            sha256=kept.sha256,
-            bytes=kept.size,
-            width=kept.image.width,
-            height=kept.image.height,
-            media_type=kept.image.media_type,
-            source=kept.source,
-            source_name=kept.source_name,
-            captured_at=kept.captured_at,
-            utc_offset_min=kept.utc_offset_min,
-            note=kept.note,
-            **(kept.details or {}),
-        )
+    custody_log.append_events(s, [_origin_event(c.id, kept, adopted)])
     search_mod.reindex_capture(s, c)
     return c
+
+
+def add_many(s: Session, batch: Sequence[tuple[Kept, OcrData | None]]) -> list[int]:
+    """Write many new captures at once, each with its text already read (or None): the
+    rows, events and documents `add` then `set_ocr_result` would write, made by the same
+    functions, in three large statements instead of a transaction each (Library.bulk_add).
+    Returns the new ids, in order."""
+    first = fresh_id(s, Capture)
+    filed: dict[int, Purchase] = {}
+    rows: list[dict[str, Any]] = []
+    events: list[custody_log.NewEvent] = []
+    docs: list[tuple[int, str]] = []
+    for n, (kept, ocr) in enumerate(batch):
+        cid = first + n
+        p = None
+        if kept.purchase_id is not None:
+            p = filed.get(kept.purchase_id) or get_purchase_row(s, kept.purchase_id)
+            filed[p.id] = p
+        row = _columns(cid, kept, adopted=False)
+        events.append(_origin_event(cid, kept, adopted=False))
+        if ocr is not None:
+            row.update(ocr_columns(ocr, words_json(ocr)))
+            events.append(custody_log.NewEvent("ocr_done", cid, kept.purchase_id, ocr_event_data(ocr)))
+        rows.append(row)
+        fields = search_mod.document_fields(ocr.text if ocr else None, kept.note, p)
+        docs.append((cid, search_mod.build_document(fields)))
+    if rows:
+        s.execute(sql_insert(Capture), rows)
+        custody_log.append_events(s, events)
+        search_mod.index_documents(s.connection(), docs)
+    return [first + n for n in range(len(rows))]
 
 
 def find_by_sha(s: Session, sha256: str, include_trash: bool = False) -> CaptureRecord | None:
@@ -350,17 +444,19 @@ def ocr_event_data(ocr: OcrData) -> dict[str, Any]:
     }
 
 
-def apply_ocr(c: Capture, ocr: OcrData, words: str) -> None:
-    """Put a reading (and its word boxes as `words_json` gave them) on the row."""
-    c.ocr_status = OcrStatus.DONE
-    c.ocr_text = ocr.text
-    c.ocr_engine = ocr.engine
-    c.ocr_version = ocr.version
-    c.ocr_languages = ocr.languages
-    c.ocr_confidence = ocr.confidence
-    c.ocr_words = words
-    c.ocr_error = None
-    c.ocr_at = now_utc()
+def ocr_columns(ocr: OcrData, words: str) -> dict[str, Any]:
+    """A reading (with its word boxes as `words_json` gave them) as the row keeps it."""
+    return {
+        "ocr_status": OcrStatus.DONE,
+        "ocr_text": ocr.text,
+        "ocr_engine": ocr.engine,
+        "ocr_version": ocr.version,
+        "ocr_languages": ocr.languages,
+        "ocr_confidence": ocr.confidence,
+        "ocr_words": words,
+        "ocr_error": None,
+        "ocr_at": now_utc(),
+    }
 
 
 def set_ocr_result(s: Session, capture_id: int, ocr: OcrData, words: str) -> CaptureRecord:
@@ -368,7 +464,8 @@ def set_ocr_result(s: Session, capture_id: int, ocr: OcrData, words: str) -> Cap
     second reading replaces the first and is logged as `ocr_redone`."""
     c = get_row(s, capture_id)
     redo = c.ocr_status == OcrStatus.DONE
-    apply_ocr(c, ocr, words)
+    for column, value in ocr_columns(ocr, words).items():
+        setattr(c, column, value)
     custody_log.append(
         s,
         "ocr_redone" if redo else "ocr_done",

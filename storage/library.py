@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,28 +32,27 @@ from sqlalchemy.orm import Session
 
 from . import captures, custody_log, integrity, purchases, recovery, state
 from . import search as search_mod
-from .blobs import BlobStore, sha256_bytes
+from .blobs import BlobStore
 from .changes import ChangeWatcher
 from .db import make_engines, migrate
 from .errors import InvalidInput, LibraryUnavailable
-from .images import probe_image
 from .purchases import ACTIVE as ACTIVE
 from .purchases import INBOX as INBOX
 from .purchases import PURCHASE_FIELDS as PURCHASE_FIELDS
 from .purchases import _Active
 from .records import (
-    SOURCES,
     CaptureRecord,
     CheckReport,
     EventRecord,
     MerchantRecord,
+    NewCapture,
     OcrData,
     Problem,
     PurchaseRecord,
     SearchHit,
 )
 from .settings import OwnDetails
-from .values import MAX_NOTE_CHARS, clean_text, iso_utc, local_offset_minutes, now_utc
+from .values import MAX_NOTE_CHARS, clean_text
 from .vocabulary import OcrStatus
 
 DB_NAME = "library.sqlite3"
@@ -306,56 +304,71 @@ class Library:
 
         The blob is written and fsynced before the row is committed; the journal entry
         written first lets `recover()` adopt the blob if the process dies in between."""
-        if source not in SOURCES:
-            raise InvalidInput(f"unknown capture source {source}")
-        info = probe_image(data, name, decode=not encoded_here)
-        note = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
-        source_name = clean_text(source_name, field="source name")
-        details: dict[str, Any] = {}
-        if file_modified_at is not None:
-            try:
-                mtime = datetime.fromisoformat(file_modified_at)
-            except (TypeError, ValueError):
-                raise InvalidInput(f"file time {file_modified_at!r} is not an ISO 8601 time") from None
-            if mtime.tzinfo is None:
-                raise InvalidInput(f"file time {file_modified_at!r} has no time zone")
-            details["file_modified_at"] = iso_utc(mtime)
+        kept = captures.prepare(
+            data,
+            source=source,
+            note=note,
+            captured_at=captured_at,
+            utc_offset_min=utc_offset_min,
+            source_name=source_name,
+            file_modified_at=file_modified_at,
+            screen_geometry=screen_geometry,
+            flags=flags,
+            name=name,
+            decode=not encoded_here,
+        )
         with self._ro() as s:
-            target = purchases.resolve(s, purchase_id)
-        digest = sha256_bytes(data)
-        at = captured_at or now_utc()
-        offset = local_offset_minutes() if utc_offset_min is None else utc_offset_min
-        intent = {
-            "sha256": digest,
-            "captured_at": at,
-            "utc_offset_min": offset,
-            "source": source,
-            "source_name": source_name,
-            "purchase_id": target,
-            "note": note,
-            "media_type": info.media_type,
-            "width": info.width,
-            "height": info.height,
-            "bytes": len(data),
-        }
-        with recovery.journal_entry(self.journal, intent):
-            self.blobs.put(data, digest)
+            kept = replace(kept, purchase_id=purchases.resolve(s, purchase_id))
+        with recovery.journal_entry(self.journal, recovery.intent(kept)):
+            self.blobs.put(data, kept.sha256)
             with self._tx() as s:
-                kept = captures.Kept(
-                    sha256=digest,
-                    image=info,
-                    size=len(data),
-                    captured_at=at,
-                    utc_offset_min=offset,
-                    source=source,
-                    source_name=source_name,
-                    note=note,
-                    purchase_id=purchases.resolve(s, target),
-                    screen_geometry=screen_geometry,
-                    flags=flags,
-                    details=details,
-                )
-                return captures.record_capture(captures.insert(s, kept))
+                # The purchase may have been deleted meanwhile: then this refuses.
+                kept = replace(kept, purchase_id=purchases.resolve(s, kept.purchase_id))
+                return captures.record_capture(captures.add(s, kept))
+
+    def bulk_add(self, new: Iterable[NewCapture], *, per_transaction: int = 5000) -> list[int]:
+        """Add many captures, each kept exactly as `add_capture` (then `set_ocr_result`,
+        when its text is given) would keep it: the same row, custody events and search
+        document, made by the same functions (captures.add_many). Returns the new ids.
+
+        For tools that build large libraries, such as the benchmarks, so that a change to
+        how rows, events or index entries are written cannot leave them building a library
+        the app would not have written. Not for the app's own captures:
+        - bytes are checked by their header only (as with `add_capture(encoded_here=True)`);
+        - there is no journal: blobs are stored before each transaction of
+          `per_transaction` captures, so a crash leaves blobs no capture refers to (adopted
+          by the next `open(scan=True)`), never rows without blobs;
+        - a capture goes to the purchase it names (None: the Inbox), never ACTIVE.
+        `new` is read lazily, one transaction's worth at a time."""
+        ids: list[int] = []
+        stored: set[str] = set()
+        batch: list[tuple[captures.Kept, OcrData | None]] = []
+
+        def commit() -> None:
+            with self._tx() as s:
+                ids.extend(captures.add_many(s, batch))
+            batch.clear()
+
+        for item in new:
+            kept = captures.prepare(
+                item.data,
+                source=item.source,
+                purchase_id=item.purchase_id,
+                note=item.note,
+                captured_at=item.captured_at,
+                utc_offset_min=item.utc_offset_min,
+                source_name=item.source_name,
+                decode=False,
+            )
+            if kept.sha256 not in stored:
+                self.blobs.put(item.data, kept.sha256)
+                stored.add(kept.sha256)
+            batch.append((kept, item.ocr))
+            if len(batch) >= per_transaction:
+                commit()
+        if batch:
+            commit()
+        return ids
 
     def recover(self) -> list[int]:
         """Adopt blobs whose capture was never committed (the process died between

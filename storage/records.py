@@ -128,6 +128,21 @@ class OcrData:
 
 
 @dataclass(frozen=True)
+class NewCapture:
+    """One capture for `Library.bulk_add`: its bytes (PNG/JPEG/WebP/BMP), how and when it
+    came in, the purchase it goes to (None: the Inbox) and, when already read, its text."""
+
+    data: bytes = field(repr=False)
+    source: str
+    captured_at: str | None = None
+    utc_offset_min: int | None = None
+    source_name: str | None = None
+    purchase_id: int | None = None
+    note: str | None = None
+    ocr: OcrData | None = None
+
+
+@dataclass(frozen=True)
 class CaptureRecord:
     id: int
     purchase_id: int | None

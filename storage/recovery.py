@@ -3,7 +3,7 @@
 `Library.add_capture` announces each capture in a journal file before its blob is
 written and removes it after the row is committed (docs/adr/003-crash-safe-capture.md).
 An entry still there at the next open is a capture that was interrupted: if its blob is
-whole and no row was committed, the capture is adopted into the Inbox (captures.insert
+whole and no row was committed, the capture is adopted into the Inbox (captures.add
 with `adopted`); if the row exists, only the removal of the entry was interrupted; if
 the blob is not whole, nothing was kept. A blob no row refers to (found by a scan) is
 adopted the same way, unless the custody log says its capture was purged on purpose.
@@ -46,6 +46,24 @@ log = logging.getLogger(__name__)
 
 #: Opens one transaction (Library._tx or Library._ro).
 Transaction = Callable[[], contextlib.AbstractContextManager[Session]]
+
+
+def intent(kept: captures.Kept) -> dict[str, Any]:
+    """What a journal entry says of a capture in flight: enough to adopt its blob as the
+    capture it was meant to be (`adopt`)."""
+    return {
+        "sha256": kept.sha256,
+        "captured_at": kept.captured_at,
+        "utc_offset_min": kept.utc_offset_min,
+        "source": kept.source,
+        "source_name": kept.source_name,
+        "purchase_id": kept.purchase_id,
+        "note": kept.note,
+        "media_type": kept.image.media_type,
+        "width": kept.image.width,
+        "height": kept.image.height,
+        "bytes": kept.size,
+    }
 
 
 @contextlib.contextmanager
@@ -133,7 +151,7 @@ def adopt(blobs: BlobStore, tx: Transaction, sha: str, intent: dict[str, Any]) -
         if exists is not None:
             return None  # committed; only the journal removal was interrupted
         data = blobs.read(sha)
-        c = captures.insert(
+        c = captures.add(
             s,
             captures.Kept(
                 sha256=sha,
