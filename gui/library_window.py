@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QBuffer,
     QByteArray,
-    QIODevice,
     QModelIndex,
     QSettings,
     QSize,
@@ -56,6 +54,7 @@ from storage.records import PURCHASE_STATUSES, CaptureRecord, SearchHit
 from storage.settings import config_dir
 
 from .capture_tile import CaptureTileDelegate, tile_size
+from .library_import import ImportResult, clipboard_png, import_image_files, keep_clipboard_png, local_files
 from .library_models import (
     CAPTURE_IDS_MIME,
     KIND_ROLE,
@@ -83,7 +82,6 @@ ADDED_KINDS = frozenset({"captured", "imported", "recovered"})
 #: Events that change the purchase list but no capture row (unless a search, which also
 #: looks at purchases and sellers, is shown).
 TREE_ONLY_KINDS = frozenset({"purchase_created", "merchant_created", "merchant_edited"})
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 
 
 @dataclass(frozen=True)
@@ -791,40 +789,12 @@ class LibraryWindow(QMainWindow):
         background; bad files are listed, good ones kept."""
         target = self._target_purchase()
         lib = self.lib
-
-        def work() -> tuple[list[int], list[str]]:
-            from storage.blobs import sha256_bytes
-            from storage.values import file_modified_utc
-
-            ids: list[int] = []
-            problems: list[str] = []
-            for path in paths:
-                try:
-                    if path.is_dir():
-                        raise KnownStorageError(f"{path.name} is a folder")
-                    data = path.read_bytes()
-                    if lib.find_by_sha(sha256_bytes(data)) is not None:
-                        problems.append(f"{path.name}: already in the library")
-                        continue
-                    rec = lib.add_capture(
-                        data,
-                        source="import",
-                        purchase_id=target,
-                        source_name=path.name,
-                        name=path.name,
-                        file_modified_at=file_modified_utc(path),
-                    )
-                    ids.append(rec.id)
-                except KnownStorageError as exc:
-                    problems.append(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
-                except OSError as exc:
-                    problems.append(f"{path.name}: {exc.strerror or exc}")
-            return ids, problems
-
         self.statusBar().showMessage(self.tr("Importing {n} file(s)…").format(n=len(paths)))
-        self.runner.run("import", work, self._on_imported, self._report)
+        self.runner.run(
+            "import", lambda: import_image_files(lib, paths, target), self._on_imported, self._report
+        )
 
-    def _on_imported(self, result: tuple[list[int], list[str]]) -> None:
+    def _on_imported(self, result: ImportResult) -> None:
         ids, problems = result
         if ids:
             self.captures_imported.emit(ids)
@@ -838,29 +808,22 @@ class LibraryWindow(QMainWindow):
 
     def paste_image(self) -> None:
         """Ctrl+V: keep the clipboard's image in the selected purchase (else the Inbox)."""
-        image = QGuiApplication.clipboard().image()
-        if image.isNull():
+        data = clipboard_png()
+        if data is None:
             self.statusBar().showMessage(self.tr("There is no image on the clipboard."), 5000)
             return
-        buf = QBuffer()
-        buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buf, "PNG")
-        data = bytes(buf.data().data())
         target = self._target_purchase()
         lib = self.lib
-
-        def work() -> tuple[list[int], list[str]]:
-            return [lib.add_capture(data, source="clipboard", purchase_id=target).id], []
-
-        self.runner.run("import", work, self._on_imported, self._report)
+        self.runner.run(
+            "import", lambda: keep_clipboard_png(lib, data, target), self._on_imported, self._report
+        )
 
     def dragEnterEvent(self, event: Any) -> None:
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if any(u.isLocalFile() for u in urls):
+        if local_files(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: Any) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = local_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
