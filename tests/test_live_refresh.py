@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from gui.capture_actions import merge_notes
 from gui.library_models import KIND_ROLE, PURCHASE_ID_ROLE
-from gui.library_window import LibraryWindow, merge_notes
+from gui.library_window import LibraryWindow
 from storage.changes import ChangeWatcher
 from storage.errors import NoteChanged
 from storage.library import Library

@@ -1,0 +1,195 @@
+"""The commands on the captures selected in the library window.
+
+Move to a purchase (also by dragging onto one in the purchase list), edit the note, move
+to the Trash, restore, empty the Trash, read the text again, copy the image, open the
+original, show it in its folder; and the captures' context menu that offers them. Each
+change goes through the library and is then shown the way changes made elsewhere are
+(LibraryWindow.sync).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QImage
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
+
+from storage.errors import KnownStorageError, NoteChanged
+
+
+class CaptureActions:
+    """A part of LibraryWindow, mixed into it and never used alone.
+
+    It works with what the window has: its library (`lib`), what it shows (`scope`,
+    `selected_records()`, `current_view()`, the preview), its actions (`act_*`), and its
+    ways of reporting (`_after_change`, `_report`, the status bar).
+    """
+
+    def move_to(self, capture_ids: list[int], purchase_id: int | None) -> bool:
+        try:
+            records = self.lib.move_captures(capture_ids, purchase_id)
+        except KnownStorageError as exc:
+            self._report(exc)
+            return False
+        where = records[0].purchase_title if records and records[0].purchase_title else self.tr("Inbox")
+        self._after_change(self.tr("Moved {n} capture(s) to {where}").format(n=len(records), where=where))
+        return True
+
+    def _on_captures_dropped(self, ids: list[int], purchase_id: object) -> None:
+        self.move_to([int(i) for i in ids], purchase_id if isinstance(purchase_id, int) else None)
+
+    def move_dialog(self) -> None:
+        records = self.selected_records()
+        if not records:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Inbox (no purchase)")).triggered.connect(
+            lambda _=False: self.move_to([r.id for r in records], None)
+        )
+        for p in self.lib.list_purchases():
+            menu.addAction(f"#{p.id}  {p.title}").triggered.connect(
+                lambda _=False, pid=p.id: self.move_to([r.id for r in records], pid)
+            )
+        menu.exec(QCursor.pos())
+
+    def edit_note(self) -> None:
+        records = self.selected_records()
+        if len(records) != 1:
+            return
+        try:
+            base = self.lib.get_capture(records[0].id).note or ""
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Note"), self.tr("What does this capture show?"), base
+        )
+        if ok:
+            self._on_note_saved(records[0].id, text, base)
+
+    def _on_note_saved(self, capture_id: int, text: str, base: str) -> None:
+        """Save a note typed here over `base`, the note as it was when typing started. If
+        someone else changed it meanwhile, both are kept: the newer note, then this text."""
+        message = self.tr("Note saved")
+        try:
+            try:
+                record = self.lib.set_note(capture_id, text, expected=base)
+            except NoteChanged as conflict:
+                record = self.lib.set_note(
+                    capture_id, merge_notes(conflict.current, text), expected=conflict.current
+                )
+                message = self.tr(
+                    "The note had been changed elsewhere meanwhile. Your text was added after it; nothing was lost."
+                )
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self._replace_record(record)
+        self.statusBar().showMessage(message, 8000)
+        if record.id == self._preview_id:
+            self._refresh_preview_record()
+
+    def trash_selected(self) -> None:
+        records = self.selected_records()
+        if not records or self.scope.kind == "trash":
+            return
+        try:
+            self.lib.trash([r.id for r in records])
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self._after_change(
+            self.tr("Moved {n} capture(s) to the Trash. They stay there until you empty it.").format(
+                n=len(records)
+            )
+        )
+
+    def restore_selected(self) -> None:
+        records = self.selected_records()
+        if not records:
+            return
+        try:
+            self.lib.restore([r.id for r in records])
+        except KnownStorageError as exc:
+            self._report(exc)
+            return
+        self._after_change(self.tr("Restored {n} capture(s)").format(n=len(records)))
+
+    def empty_trash(self, confirm: bool = True) -> None:
+        n = self.lib.count_captures()["trash"]
+        if n == 0:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Empty the Trash?"),
+                self.tr(
+                    "{n} capture(s) will be deleted for good, with their original files. "
+                    "This cannot be undone. The custody log keeps a record that they were deleted."
+                ).format(n=n),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        ids = self.lib.empty_trash()
+        self._after_change(self.tr("Deleted {n} capture(s) for good").format(n=len(ids)))
+
+    def rerun_ocr(self) -> None:
+        ids = [r.id for r in self.selected_records()]
+        if ids:
+            self.ocr_requested.emit(ids)
+            self.statusBar().showMessage(self.tr("Reading the text again…"), 4000)
+
+    def copy_image(self) -> None:
+        records = self.selected_records()
+        if len(records) != 1:
+            return
+        image = QImage()
+        image.loadFromData(self.lib.blobs.read(records[0].sha256))
+        QGuiApplication.clipboard().setImage(image)
+        self.statusBar().showMessage(self.tr("Image copied"), 3000)
+
+    def open_original(self) -> None:
+        records = self.selected_records()
+        if records:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.blob_path(records[0].sha256))))
+
+    def show_in_folder(self) -> None:
+        records = self.selected_records()
+        if records:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.blob_path(records[0].sha256).parent)))
+
+    def _on_capture_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        if self.scope.kind == "trash":
+            menu.addAction(self.act_restore)
+            menu.addAction(self.act_empty)
+        else:
+            for a in (
+                self.act_move,
+                self.act_note,
+                self.act_copy,
+                self.act_open,
+                self.act_folder,
+                self.act_ocr,
+            ):
+                menu.addAction(a)
+            menu.addSeparator()
+            menu.addAction(self.act_trash)
+        menu.exec(self.current_view().viewport().mapToGlobal(pos))
+
+
+def merge_notes(newer: str, mine: str) -> str:
+    """Both notes, when one was typed here while the other was saved elsewhere: the newer
+    one first, then the text typed here, unless one already contains the other."""
+    newer, mine = newer.strip(), mine.strip()
+    if not newer or mine.startswith(newer) or newer == mine:
+        return mine
+    if not mine or newer.endswith(mine):
+        return newer
+    return f"{newer}\n\n{mine}"
+
+
+__all__ = ["CaptureActions", "merge_notes"]
