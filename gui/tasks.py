@@ -45,7 +45,9 @@ class TaskRunner(QObject):
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
         self._latest: dict[str, int] = {}
-        self._callbacks: dict[tuple[str, int], tuple[Callable[[Any], None], Callable[[Exception], None] | None]] = {}
+        self._callbacks: dict[
+            tuple[str, int], tuple[Callable[[Any], None], Callable[[Exception], None] | None]
+        ] = {}
         self._seq = 0
 
     def run(
