@@ -16,16 +16,15 @@ Measures, with a real `gui.library_window.LibraryWindow` on a 10,000-capture lib
     .venv/bin/python bench/library_bench.py --json
     .venv/bin/python bench/library_bench.py --captures 10000 --debounce-ms 100 --queries 50
 
-The library is built like bench/search_bench.py builds it (its `build()` is called: the same
-generator, schema rows, search index rows and custody chain), then every capture gets a
-real screenshot-like PNG blob: `--bases` distinct images cropped / tiled from the dev
-screenshots in tests/data/evalset at varying offsets and sizes (phone pages,
-window-sized regions, whole 1920x1080 screens), and the newest `--distinct` captures each
-get their own variant (shifted crop plus a drawn status-bar clock), so their thumbnails are
-all different files. Blobs are encoded with the app's own `capture.screen.encode_png`. The
-capture rows' sha256/bytes/width/height are updated, the custody events that name them
-are rewritten and the chain re-hashed (checked with `verify_custody`). The folder is
-reused when its `library_bench.json` records the same parameters.
+The library is built by bench/search_bench.py's `build()` (the same generator, through
+storage's public API: `add_purchase`, `add_capture`, `Library.bulk_add`, `trash`), with a
+real screenshot-like PNG for every capture instead of a shared tiny one: `--bases` distinct
+images cropped / tiled from the dev screenshots in tests/data/evalset at varying offsets
+and sizes (phone pages, window-sized regions, whole 1920x1080 screens), and the newest
+`--distinct` captures each get their own variant (shifted crop plus a drawn status-bar
+clock), so their thumbnails are all different files. Images are encoded with the app's
+own `capture.screen.encode_png`. The folder is reused when its `library_bench.json`
+records the same parameters. `--build-only` builds (or reuses) it and stops, without Qt.
 
 Qt runs on its own Xvfb 1920x1080x24 (tests/xdisplay.py) unless `--platform offscreen`
 or Xvfb cannot start; the JSON says which. `PROOFSHOT_CONFIG_DIR` points at a temporary
@@ -60,12 +59,12 @@ for p in (ROOT, ROOT / "bench"):
 import search_bench as sb  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
-from storage.custody import GENESIS, canonical_json, chain_hash, event_payload  # noqa: E402
+from storage.blobs import BlobStore  # noqa: E402
 from storage.library import DB_NAME, Library  # noqa: E402
 
 PARAMS_FILE = "library_bench.json"
 #: Bump when the blob generator changes, so an old library is not reused.
-BLOB_VERSION = 1
+BLOB_VERSION = 2
 DEV_DIR = ROOT / "tests" / "data" / "evalset"
 WINDOW_SIZE = (1280, 800)
 
@@ -143,69 +142,23 @@ def variant(base: Image.Image, j: int, font: Any) -> Image.Image:
     return im
 
 
-def add_blobs(root: Path, bases_n: int, distinct: int, seed: int) -> dict[str, Any]:
-    """Give every capture a real PNG blob and rewrite the custody events naming them."""
+def screenshots(captures: int, bases_n: int, distinct: int, seed: int) -> sb.ImageFor:
+    """What search_bench's `build` gives each capture (0 = oldest) as its bytes: the newest
+    `distinct` captures a variant of their own, the others the base images in turn, all
+    encoded with the app's own `capture.screen.encode_png`."""
     from capture.screen import encode_png
 
-    t0 = now()
     bases = make_bases(bases_n, seed)
-    lib = Library.open(root)
+    encoded = [encode_png(im) for im in bases]
     font = _font(20)
-    try:
-        base_blobs = []
-        for im in bases:
-            data = encode_png(im)
-            base_blobs.append((lib.blobs.put(data), len(data), im.width, im.height))
-        log(f"{len(base_blobs)} base images stored in {now() - t0:.1f}s")
-        con = sqlite3.connect(lib.db_path)
-        ids = [i for (i,) in con.execute("SELECT id FROM captures ORDER BY captured_at DESC, id DESC")]
-        old = {s for (s,) in con.execute("SELECT DISTINCT sha256 FROM captures")}
-        new: dict[int, tuple[str, int, int, int]] = {}
-        for k, cid in enumerate(ids):
-            if k < distinct:
-                im = variant(bases[k % len(bases)], k, font)
-                data = encode_png(im)
-                new[cid] = (lib.blobs.put(data), len(data), im.width, im.height)
-                if k % 200 == 199:
-                    log(f"distinct blobs {k + 1}/{distinct}  {now() - t0:.0f}s")
-            else:
-                new[cid] = base_blobs[k % len(base_blobs)]
-        with con:
-            con.executemany(
-                "UPDATE captures SET sha256=?, bytes=?, width=?, height=? WHERE id=?",
-                [(s, b, w, h, cid) for cid, (s, b, w, h) in new.items()],
-            )
-            # Custody events that name a capture's blob now name its new one; re-hash the chain.
-            prev, count, updates = GENESIS, 0, []
-            for eid, at, kind, cid, pid, data_json, prev_hash, h in con.execute(
-                "SELECT id, at, kind, capture_id, purchase_id, data, prev_hash, hash FROM events ORDER BY id"
-            ).fetchall():
-                data = json.loads(data_json)
-                if cid in new and isinstance(data, dict) and "sha256" in data:
-                    s, b, w, hh = new[cid]
-                    data["sha256"] = s
-                    for key, val in (("bytes", b), ("width", w), ("height", hh)):
-                        if key in data:
-                            data[key] = val
-                new_json = canonical_json(data)
-                nh = chain_hash(prev, event_payload(eid, at, kind, cid, pid, json.loads(new_json)))
-                if (new_json, prev, nh) != (data_json, prev_hash, h):
-                    updates.append((new_json, prev, nh, eid))
-                prev, count = nh, count + 1
-            con.executemany("UPDATE events SET data=?, prev_hash=?, hash=? WHERE id=?", updates)
-            con.execute("UPDATE settings SET value=? WHERE key='custody_head'", (f"{count}:{prev}",))
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.close()
-        for s in old - {v[0] for v in new.values()}:
-            lib.blobs.path(s).unlink(missing_ok=True)
-        problems = lib.verify_custody()
-        if problems:
-            raise SystemExit(f"custody chain broken after the blob rewrite: {problems[:3]}")
-    finally:
-        lib.close()
-    n_blobs = len({v[0] for v in new.values()})
-    log(f"blobs done: {n_blobs} distinct blobs for {len(ids)} captures in {now() - t0:.1f}s")
-    return {"blob_seconds": round(now() - t0, 1), "distinct_blobs": n_blobs}
+
+    def image_for(i: int) -> bytes:
+        k = captures - 1 - i  # 0 = the newest, the first the window shows
+        if k < distinct:
+            return encode_png(variant(bases[k % len(bases)], k, font))
+        return encoded[k % len(encoded)]
+
+    return image_for
 
 
 def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, Any], bool]:
@@ -227,8 +180,13 @@ def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, Any], bool]:
     elif root.exists() and any(root.iterdir()):
         raise SystemExit(f"{root} exists and is not a library bench library; give an empty or new folder")
     log(f"building a library of {args.captures} captures at {root}")
-    info = {"params": want, **sb.build(root, args.captures, args.seed)}
-    info.update(add_blobs(root, args.bases, args.distinct, args.seed))
+    t0 = now()
+    image_for = screenshots(args.captures, args.bases, args.distinct, args.seed)
+    blob_s = now() - t0
+    log(f"{args.bases} base images made in {blob_s:.1f}s")
+    info = {"params": want, **sb.build(root, args.captures, args.seed, image_for=image_for)}
+    info["blob_seconds"] = round(blob_s, 1)
+    info["distinct_blobs"] = sum(1 for _ in BlobStore(root / "blobs").iter_shas())
     pfile.write_text(json.dumps(info, indent=1) + "\n")
     return root, info, False
 
@@ -608,6 +566,8 @@ def keystroke_runs(
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     root, info, reused = prepare(args)
+    if args.build_only:
+        return {"library": str(root), "reused_library": reused, **info}
     patches = apply_patches([p for p in (args.patch or "").split(",") if p], root)
     queries = sb.make_queries(root / DB_NAME, args.queries, args.seed)
     with ExitStack() as stack:
@@ -716,9 +676,14 @@ def main() -> None:
     )
     ap.add_argument("--json", action="store_true", help="print one JSON object to stdout")
     ap.add_argument("--per-query", action="store_true", help="include every query's timings in the JSON")
+    ap.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build (or reuse) the library, print what it is and stop (no display needed)",
+    )
     args = ap.parse_args()
     res = run(args)
-    if args.json:
+    if args.json or args.build_only:
         print(json.dumps(res, ensure_ascii=False, indent=1))
     else:
         o, k = res["open"], res["keystroke"]

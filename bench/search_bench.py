@@ -10,15 +10,15 @@ comparison, a plain LIKE scan of `search_doc` with the same normalised terms.
     .venv/bin/python bench/search_bench.py --captures 100000 --json
     .venv/bin/python bench/search_bench.py --captures 10000 --library /tmp/sb10k --queries 200 --seed 1
 
-How the library is built: `Library.open` creates it (real schema and migrations);
-purchases and merchants are added with `Library.add_purchase`, the first few captures with
-`add_capture` + `set_ocr_result`; the rest are bulk-inserted in a few large transactions
-as exactly the rows the library would hold for them: `captures` rows, their custody events
-(`captured`, `ocr_done`, `deleted` for the ~1% put in the Trash) chained like
-`Library._event` does, and search index rows `search_doc`/`fts_tri`/`fts_char` with the
-document `storage.search.build_document(_document_fields(capture))` (the same rows
-`storage.search.index_document` writes for a new capture). Bulk captures share one tiny
-PNG blob. A sample of documents and the custody chain are checked after the build.
+How the library is built, through storage's public API only: `Library.open` creates it
+(real schema and migrations); purchases and merchants are added with
+`Library.add_purchase`, the first few captures with `add_capture` + `set_ocr_result`; the
+rest with `Library.bulk_add` in transactions of 5,000, which writes the rows, custody
+events (`captured`/`imported`, `ocr_done`) and search index rows that add_capture +
+set_ocr_result would, with the same storage functions; ~1% then go to the Trash with
+`Library.trash`. So a change to how storage writes rows, events or the index changes the
+bench library with it. Bulk captures share one tiny PNG blob. The custody chain and the
+counts are checked after the build.
 
 The library folder is reused when its `search_bench.json` records the same parameters;
 a folder holding anything else is never deleted.
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import hashlib
 import io
 import itertools
 import json
@@ -46,9 +45,9 @@ import sqlite3
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,20 +55,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
-from sqlalchemy import select, text  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
 
 from storage import search as search_mod  # noqa: E402
-from storage.custody import canonical_json, chain_hash, event_payload  # noqa: E402
-from storage.library import DB_NAME, Library, _document_fields  # noqa: E402
-from storage.models import Capture, Event, Purchase  # noqa: E402
+from storage.library import DB_NAME, Library  # noqa: E402
 from storage.normalize import normalize  # noqa: E402
-from storage.records import OcrData, OcrWordBox  # noqa: E402
+from storage.records import NewCapture, OcrData, OcrWordBox  # noqa: E402
 from storage.values import iso_utc  # noqa: E402
 
 PARAMS_FILE = "search_bench.json"
 #: Bump when the generator changes, so an old library is not reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 REAL_CAPTURES = 12
 CHUNK = 5000
 
@@ -473,22 +469,30 @@ def tiny_png(seed: int) -> bytes:
 
 
 def library_params(args: argparse.Namespace) -> dict[str, Any]:
-    import storage.library as library_mod
     from storage.db import head_revision
 
     # The index version and schema make a library built by other storage code not reused
     # (Library.open would otherwise rebuild its index row by row before the timing).
-    index = getattr(library_mod, "_INDEX_VERSION", None)
     return {
         "generator": GENERATOR_VERSION,
         "captures": args.captures,
         "seed": args.seed,
-        "index": index,
+        "index": search_mod.INDEX_VERSION,
         "schema": head_revision(),
     }
 
 
-def build(root: Path, captures: int, seed: int) -> dict[str, Any]:
+#: Gives capture number `i` (0 = oldest) its image bytes; None: tiny PNGs.
+ImageFor = Callable[[int], bytes]
+
+
+def build(root: Path, captures: int, seed: int, image_for: ImageFor | None = None) -> dict[str, Any]:
+    """Build the library: purchases through `add_purchase`, the first captures through
+    `add_capture` + `set_ocr_result`, the rest through `Library.bulk_add` (the same rows,
+    custody events and search documents, written by storage's own functions), then ~1%
+    of them to the Trash with `Library.trash`. `image_for(i)` gives capture i its bytes
+    (library_bench's screenshots); without it the first captures get tiny PNGs of their
+    own and the bulk captures share one."""
     t0 = time.perf_counter()
     gen = Generator(seed, captures)
     r = gen.r
@@ -541,12 +545,15 @@ def build(root: Path, captures: int, seed: int) -> dict[str, Any]:
         def pick_purchase() -> int | None:
             return r.choice(pids) if r.random() < 0.6 else None
 
+        def words_of(txt: str) -> tuple[OcrWordBox, ...]:
+            return tuple(OcrWordBox(w[0], (w[1], w[2], w[3], w[4]), w[5]) for w in ocr_words(txt, r))
+
         # ---- a few real captures through add_capture + set_ocr_result
         n_real = min(REAL_CAPTURES, captures)
         for i in range(n_real):
             txt = gen.text()
             cap = lib.add_capture(
-                tiny_png(i),
+                image_for(i) if image_for else tiny_png(i),
                 source=r.choice(("region", "fullscreen", "clipboard")),
                 purchase_id=pick_purchase(),
                 note=gen.note(),
@@ -554,173 +561,52 @@ def build(root: Path, captures: int, seed: int) -> dict[str, Any]:
                 utc_offset_min=480,
                 source_name="微信",
             )
-            words = tuple(OcrWordBox(w[0], (w[1], w[2], w[3], w[4]), w[5]) for w in ocr_words(txt, r))
-            lib.set_ocr_result(cap.id, OcrData(txt, "tesseract", "5.3.0", "chi_sim+eng", 88.5, words))
+            lib.set_ocr_result(cap.id, OcrData(txt, "tesseract", "5.3.0", "chi_sim+eng", 88.5, words_of(txt)))
         log(f"{n_real} captures through add_capture in {time.perf_counter() - t0:.1f}s")
 
-        # ---- the rest in bulk
+        # ---- the rest through bulk_add
         shared_png = tiny_png(10_000)
-        shared_sha = lib.blobs.put(shared_png)
-        with Session(lib._r) as s:
-            purchases = {p.id: p for p in s.scalars(select(Purchase)).unique()}
-            s.expunge_all()
-        cap_table, ev_table = Capture.__table__, Event.__table__
-        with lib._w.connect() as conn:
-            next_cap = (conn.execute(text("SELECT coalesce(max(id), 0) FROM captures")).scalar() or 0) + 1
-            next_ev = (conn.execute(text("SELECT coalesce(max(id), 0) FROM events")).scalar() or 0) + 1
-            head = conn.execute(text("SELECT value FROM settings WHERE key='custody_head'")).scalar()
-        count, prev = int(head.split(":")[0]), head.split(":")[1]
-        done = n_real
-        while done < captures:
-            n = min(CHUNK, captures - done)
-            cap_rows, ev_rows, doc_rows = [], [], []
+        to_trash: list[int] = []  # positions among the bulk captures
 
-            def event(
-                at: str,
-                kind: str,
-                capture_id: int,
-                purchase_id: int | None,
-                data: dict[str, Any],
-                ev_rows: list[dict[str, Any]] = ev_rows,
-            ) -> None:
-                nonlocal next_ev, prev, count
-                clean = json.loads(canonical_json(data))
-                h = chain_hash(prev, event_payload(next_ev, at, kind, capture_id, purchase_id, clean))
-                ev_rows.append(
-                    {
-                        "id": next_ev,
-                        "at": at,
-                        "kind": kind,
-                        "capture_id": capture_id,
-                        "purchase_id": purchase_id,
-                        "data": canonical_json(clean),
-                        "prev_hash": prev,
-                        "hash": h,
-                    }
-                )
-                prev, next_ev, count = h, next_ev + 1, count + 1
-
-            for i in range(done, done + n):
-                cid = next_cap
-                next_cap += 1
+        def bulk() -> Iterator[NewCapture]:
+            for i in range(n_real, captures):
                 txt, note, pid = gen.text(), gen.note(), pick_purchase()
                 at = captured_at(i)
-                ocr_at = at[:-8] + "999999Z"  # later the same second
                 source = r.choice(("region", "region", "fullscreen", "clipboard", "import"))
                 source_name = r.choice(PLATFORM_APPS)[0] + (" - 聊天" if r.random() < 0.5 else "")
-                width, height = 4, 3
-                words = ocr_words(txt, r)
+                words = words_of(txt)
                 conf = round(r.uniform(60, 95), 1)
-                deleted = at if r.random() < 0.01 else None
-                cap_rows.append(
-                    {
-                        "id": cid,
-                        "purchase_id": pid,
-                        "sha256": shared_sha,
-                        "media_type": "image/png",
-                        "bytes": len(shared_png),
-                        "width": width,
-                        "height": height,
-                        "captured_at": at,
-                        "utc_offset_min": 480,
-                        "source": source,
-                        "source_name": source_name,
-                        "screen_geometry": None,
-                        "note": note,
-                        "ocr_status": "done",
-                        "ocr_text": txt,
-                        "ocr_engine": "tesseract",
-                        "ocr_version": "5.3.0",
-                        "ocr_languages": "chi_sim+eng",
-                        "ocr_confidence": conf,
-                        "ocr_words": json.dumps(words, ensure_ascii=False, separators=(",", ":")),
-                        "ocr_error": None,
-                        "ocr_at": ocr_at,
-                        "flags": None,
-                        "deleted_at": deleted,
-                    }
+                if r.random() < 0.01:
+                    to_trash.append(i - n_real)
+                yield NewCapture(
+                    image_for(i) if image_for else shared_png,
+                    source,
+                    captured_at=at,
+                    utc_offset_min=480,
+                    source_name=source_name,
+                    purchase_id=pid,
+                    note=note,
+                    ocr=OcrData(txt, "tesseract", "5.3.0", "chi_sim+eng", conf, words),
                 )
-                event(
-                    at,
-                    "imported" if source == "import" else "captured",
-                    cid,
-                    pid,
-                    {
-                        "sha256": shared_sha,
-                        "bytes": len(shared_png),
-                        "width": width,
-                        "height": height,
-                        "media_type": "image/png",
-                        "source": source,
-                        "source_name": source_name,
-                        "captured_at": at,
-                        "utc_offset_min": 480,
-                        "note": note,
-                    },
-                )
-                event(
-                    ocr_at,
-                    "ocr_done",
-                    cid,
-                    pid,
-                    {
-                        "engine": "tesseract",
-                        "version": "5.3.0",
-                        "languages": "chi_sim+eng",
-                        "confidence": round(conf, 2),
-                        "text_sha256": hashlib.sha256(txt.encode()).hexdigest(),
-                        "characters": len(txt),
-                        "words": len(words),
-                    },
-                )
-                if deleted:
-                    event(deleted, "deleted", cid, pid, {"sha256": shared_sha})
-                fake = SimpleNamespace(ocr_text=txt, note=note, purchase=purchases.get(pid) if pid else None)
-                body = search_mod.build_document(_document_fields(fake))  # type: ignore[arg-type]
-                doc_rows.append((cid, body, search_mod.spaced(body)))
-            with lib._w.begin() as conn:
-                conn.execute(cap_table.insert(), cap_rows)
-                conn.execute(ev_table.insert(), ev_rows)
-                conn.exec_driver_sql(
-                    "INSERT INTO search_doc(capture_id, body) VALUES(?, ?)", [(c, b) for c, b, _ in doc_rows]
-                )
-                conn.exec_driver_sql(
-                    "INSERT INTO fts_tri(rowid, body) VALUES(?, ?)", [(c, b) for c, b, _ in doc_rows]
-                )
-                conn.exec_driver_sql(
-                    "INSERT INTO fts_char(rowid, body) VALUES(?, ?)", [(c, sp) for c, _, sp in doc_rows]
-                )
-                conn.execute(
-                    text("UPDATE settings SET value = :v WHERE key = 'custody_head'"),
-                    {"v": f"{count}:{prev}"},
-                )
-            done += n
-            log(f"captures {done}/{captures}  {time.perf_counter() - t0:.0f}s")
-        lib._w.dispose()  # pooled connections would keep the WAL from being truncated
-        ck = sqlite3.connect(lib.db_path, isolation_level=None)
-        ck.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        ck.close()
-        build_s = time.perf_counter() - t0
+                if (i + 1) % CHUNK == 0:
+                    log(f"captures {i + 1}/{captures}  {time.perf_counter() - t0:.0f}s")
 
-        # ---- checks: documents equal what the library computes, custody chain intact
-        with lib._ro() as s:
-            ids = [x for (x,) in s.execute(text("SELECT id FROM captures"))]
-            sample = random.Random(seed + 1).sample(ids, min(300, len(ids)))
-            for c in s.scalars(select(Capture).where(Capture.id.in_(sample))).unique():
-                body = s.execute(
-                    text("SELECT body FROM search_doc WHERE capture_id = :i"), {"i": c.id}
-                ).scalar()
-                want = search_mod.build_document(_document_fields(c))
-                if body != want:
-                    raise SystemExit(f"bulk document of capture {c.id} differs from the library's")
+        ids = lib.bulk_add(bulk(), per_transaction=CHUNK)
+        if to_trash:
+            lib.trash([ids[k] for k in to_trash])
+        log(f"captures {captures}/{captures} ({len(to_trash)} in the Trash)  {time.perf_counter() - t0:.0f}s")
+    finally:
+        lib.close()  # the last connection checkpoints the WAL into the database file
+    build_s = time.perf_counter() - t0
+
+    # ---- checks: the custody chain and the index, as the library itself sees them
+    with Library.open(root) as lib:
         problems = lib.verify_custody()
         if problems:
             raise SystemExit(f"custody chain broken: {problems[:3]}")
-        log(
-            f"build checked ({len(sample)} documents, custody chain) in {time.perf_counter() - t0 - build_s:.1f}s"
-        )
-    finally:
-        lib.close()
+        if lib.count_captures()["all"] + len(to_trash) != captures:
+            raise SystemExit(f"the library holds {lib.count_captures()} captures, not {captures}")
+    log(f"build checked (custody chain, counts) in {time.perf_counter() - t0 - build_s:.1f}s")
     return {"build_seconds": round(build_s, 1), "purchases": n_purchases}
 
 
@@ -914,18 +800,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     queries = make_queries(db, args.queries, args.seed)
     lib = Library.open(root)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    # A read-only engine of the bench's own for the "matches" statistic.
+    stats_engine = create_engine(f"sqlite:///file:{db}?mode=ro&uri=true")
     try:
-        with lib._r.connect() as c:
-            n_caps = c.execute(text("SELECT count(*) FROM captures")).scalar()
+        n_caps = con.execute("SELECT count(*) FROM captures").fetchone()[0]
         per_query = []
         for i, (cls, q) in enumerate(queries):
             parsed = search_mod.parse_query(q)
             # How many captures contain every term (the per-character index answers any term).
-            everything = " AND ".join('"' + search_mod.spaced(t) + '"' for t in parsed.terms)
-            with lib._r.connect() as c:
-                matches = c.execute(
-                    text("SELECT count(*) FROM fts_char WHERE fts_char MATCH :m"), {"m": everything}
-                ).scalar()
+            with stats_engine.connect() as c:
+                matches = search_mod.count_matches(c, parsed)
             # search: first run, then warm repeats
             t = time.perf_counter()
             hits = lib.search(q, limit=20)
@@ -963,6 +847,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 log(f"queries {i + 1}/{len(queries)}")
     finally:
         con.close()
+        stats_engine.dispose()
         lib.close()
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     db_size = sum((root / n).stat().st_size for n in (DB_NAME, DB_NAME + "-wal") if (root / n).exists())
