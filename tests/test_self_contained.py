@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,14 @@ def outside_patterns() -> list[tuple[str, re.Pattern[str]]]:
         (_SIBLING, re.compile(re.escape(_SIBLING))),
         ("a shared folder joined to a path (path arithmetic out of the repository)", _SHARED_JOIN),
     ]
-    parent = str(ROOT.resolve().parent)
-    if parent.rstrip("/"):  # a repository at the top of the file system has no such parent path
-        patterns.append((parent, re.compile(re.escape(parent) + r"(?![\w.-])")))
+    # The brief's folders, wherever they were reached from.
+    patterns.append(("the brief's shared folders", re.compile("/" + "shared/(evalset|design|hooks)\\b")))
+    parent = ROOT.resolve().parent
+    # The folder this checkout sits in, unless it is a common one (a clone in /tmp has /tmp as
+    # its parent, and a bench's default /tmp/proofshot-... folder is not a path to a sibling).
+    common = {Path("/"), Path("/tmp"), Path("/var/tmp"), Path(tempfile.gettempdir()).resolve(), Path.home()}
+    if parent not in common:
+        patterns.append((str(parent), re.compile(re.escape(str(parent)) + r"(?![\w.-])")))
     return patterns
 
 
