@@ -270,15 +270,15 @@ def add_many(s: Session, batch: Sequence[tuple[Kept, OcrData | None]]) -> list[i
     return [first + n for n in range(len(rows))]
 
 
+# ---------------------------------------------------------------------------- reading
+
+
 def find_by_sha(s: Session, sha256: str, include_trash: bool = False) -> CaptureRecord | None:
     q = select(Capture).where(Capture.sha256 == sha256).order_by(Capture.id)
     if not include_trash:
         q = q.where(Capture.deleted_at.is_(None))
     c = s.scalars(q.limit(1)).first()
     return record_capture(c) if c else None
-
-
-# ---------------------------------------------------------------------------- reading
 
 
 def get_captures(s: Session, ids: Sequence[int]) -> list[CaptureRecord]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from .errors import LibraryTooNew, LibraryUnavailable
 
@@ -31,6 +34,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: library is already up to date, which is nearly always.
 SCHEMA_HEAD = "0002"
 BUSY_TIMEOUT_MS = 15000
+
+#: Opens one transaction and yields its session (Library._tx writes, Library._ro reads);
+#: given to the storage functions that need more than one (recovery, the integrity check).
+Transaction = Callable[[], AbstractContextManager[Session]]
 
 
 def _make_engine(db_path: Path, immediate: bool) -> Engine:

@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 from . import custody_log
 from . import search as search_mod
 from .blobs import BlobStore
+from .db import Transaction
 from .models import Capture, Event
 from .records import CheckReport, Problem
-from .recovery import Transaction
 
 #: What `main.py check` tells the user to run when the search index is stale.
 REPAIR_COMMAND = "main.py check --repair"

@@ -17,7 +17,11 @@ calls one of them:
 * search.py: what a capture's document is, writing it, and searching;
 * custody_log.py: appending to, reading and verifying the custody log;
 * integrity.py: the read-only check of blobs, chain, index and journal;
-* state.py: library-wide values in the settings table.
+* state.py: library-wide values in the settings table;
+* vocabulary.py: the stored words (purchase statuses, OCR states, sources, platforms).
+
+Tools that build large libraries (the benchmarks) use `bulk_add`, which writes through
+the same functions as `add_capture`, never the tables directly.
 """
 
 from __future__ import annotations

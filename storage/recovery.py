@@ -21,17 +21,17 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from . import captures
 from .blobs import BlobStore, fsync_dir
 from .custody import canonical_json
+from .db import Transaction
 from .images import probe_image
 from .models import Capture, Event
 from .values import iso_utc, now_utc
@@ -43,9 +43,6 @@ else:  # pragma: no cover
     fcntl = None
 
 log = logging.getLogger(__name__)
-
-#: Opens one transaction (Library._tx or Library._ro).
-Transaction = Callable[[], contextlib.AbstractContextManager[Session]]
 
 
 def intent(kept: captures.Kept) -> dict[str, Any]:
