@@ -5,6 +5,10 @@ selection (or the search results) as a thumbnail grid or a list. Right: the sele
 capture, full size, with its text and details. Every database call and image decode
 runs in the background (gui.tasks); results of an older request never replace newer
 ones.
+
+Its parts: the commands on the selected captures (gui.capture_actions, mixed into the
+window), the import of files and pasted images (gui.library_import), the item models
+(gui.library_models) and the preview (gui.preview).
 """
 
 from __future__ import annotations
