@@ -80,7 +80,7 @@ class CaptureActions:
                     capture_id, merge_notes(conflict.current, text), expected=conflict.current
                 )
                 message = self.tr(
-                    "The note had been changed elsewhere meanwhile. Your text was added after it; nothing was lost."
+                    "The note was changed elsewhere in the meantime. Your text was added after it; nothing was lost."
                 )
         except KnownStorageError as exc:
             self._report(exc)

@@ -252,7 +252,7 @@ class ExportDialog(QDialog):
         else:
             done = self.tr("Done: {n} captures were exported and checked.").format(n=result.captures)
         self.status.setText(
-            done + " " + self.tr("Every file matches its checksum and the custody log is intact.")
+            done + "\n" + self.tr("Every file matches its checksum and the custody log is intact.")
         )
         self.status.setStyleSheet("color: #1b6e2f; font-weight: 600;")
         self.path_view.set_path(str(result.folder))

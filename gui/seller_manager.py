@@ -233,7 +233,7 @@ class SellerManager(QDialog):
             self.tr("Merge “{name}” into “{other}”?").format(
                 name=seller.display_name, other=target.display_name
             ),
-            f"{moves} {details}",
+            f"{moves}\n{details}",  # two sentences, each on its line (no space to strand in Chinese)
             self.tr("Merge"),
             lambda: self._merge(seller, target),
         )

@@ -2,6 +2,65 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en_US">
 <context>
+    <name>CaptureActions</name>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <source>Moved {n} capture(s) to {where}</source>
+        <translation>已将 {n} 张截图移到“{where}”</translation>
+    </message>
+    <message>
+        <source>Inbox (no purchase)</source>
+        <translation>收件箱（不归入订单）</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>What does this capture show?</source>
+        <translation>这张截图记录了什么？</translation>
+    </message>
+    <message>
+        <source>Note saved</source>
+        <translation>备注已保存</translation>
+    </message>
+    <message>
+        <source>The note was changed elsewhere in the meantime. Your text was added after it; nothing was lost.</source>
+        <translation>这条备注刚刚在别处被修改过。你写的内容已接在它后面，什么都没有丢。</translation>
+    </message>
+    <message>
+        <source>Moved {n} capture(s) to the Trash. They stay there until you empty it.</source>
+        <translation>已将 {n} 张截图移到回收站。在清空回收站之前，它们会一直保留在那里。</translation>
+    </message>
+    <message>
+        <source>Restored {n} capture(s)</source>
+        <translation>已恢复 {n} 张截图</translation>
+    </message>
+    <message>
+        <source>Empty the Trash?</source>
+        <translation>清空回收站？</translation>
+    </message>
+    <message>
+        <source>{n} capture(s) will be deleted for good, with their original files. This cannot be undone. The custody log keeps a record that they were deleted.</source>
+        <translation>{n} 张截图及其原图文件将被永久删除，无法撤销。保管记录中会记下它们已被删除。</translation>
+    </message>
+    <message>
+        <source>Deleted {n} capture(s) for good</source>
+        <translation>已永久删除 {n} 张截图</translation>
+    </message>
+    <message>
+        <source>Reading the text again…</source>
+        <translation>正在重新识别文字…</translation>
+    </message>
+    <message>
+        <source>Image copied</source>
+        <translation>图片已复制</translation>
+    </message>
+</context>
+<context>
     <name>CaptureListModel</name>
     <message>
         <source>{date} {time} ({offset})</source>
@@ -153,6 +212,10 @@
         <translation>无法新建订单</translation>
     </message>
     <message>
+        <source>Reading the text of your captures…</source>
+        <translation>正在识别截图里的文字…</translation>
+    </message>
+    <message>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
@@ -211,10 +274,6 @@
     <message>
         <source>the Inbox</source>
         <translation>收件箱</translation>
-    </message>
-    <message>
-        <source>Reading the text of capture {id}…</source>
-        <translation>正在识别截图 #{id} 中的文字…</translation>
     </message>
     <message>
         <source>Text recognition is not installed</source>
@@ -360,22 +419,6 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>进行中</translation>
-    </message>
-    <message>
-        <source>Disputed</source>
-        <translation>有争议</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <translation>已解决</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已关闭</translation>
-    </message>
-    <message>
         <source>Any time</source>
         <translation>全部时间</translation>
     </message>
@@ -498,62 +541,6 @@
     <message>
         <source>Proofshot</source>
         <translation>Proofshot</translation>
-    </message>
-    <message>
-        <source>Inbox</source>
-        <translation>收件箱</translation>
-    </message>
-    <message>
-        <source>Moved {n} capture(s) to {where}</source>
-        <translation>已将 {n} 张截图移到“{where}”</translation>
-    </message>
-    <message>
-        <source>Inbox (no purchase)</source>
-        <translation>收件箱（不归入订单）</translation>
-    </message>
-    <message>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <source>What does this capture show?</source>
-        <translation>这张截图记录了什么？</translation>
-    </message>
-    <message>
-        <source>Note saved</source>
-        <translation>备注已保存</translation>
-    </message>
-    <message>
-        <source>The note had been changed elsewhere meanwhile. Your text was added after it; nothing was lost.</source>
-        <translation>这条备注在此期间已在别处被修改。你写的内容已添加在它后面，没有丢失任何内容。</translation>
-    </message>
-    <message>
-        <source>Moved {n} capture(s) to the Trash. They stay there until you empty it.</source>
-        <translation>已将 {n} 张截图移到回收站。在清空回收站之前，它们会一直保留在那里。</translation>
-    </message>
-    <message>
-        <source>Restored {n} capture(s)</source>
-        <translation>已恢复 {n} 张截图</translation>
-    </message>
-    <message>
-        <source>Empty the Trash?</source>
-        <translation>清空回收站？</translation>
-    </message>
-    <message>
-        <source>{n} capture(s) will be deleted for good, with their original files. This cannot be undone. The custody log keeps a record that they were deleted.</source>
-        <translation>{n} 张截图及其原图文件将被永久删除，无法撤销。保管记录中会记下它们已被删除。</translation>
-    </message>
-    <message>
-        <source>Deleted {n} capture(s) for good</source>
-        <translation>已永久删除 {n} 张截图</translation>
-    </message>
-    <message>
-        <source>Reading the text again…</source>
-        <translation>正在重新识别文字…</translation>
-    </message>
-    <message>
-        <source>Image copied</source>
-        <translation>图片已复制</translation>
     </message>
     <message>
         <source>Purchase saved</source>
@@ -898,20 +885,150 @@
         <translation>备注：</translation>
     </message>
     <message>
-        <source>Found in this purchase&apos;s screenshots</source>
-        <translation>在这个订单的截图中找到</translation>
+        <source>WeChat ID / shop ID</source>
+        <translation>微信号或店铺 ID</translation>
     </message>
     <message>
-        <source>Check each one against the screenshot, then press Use to copy it into the form.</source>
-        <translation>请逐条对照截图核实，再点“使用”填入表格。</translation>
+        <source>phone</source>
+        <translation>电话</translation>
     </message>
+    <message>
+        <source>shop link</source>
+        <translation>店铺链接</translation>
+    </message>
+    <message>
+        <source>Say what you bought, e.g. “wireless earbuds”.</source>
+        <translation>请写明你买了什么，例如“无线耳机”。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not an amount: write it like 128 or 128.50.</source>
+        <translation>“{value}”不是金额，请写成 128 或 128.50 这样的格式。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a currency: use three letters such as CNY, USD or HKD.</source>
+        <translation>“{value}”不是货币代码，请用三个字母，例如 CNY、USD 或 HKD。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a date: write it like 2026-10-27 or 2026-10-27 14:30.</source>
+        <translation>“{value}”不是日期，请写成 2026-10-27 或 2026-10-27 14:30 这样的格式。</translation>
+    </message>
+    <message>
+        <source>The new details also show on one other purchase.</source>
+        <translation>新的信息也会显示在另外 1 个订单中。</translation>
+    </message>
+    <message>
+        <source>The new details also show on {count} other purchases.</source>
+        <translation>新的信息也会显示在另外 {count} 个订单中。</translation>
+    </message>
+    <message>
+        <source>Seller “{name}” updated</source>
+        <translation>商家“{name}”已更新</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Not undone</source>
+        <translation>没有撤销</translation>
+    </message>
+    <message>
+        <source>That seller no longer exists.</source>
+        <translation>这个商家已经不存在了。</translation>
+    </message>
+    <message>
+        <source>The seller was changed again since, so nothing was undone.</source>
+        <translation>这个商家之后又被修改过，所以没有撤销任何内容。</translation>
+    </message>
+    <message>
+        <source>Seller details put back</source>
+        <translation>商家信息已恢复</translation>
+    </message>
+    <message>
+        <source>“{name}” has its earlier details again, on every purchase.</source>
+        <translation>“{name}”在所有订单中都已恢复为之前的信息。</translation>
+    </message>
+    <message>
+        <source>amount paid</source>
+        <translation>付款金额</translation>
+    </message>
+    <message>
+        <source>order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Replace what is there?</source>
+        <translation>替换现有内容？</translation>
+    </message>
+    <message>
+        <source>The {field} already says “{current}”.</source>
+        <translation>“{field}”一栏已经填了“{current}”。</translation>
+    </message>
+    <message>
+        <source>Use “{new}” from the screenshot instead?</source>
+        <translation>改用截图中的“{new}”吗？</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <source>Add as a second number</source>
+        <translation>添加为第二个号码</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}</source>
+        <translation>没有保存：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>PurchaseTreeModel</name>
+    <message>
+        <source>{label}  ({count})</source>
+        <translation>{label}（{count}）</translation>
+    </message>
+    <message>
+        <source>All captures</source>
+        <translation>全部截图</translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>● {title}  ({count})</source>
+        <translation>● {title}（{count}）</translation>
+    </message>
+    <message>
+        <source>{title}  ({count})</source>
+        <translation>{title}（{count}）</translation>
+    </message>
+    <message>
+        <source>Active purchase: new captures are filed here.</source>
+        <translation>当前订单：新截图会存到这里。</translation>
+    </message>
+    <message>
+        <source>Seller: {name}</source>
+        <translation>商家：{name}</translation>
+    </message>
+    <message>
+        <source>Order number: {number}</source>
+        <translation>订单号：{number}</translation>
+    </message>
+    <message>
+        <source>Captures: {count}</source>
+        <translation>截图：{count} 张</translation>
+    </message>
+</context>
+<context>
+    <name>SellerForm</name>
     <message>
         <source>Seller</source>
         <translation>商家</translation>
-    </message>
-    <message>
-        <source>New seller…</source>
-        <translation>新建商家…</translation>
     </message>
     <message>
         <source>Choose a seller you saved before, or New seller… to add one.</source>
@@ -974,28 +1091,12 @@
         <translation>印在营业执照上的统一社会信用代码。</translation>
     </message>
     <message>
+        <source>New seller…</source>
+        <translation>新建商家…</translation>
+    </message>
+    <message>
         <source>Before paying, ask for the seller&apos;s real name and phone: consumer associations need them to follow up.</source>
         <translation>付款前先问清商家的真实姓名和电话：消费者协会跟进投诉时需要。</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <comment>purchase status</comment>
-        <translation>进行中</translation>
-    </message>
-    <message>
-        <source>Disputed</source>
-        <comment>purchase status</comment>
-        <translation>有争议</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <comment>purchase status</comment>
-        <translation>已解决</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <comment>purchase status</comment>
-        <translation>已关闭</translation>
     </message>
     <message>
         <source>WeChat</source>
@@ -1095,54 +1196,6 @@
         <translation>地址</translation>
     </message>
     <message>
-        <source>Amount paid</source>
-        <translation>实付金额</translation>
-    </message>
-    <message>
-        <source>Order total</source>
-        <translation>订单总额</translation>
-    </message>
-    <message>
-        <source>Phone</source>
-        <translation>电话</translation>
-    </message>
-    <message>
-        <source>WeChat ID</source>
-        <translation>微信号</translation>
-    </message>
-    <message>
-        <source>Order number</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <source>Amount</source>
-        <translation>金额</translation>
-    </message>
-    <message>
-        <source>Link</source>
-        <translation>链接</translation>
-    </message>
-    <message>
-        <source>E-mail</source>
-        <translation>邮箱</translation>
-    </message>
-    <message>
-        <source>Say what you bought, e.g. “wireless earbuds”.</source>
-        <translation>请写明你买了什么，例如“无线耳机”。</translation>
-    </message>
-    <message>
-        <source>“{value}” is not an amount: write it like 128 or 128.50.</source>
-        <translation>“{value}”不是金额，请写成 128 或 128.50 这样的格式。</translation>
-    </message>
-    <message>
-        <source>“{value}” is not a currency: use three letters such as CNY, USD or HKD.</source>
-        <translation>“{value}”不是货币代码，请用三个字母，例如 CNY、USD 或 HKD。</translation>
-    </message>
-    <message>
-        <source>“{value}” is not a date: write it like 2026-10-27 or 2026-10-27 14:30.</source>
-        <translation>“{value}”不是日期，请写成 2026-10-27 或 2026-10-27 14:30 这样的格式。</translation>
-    </message>
-    <message>
         <source>Give the seller a name, e.g. their shop name or nickname.</source>
         <translation>请给商家填一个名称，例如店名或昵称。</translation>
     </message>
@@ -1198,159 +1251,6 @@
     <message>
         <source>Fill in what you know; you can choose this seller again for other purchases.</source>
         <translation>知道多少填多少；以后其他订单也可以再选这个商家。</translation>
-    </message>
-    <message>
-        <source>{kind}: {value}</source>
-        <translation>{kind}：{value}</translation>
-    </message>
-    <message>
-        <source>In one of this purchase&apos;s screenshots</source>
-        <translation>在这个订单的某张截图中</translation>
-    </message>
-    <message>
-        <source>In the screenshot of {time}</source>
-        <translation>在 {time} 的截图中</translation>
-    </message>
-    <message>
-        <source>The new details also show on one other purchase.</source>
-        <translation>新的信息也会显示在另外 1 个订单中。</translation>
-    </message>
-    <message>
-        <source>The new details also show on {count} other purchases.</source>
-        <translation>新的信息也会显示在另外 {count} 个订单中。</translation>
-    </message>
-    <message>
-        <source>Seller “{name}” updated</source>
-        <translation>商家“{name}”已更新</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Not undone</source>
-        <translation>没有撤销</translation>
-    </message>
-    <message>
-        <source>That seller no longer exists.</source>
-        <translation>这个商家已经不存在了。</translation>
-    </message>
-    <message>
-        <source>The seller was changed again since, so nothing was undone.</source>
-        <translation>这个商家之后又被修改过，所以没有撤销任何内容。</translation>
-    </message>
-    <message>
-        <source>Seller details put back</source>
-        <translation>商家信息已恢复</translation>
-    </message>
-    <message>
-        <source>“{name}” has its earlier details again, on every purchase.</source>
-        <translation>“{name}”在所有订单中都已恢复为之前的信息。</translation>
-    </message>
-    <message>
-        <source>{value}
-As read in the screenshot: {raw}</source>
-        <translation>{value}
-截图中识别到的原文：{raw}</translation>
-    </message>
-    <message>
-        <source>Use</source>
-        <translation>使用</translation>
-    </message>
-    <message>
-        <source>Copy it into the form (nothing is saved until you press Save).</source>
-        <translation>填入表格（按“保存”之前不会保存任何内容）。</translation>
-    </message>
-    <message>
-        <source>amount paid</source>
-        <translation>付款金额</translation>
-    </message>
-    <message>
-        <source>order number</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <source>Replace what is there?</source>
-        <translation>替换现有内容？</translation>
-    </message>
-    <message>
-        <source>The {field} already says “{current}”.</source>
-        <translation>“{field}”一栏已经填了“{current}”。</translation>
-    </message>
-    <message>
-        <source>Use “{new}” from the screenshot instead?</source>
-        <translation>改用截图中的“{new}”吗？</translation>
-    </message>
-    <message>
-        <source>Replace</source>
-        <translation>替换</translation>
-    </message>
-    <message>
-        <source>Add as a second number</source>
-        <translation>添加为第二个号码</translation>
-    </message>
-    <message>
-        <source>Not saved: {reason}</source>
-        <translation>没有保存：{reason}</translation>
-    </message>
-</context>
-<context>
-    <name>PurchaseTreeModel</name>
-    <message>
-        <source>Open</source>
-        <translation>进行中</translation>
-    </message>
-    <message>
-        <source>Disputed</source>
-        <translation>有争议</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <translation>已解决</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>已关闭</translation>
-    </message>
-    <message>
-        <source>{label}  ({count})</source>
-        <translation>{label}（{count}）</translation>
-    </message>
-    <message>
-        <source>All captures</source>
-        <translation>全部截图</translation>
-    </message>
-    <message>
-        <source>Inbox</source>
-        <translation>收件箱</translation>
-    </message>
-    <message>
-        <source>Trash</source>
-        <translation>回收站</translation>
-    </message>
-    <message>
-        <source>● {title}  ({count})</source>
-        <translation>● {title}（{count}）</translation>
-    </message>
-    <message>
-        <source>{title}  ({count})</source>
-        <translation>{title}（{count}）</translation>
-    </message>
-    <message>
-        <source>Active purchase: new captures are filed here.</source>
-        <translation>当前订单：新截图会存到这里。</translation>
-    </message>
-    <message>
-        <source>Seller: {name}</source>
-        <translation>商家：{name}</translation>
-    </message>
-    <message>
-        <source>Order number: {number}</source>
-        <translation>订单号：{number}</translation>
-    </message>
-    <message>
-        <source>Captures: {count}</source>
-        <translation>截图：{count} 张</translation>
     </message>
 </context>
 <context>
@@ -1925,6 +1825,75 @@ As read in the screenshot: {raw}</source>
     </message>
 </context>
 <context>
+    <name>SuggestionsPanel</name>
+    <message>
+        <source>Found in this purchase&apos;s screenshots</source>
+        <translation>在这个订单的截图中找到</translation>
+    </message>
+    <message>
+        <source>Check each one against the screenshot, then press Use to copy it into the form.</source>
+        <translation>请逐条对照截图核实，再点“使用”填入表格。</translation>
+    </message>
+    <message>
+        <source>Amount paid</source>
+        <translation>实付金额</translation>
+    </message>
+    <message>
+        <source>Order total</source>
+        <translation>订单总额</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>WeChat ID</source>
+        <translation>微信号</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>邮箱</translation>
+    </message>
+    <message>
+        <source>{kind}: {value}</source>
+        <translation>{kind}：{value}</translation>
+    </message>
+    <message>
+        <source>In one of this purchase&apos;s screenshots</source>
+        <translation>在这个订单的某张截图中</translation>
+    </message>
+    <message>
+        <source>In the screenshot of {time}</source>
+        <translation>在 {time} 的截图中</translation>
+    </message>
+    <message>
+        <source>{value}
+As read in the screenshot: {raw}</source>
+        <translation>{value}
+截图中识别到的原文：{raw}</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Copy it into the form (nothing is saved until you press Save).</source>
+        <translation>填入表格（按“保存”之前不会保存任何内容）。</translation>
+    </message>
+</context>
+<context>
     <name>TrayMenu</name>
     <message>
         <source>Capture region</source>
@@ -1969,6 +1938,29 @@ As read in the screenshot: {raw}</source>
     <message>
         <source>New purchase…</source>
         <translation>新建订单…</translation>
+    </message>
+</context>
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <source>Open</source>
+        <comment>purchase status</comment>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Disputed</source>
+        <comment>purchase status</comment>
+        <translation>有争议</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <comment>purchase status</comment>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <comment>purchase status</comment>
+        <translation>已关闭</translation>
     </message>
 </context>
 <context>
