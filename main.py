@@ -10,87 +10,31 @@ engine to storage. Qt is imported only when the tray app starts.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
-import traceback
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-APP_NAME = "Proofshot"
-APP_VERSION = "0.1.0"
-
-EXIT_OK = 0
-EXIT_USER = 1  # a user mistake or a problem found (explained on stderr)
-EXIT_USAGE = 2  # the command line itself is wrong (argparse)
-EXIT_NOT_RUNNING = 3
-EXIT_BUG = 70
-
-log = logging.getLogger("proofshot")
-
-
-class UserError(Exception):
-    """A mistake on the command line, explained in one line."""
-
+from cli.common import (
+    APP_NAME,
+    APP_VERSION,
+    EXIT_NOT_RUNNING,
+    EXIT_OK,
+    EXIT_USER,
+    UserError,
+    emit_json,
+    library_path,
+    local_time,
+    open_library,
+    parse_id,
+    parse_target,
+    print_capture_line,
+    run_command,
+)
 
 # --------------------------------------------------------------------------- helpers
-
-
-def default_library() -> Path:
-    env = os.environ.get("PROOFSHOT_LIBRARY")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def open_library(args: argparse.Namespace, scan: bool = False) -> Any:
-    from storage.library import Library
-
-    lib = Library.open(args.library or default_library(), scan=scan)
-    for cid in lib.open_report.recovered:
-        print(f"recovered capture {cid} into the Inbox after an interruption", file=sys.stderr)
-    if lib.open_report.backup:
-        log.info("library upgraded; the previous database was copied to %s", lib.open_report.backup)
-    return lib
-
-
-def emit_json(doc: Any) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
-
-
-def local_time(iso_utc: str, offset_min: int | None = None) -> str:
-    """'2026-10-27T06:39:00.000000Z' -> '2026-10-27 14:39 (UTC+08:00)' in the capture's
-    own offset when known, else this machine's."""
-    dt = datetime.strptime(iso_utc, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    local = (
-        dt.astimezone(timezone(timedelta(minutes=offset_min))) if offset_min is not None else dt.astimezone()
-    )
-    off = local.utcoffset() or timedelta(0)
-    minutes = int(off.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    return f"{local:%Y-%m-%d %H:%M:%S} (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
-
-
-def parse_id(value: str, what: str = "id") -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise UserError(f"'{value}' is not a {what} (a whole number such as 12)") from None
-    if n <= 0 or n > 2**62:
-        raise UserError(f"'{value}' is not a {what} (a whole number such as 12)")
-    return n
-
-
-def parse_target(value: str) -> int | None:
-    """A purchase id, or 'inbox' for none."""
-    if value.strip().lower() in ("inbox", "none", "0"):
-        return None
-    return parse_id(value, "purchase id")
 
 
 def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
@@ -159,16 +103,6 @@ def print_purchase(p: Any, detailed: bool = False) -> None:
             print("  still missing: " + ", ".join(f.replace("_", " ") for f in m.missing_identity))
     else:
         print("Merchant: not recorded yet (add one with: purchases edit ID --merchant NAME ...)")
-
-
-def print_capture_line(c: Any) -> None:
-    where = f"#{c.purchase_id} {c.purchase_title}" if c.purchase_id else "Inbox"
-    trash = "  [in Trash]" if c.in_trash else ""
-    note = f"  “{c.note}”" if c.note else ""
-    print(
-        f"#{c.id:<5} {local_time(c.captured_at, c.utc_offset_min)[:16]}  {c.width}x{c.height}  "
-        f"ocr:{c.ocr_status:11s} {c.sha256}  {where}{note}{trash}"
-    )
 
 
 def suggestions_for(text: str | None) -> list[dict[str, Any]]:
@@ -686,10 +620,6 @@ def _qt_core() -> None:
         QCoreApplication(sys.argv[:1])
 
 
-def library_path(args: argparse.Namespace) -> Path:
-    return Path(args.library or default_library()).expanduser().absolute()
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     _qt_core()
     from gui.single_instance import send_request
@@ -988,36 +918,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH")
     p.set_defaults(func=cmd_verify)
     return ap
-
-
-def run_command(args: argparse.Namespace, func: Callable[[argparse.Namespace], int]) -> int:
-    from capture.errors import KnownCaptureError
-    from storage.errors import KnownStorageError
-
-    try:
-        return func(args)
-    except (UserError, KnownStorageError, KnownCaptureError) as exc:
-        print(f"proofshot: {exc}", file=sys.stderr)
-        return EXIT_USER
-    except KeyboardInterrupt:
-        print("proofshot: interrupted; nothing half-done was kept", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception:  # a bug: say so plainly, keep the details for the report
-        details = traceback.format_exc()
-        log_dir = Path(os.environ.get("PROOFSHOT_LOG_DIR") or args.library or default_library())
-        try:
-            log_dir.mkdir(parents=True, exist_ok=True)
-            crash = log_dir / "crash.log"
-            with open(crash, "a", encoding="utf-8") as f:
-                f.write(f"--- {datetime.now(UTC).isoformat()} {sys.argv!r}\n{details}\n")
-            where = f"; details were written to {crash}"
-        except OSError:
-            where = ""
-            sys.stderr.write(details)
-        print(f"proofshot: internal error ({sys.exc_info()[1]!r}){where}", file=sys.stderr)
-        return EXIT_BUG
 
 
 def main(argv: Sequence[str] | None = None) -> int:
