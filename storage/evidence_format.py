@@ -145,9 +145,3 @@ def is_safe_relpath(path: str) -> bool:
 def manifest_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     return schema
-
-
-def utc_offset_text(minutes: int) -> str:
-    """`+08:00` for 480."""
-    sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -45,10 +45,9 @@ from .evidence_format import (
     format_sums,
     is_partial_name,
     safe_name,
-    utc_offset_text,
 )
 from .report import build_report_html, format_local, platform_name
-from .values import local_offset_minutes, now_utc
+from .values import local_offset_minutes, now_utc, utc_offset_text
 
 if TYPE_CHECKING:
     from .library import Library

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from .values import utc_offset_label
 from .vocabulary import CaptureSource, OcrStatus
 
 LANGUAGES = ("en", "zh_CN")
@@ -280,12 +281,6 @@ def _parse_utc(iso_utc: str) -> datetime:
     return datetime.strptime(iso_utc[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
 
 
-def offset_name(minutes: int) -> str:
-    """'UTC+08:00' for 480."""
-    sign = "+" if minutes >= 0 else "-"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
 def _day(d: date, language: str) -> str:
     if language == "zh_CN":
         return f"{d.year}年{d.month}月{d.day}日"
@@ -302,7 +297,7 @@ def _stamp(dt: datetime, language: str, *, seconds: bool, zone: str | None) -> s
 def format_local(iso_utc: str, offset_min: int, language: str, *, seconds: bool = False) -> str:
     """'2026年12月2日 14:03（UTC+08:00）' / '2 Dec 2026, 14:03 (UTC+08:00)'."""
     local = _parse_utc(iso_utc).astimezone(timezone(timedelta(minutes=offset_min)))
-    return _stamp(local, language, seconds=seconds, zone=offset_name(offset_min))
+    return _stamp(local, language, seconds=seconds, zone=utc_offset_label(offset_min))
 
 
 def format_utc(iso_utc: str, language: str, *, seconds: bool = False, zone: bool = True) -> str:

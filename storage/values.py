@@ -58,6 +58,17 @@ def file_modified_utc(path: os.PathLike[str] | str) -> str | None:
         return None
 
 
+def utc_offset_text(minutes: int) -> str:
+    """An offset from UTC as the evidence format writes it: `+08:00` for 480, `-03:30` for -210."""
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def utc_offset_label(minutes: int) -> str:
+    """The same as people read it, in every language and window: `UTC+08:00`."""
+    return "UTC" + utc_offset_text(minutes)
+
+
 def iso_utc(dt: datetime) -> str:
     """Fixed-width ISO 8601 in UTC with microseconds, so strings sort by time."""
     if dt.tzinfo is None:
