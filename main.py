@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cli import purchases
 from cli.common import (
     APP_NAME,
     APP_VERSION,
@@ -61,50 +62,6 @@ def make_engine(languages: str | None = None, engine: str | None = None) -> Any:
 # --------------------------------------------------------------------------- printing
 
 
-def print_purchase(p: Any, detailed: bool = False) -> None:
-    mark = "*" if p.active else " "
-    amount = f"{p.amount} {p.currency}" if p.amount is not None else ""
-    merchant = p.merchant.display_name if p.merchant else "-"
-    if not detailed:
-        print(
-            f"{mark}#{p.id:<4} {p.status:9s} {p.capture_count:4d} captures  {p.title}  · {merchant}  {amount}"
-        )
-        return
-    print(f"Purchase #{p.id}{'  (active)' if p.active else ''}: {p.title}")
-    rows = [
-        ("status", p.status),
-        ("order number", p.order_no),
-        ("amount", amount or None),
-        ("ordered at", p.ordered_at),
-        ("notes", p.notes),
-        ("captures", str(p.capture_count)),
-    ]
-    for k, v in rows:
-        if v:
-            print(f"  {k:14s} {v}")
-    if p.merchant:
-        m = p.merchant
-        print(f"Merchant #{m.id}: {m.display_name}")
-        for key, label in (
-            ("platform", "platform"),
-            ("account_id", "WeChat/shop id"),
-            ("phone", "phone"),
-            ("real_name", "real name"),
-            ("company", "company"),
-            ("credit_code", "credit code"),
-            ("shop_url", "shop URL"),
-            ("address", "address"),
-            ("notes", "notes"),
-        ):
-            v = getattr(m, key)
-            if v:
-                print(f"  {label:14s} {v}")
-        if m.missing_identity:
-            print("  still missing: " + ", ".join(f.replace("_", " ") for f in m.missing_identity))
-    else:
-        print("Merchant: not recorded yet (add one with: purchases edit ID --merchant NAME ...)")
-
-
 def suggestions_for(text: str | None) -> list[dict[str, Any]]:
     if not text:
         return []
@@ -114,128 +71,6 @@ def suggestions_for(text: str | None) -> list[dict[str, Any]]:
         {"kind": e.kind, "value": e.value, "raw": e.raw, "currency": e.currency}
         for e in extract_entities(text)
     ]
-
-
-# --------------------------------------------------------------------------- commands: purchases
-
-PURCHASE_FLAGS = {
-    "title": "title",
-    "order": "order_no",
-    "amount": "amount",
-    "currency": "currency",
-    "ordered_at": "ordered_at",
-    "status": "status",
-    "notes": "notes",
-}
-MERCHANT_FLAGS = {
-    "merchant": "display_name",
-    "platform": "platform",
-    "account": "account_id",
-    "phone": "phone",
-    "real_name": "real_name",
-    "company": "company",
-    "credit_code": "credit_code",
-    "shop_url": "shop_url",
-    "address": "address",
-    "merchant_notes": "notes",
-}
-
-
-def _fields(args: argparse.Namespace, mapping: dict[str, str]) -> dict[str, Any]:
-    return {
-        field: getattr(args, flag) for flag, field in mapping.items() if getattr(args, flag, None) is not None
-    }
-
-
-def cmd_purchases(args: argparse.Namespace) -> int:
-    lib = open_library(args)
-    action = args.action
-    if action == "add":
-        p = lib.add_purchase(_fields(args, PURCHASE_FLAGS), _fields(args, MERCHANT_FLAGS), args.merchant_id)
-        if args.activate:
-            p = lib.set_active_purchase(p.id)
-        _show_purchase(lib, p, args)
-    elif action == "edit":
-        fields = _fields(args, PURCHASE_FLAGS)
-        merchant = _fields(args, MERCHANT_FLAGS)
-        if not fields and not merchant and args.merchant_id is None:
-            raise UserError("nothing to change: give at least one field, e.g. --status disputed")
-        p = lib.edit_purchase(parse_id(args.id, "purchase id"), fields, merchant, args.merchant_id)
-        _show_purchase(lib, p, args)
-    elif action == "list":
-        items = lib.list_purchases(args.status)
-        if args.json:
-            emit_json([p.to_dict() for p in items])
-        elif not items:
-            print("No purchases yet. Add one with: main.py purchases add --title 'what you bought'")
-        else:
-            for p in items:
-                print_purchase(p)
-    elif action == "show":
-        _show_purchase(lib, lib.get_purchase(parse_id(args.id, "purchase id")), args)
-    elif action == "activate":
-        if args.id is None and not args.inbox:
-            raise UserError("give a purchase id, or --inbox to file new captures in the Inbox")
-        if args.inbox:
-            lib.set_active_purchase(None)
-            if args.json:
-                emit_json({"active": None})
-            else:
-                print("New captures will go to the Inbox.")
-        else:
-            p = lib.set_active_purchase(parse_id(args.id, "purchase id"))
-            if args.json:
-                emit_json(p.to_dict())
-            else:
-                print(f"New captures will be filed under #{p.id} {p.title}.")
-    elif action == "delete":
-        p = lib.delete_purchase(parse_id(args.id, "purchase id"))
-        if args.json:
-            emit_json(p.to_dict())
-        else:
-            moved = f"; its {p.capture_count} captures are now in the Inbox" if p.capture_count else ""
-            print(f"Deleted purchase #{p.id} {p.title}{moved}.")
-    return EXIT_OK
-
-
-def _purchase_suggestions(lib: Any, p: Any) -> list[dict[str, Any]]:
-    from capture.suggestions import purchase_suggestions
-
-    # Never the user's own phones, names or addresses (Settings → About you).
-    return [
-        s.to_dict() for s in purchase_suggestions(p, lib.list_captures(purchase_id=p.id), lib.own_details())
-    ]
-
-
-def _show_purchase(lib: Any, p: Any, args: argparse.Namespace) -> None:
-    suggestions = _purchase_suggestions(lib, p) if args.action == "show" else []
-    if args.json:
-        d = p.to_dict()
-        if args.action == "show":
-            d["suggestions"] = suggestions
-        emit_json(d)
-        return
-    print_purchase(p, detailed=True)
-    if suggestions:
-        print("Found in its captures (add with purchases edit):")
-        for s in suggestions:
-            print(f"  {s['kind']:10s} {s['value']}   (capture #{s['capture_id']})")
-
-
-def cmd_merchants(args: argparse.Namespace) -> int:
-    lib = open_library(args)
-    items = lib.list_merchants()
-    if args.json:
-        emit_json([m.to_dict() for m in items])
-    elif not items:
-        print("No merchants yet; they are added with a purchase (--merchant NAME).")
-    else:
-        for m in items:
-            missing = f"  (missing: {', '.join(m.missing_identity)})" if m.missing_identity else ""
-            print(
-                f"#{m.id:<4} {m.display_name}  {m.platform or ''} {m.account_id or ''} {m.phone or ''}{missing}"
-            )
-    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- commands: import & OCR
@@ -776,49 +611,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="auto (PP-OCR when installed, else tesseract), tesseract, ppocr, or both (default: the app's setting)",
         )
 
-    def purchase_fields(p: argparse.ArgumentParser, title_required: bool) -> None:
-        p.add_argument("--title", required=title_required, help="what was bought")
-        p.add_argument("--order", help="order number")
-        p.add_argument("--amount", help="amount paid, e.g. 128.00")
-        p.add_argument("--currency", help="ISO currency code (default CNY)")
-        p.add_argument("--ordered-at", dest="ordered_at", help="order date, e.g. 2026-10-27")
-        p.add_argument("--status", help="open, disputed, resolved or closed")
-        p.add_argument("--notes", help="free notes about the purchase")
-        p.add_argument(
-            "--merchant", help="merchant display name (an existing merchant of that name is reused)"
-        )
-        p.add_argument("--merchant-id", dest="merchant_id", type=int, help="use the merchant with this id")
-        p.add_argument("--platform", help="wechat, qq, taobao, jd, pinduoduo, xianyu, douyin, webshop, other")
-        p.add_argument("--account", help="WeChat ID or shop id")
-        p.add_argument("--phone")
-        p.add_argument("--real-name", dest="real_name")
-        p.add_argument("--company", help="registered company name")
-        p.add_argument("--credit-code", dest="credit_code", help="unified social credit code")
-        p.add_argument("--shop-url", dest="shop_url")
-        p.add_argument("--address")
-        p.add_argument("--merchant-notes", dest="merchant_notes")
-
-    p_purch = sub.add_parser("purchases", help="purchase records and their merchants", parents=[common])
-    psub = p_purch.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = psub.add_parser("add", help="record a purchase", parents=[common])
-    purchase_fields(p, title_required=True)
-    p.add_argument("--activate", action="store_true", help="file new captures under it")
-    p = psub.add_parser("edit", help="change a purchase or its merchant", parents=[common])
-    p.add_argument("id")
-    purchase_fields(p, title_required=False)
-    p = psub.add_parser("list", help="list purchases", parents=[common])
-    p.add_argument("--status")
-    p = psub.add_parser("show", help="show one purchase", parents=[common])
-    p.add_argument("id")
-    p = psub.add_parser("activate", help="file new captures under this purchase", parents=[common])
-    p.add_argument("id", nargs="?")
-    p.add_argument("--inbox", action="store_true", help="file new captures in the Inbox")
-    p = psub.add_parser("delete", help="delete a purchase (its captures move to the Inbox)", parents=[common])
-    p.add_argument("id")
-    p_purch.set_defaults(func=cmd_purchases)
-
-    p = sub.add_parser("merchants", help="list merchants", parents=[common])
-    p.set_defaults(func=cmd_merchants)
+    purchases.register(sub, common)
 
     p = sub.add_parser("import", help="import image files as captures", parents=[common])
     p.add_argument("files", nargs="+", metavar="FILE")
