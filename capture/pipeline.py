@@ -17,6 +17,7 @@ from typing import Protocol
 
 from storage.images import decode
 from storage.records import CaptureRecord, OcrData, OcrWordBox
+from storage.vocabulary import OcrStatus
 
 from .errors import OcrFailed, OcrUnavailable
 from .ocr import OcrEngine, OcrResult
@@ -46,7 +47,7 @@ class OcrLibrary(Protocol):
 @dataclass(frozen=True)
 class OcrOutcome:
     capture_id: int
-    status: str  # "done", "failed", "unavailable"
+    status: OcrStatus  # DONE, FAILED or UNAVAILABLE
     record: CaptureRecord
     message: str | None = None
     seconds: float = 0.0
@@ -71,13 +72,15 @@ def ocr_capture(lib: OcrLibrary, engine: OcrEngine, capture_id: int) -> OcrOutco
         image = decode(lib.blobs.read(rec.sha256))
         result = engine.recognize(image)
     except OcrUnavailable as exc:
+        unavailable = OcrStatus.UNAVAILABLE
         return OcrOutcome(
-            capture_id, "unavailable", lib.set_ocr_problem(capture_id, "unavailable", str(exc)), str(exc)
+            capture_id, unavailable, lib.set_ocr_problem(capture_id, unavailable, str(exc)), str(exc)
         )
     except (OcrFailed, OSError, ValueError) as exc:
-        return OcrOutcome(capture_id, "failed", lib.set_ocr_problem(capture_id, "failed", str(exc)), str(exc))
+        failed = OcrStatus.FAILED
+        return OcrOutcome(capture_id, failed, lib.set_ocr_problem(capture_id, failed, str(exc)), str(exc))
     return OcrOutcome(
-        capture_id, "done", lib.set_ocr_result(capture_id, to_ocr_data(result)), None, result.seconds
+        capture_id, OcrStatus.DONE, lib.set_ocr_result(capture_id, to_ocr_data(result)), None, result.seconds
     )
 
 

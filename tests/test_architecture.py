@@ -22,6 +22,7 @@ from .conftest import ROOT
 CAPTURE_MAY_IMPORT_FROM_STORAGE = frozenset(
     {
         "storage.records",
+        "storage.vocabulary",
         "storage.normalize",
         "storage.images",
         "storage.values",
