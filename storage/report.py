@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from .records import MERCHANT_FIELDS
 from .values import utc_offset_label
 from .vocabulary import CaptureSource, OcrStatus
 
@@ -223,18 +224,8 @@ _CURRENCIES = {
     "KRW": ("South Korean won", "韩元"),
 }
 
-#: The seller's fields in the order the report shows them.
-_MERCHANT_KEYS = (
-    "display_name",
-    "platform",
-    "account_id",
-    "phone",
-    "real_name",
-    "company",
-    "credit_code",
-    "shop_url",
-    "address",
-)
+#: The seller's fields in the order the report shows them (its private notes are not shown).
+_MERCHANT_KEYS = tuple(f for f in MERCHANT_FIELDS if f != "notes")
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
