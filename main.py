@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cli import purchases
+from cli import importing, ocr, purchases
 from cli.common import (
     APP_NAME,
     APP_VERSION,
@@ -34,6 +33,7 @@ from cli.common import (
     print_capture_line,
     run_command,
 )
+from cli.ocr import run_ocr
 
 # --------------------------------------------------------------------------- helpers
 
@@ -49,16 +49,6 @@ def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
     return "".join(out)
 
 
-def make_engine(languages: str | None = None, engine: str | None = None) -> Any:
-    """The OCR engine: `--ocr-engine` when given, else the app's setting; `--languages`
-    when given, else the setting's (tesseract's languages)."""
-    from capture.ocr import make_engine as create
-    from storage.settings import load_settings
-
-    settings = load_settings()
-    return create(engine or settings.ocr_engine, languages or settings.ocr_languages or None)
-
-
 # --------------------------------------------------------------------------- printing
 
 
@@ -71,146 +61,6 @@ def suggestions_for(text: str | None) -> list[dict[str, Any]]:
         {"kind": e.kind, "value": e.value, "raw": e.raw, "currency": e.currency}
         for e in extract_entities(text)
     ]
-
-
-# --------------------------------------------------------------------------- commands: import & OCR
-
-
-def read_image_file(path_text: str) -> bytes:
-    from storage.images import MAX_BYTES
-
-    path = Path(path_text)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise UserError(f"{path_text}: no such file") from None
-    except OSError as exc:
-        raise UserError(f"{path_text}: cannot be read ({exc.strerror})") from None
-    if path.is_dir():
-        raise UserError(
-            f"{path_text} is a folder; give the image files in it (for example {path_text}/*.png)"
-        )
-    if st.st_size > MAX_BYTES:
-        raise UserError(f"{path_text} is {st.st_size // (1024 * 1024)} MB, too large to be a screenshot")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path_text}: cannot be read ({exc.strerror})") from None
-
-
-def run_ocr(
-    lib: Any, ids: list[int], args: argparse.Namespace, quiet: bool = False, progress_lines: bool = False
-) -> list[Any]:
-    from capture.pipeline import ocr_many
-
-    if not ids:
-        return []
-    engine = make_engine(getattr(args, "languages", None), getattr(args, "ocr_engine", None))
-    warned = False
-
-    def progress(n: int, total: int, outcome: Any) -> None:
-        nonlocal warned
-        if outcome.status == "unavailable":
-            if not warned:
-                print(
-                    f"OCR is not available: {outcome.message}\n"
-                    "The captures are kept; read them later with: main.py ocr --pending",
-                    file=sys.stderr,
-                )
-                warned = True
-        elif outcome.status == "failed":
-            print(f"OCR of capture {outcome.capture_id} failed: {outcome.message}", file=sys.stderr)
-        elif not quiet and sys.stderr.isatty():
-            print(f"\rreading text {n}/{total}", end="" if n < total else "\n", file=sys.stderr, flush=True)
-        elif progress_lines and not quiet:
-            line = f"reading text {n}/{total}: capture {outcome.capture_id} {outcome.status}"
-            print(line, file=sys.stderr, flush=True)
-
-    # PP-OCR's one worker process already uses every core for one image.
-    workers = min(2, os.cpu_count() or 1) if engine.name == "tesseract" else 1
-    try:
-        return ocr_many(lib, engine, ids, workers=workers, progress=progress)
-    finally:
-        close = getattr(engine, "close", None)
-        if close is not None:
-            close()
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from storage.errors import BadImage
-    from storage.library import ACTIVE
-    from storage.records import CaptureRecord
-
-    lib = open_library(args)
-    target: Any = ACTIVE
-    if args.purchase is not None:
-        target = parse_target(args.purchase)
-        if target is not None:
-            lib.get_purchase(target)  # unknown id: fail before touching anything
-    results: list[tuple[CaptureRecord, bool]] = []
-    failures = 0
-    for name in args.files:
-        try:
-            data = read_image_file(name)
-            from storage.blobs import sha256_bytes
-            from storage.values import file_modified_utc
-
-            existing = lib.find_by_sha(sha256_bytes(data))
-            if existing is not None:
-                print(f"{name}: already in the library as capture {existing.id}", file=sys.stderr)
-                results.append((existing, False))
-                continue
-            rec = lib.add_capture(
-                data,
-                source="import",
-                purchase_id=target,
-                note=args.note,
-                source_name=Path(name).name,
-                file_modified_at=file_modified_utc(name),
-                name=name,
-            )
-            results.append((rec, True))
-        except (UserError, BadImage) as exc:
-            failures += 1
-            print(f"{exc}" if str(exc).startswith(name) else f"{name}: {exc}", file=sys.stderr)
-    new_ids = [r.id for r, created in results if created]
-    if not args.no_ocr:
-        run_ocr(lib, new_ids, args)
-    final = [lib.get_capture(r.id) for r, _ in results]
-    created = {r.id: c for r, c in results}
-    if args.json:
-        emit_json([{**c.to_dict(), "duplicate": not created[c.id]} for c in final])
-    else:
-        for c in final:
-            print_capture_line(c)
-        if failures:
-            print(f"{len(final)} imported, {failures} could not be imported", file=sys.stderr)
-    return EXIT_OK if failures == 0 else EXIT_USER
-
-
-def cmd_ocr(args: argparse.Namespace) -> int:
-    lib = open_library(args)
-    if args.redo_all:
-        ids = sorted(c.id for c in lib.list_captures())
-    elif args.redo:
-        ids = [parse_id(x, "capture id") for x in args.redo]
-        for cid in ids:
-            lib.get_capture(cid)
-    else:
-        ids = lib.captures_needing_ocr()
-    if not ids:
-        if args.json:
-            emit_json([])
-        else:
-            print("Every capture's text has been read; nothing to do.")
-        return EXIT_OK
-    outcomes = run_ocr(lib, ids, args, progress_lines=bool(args.redo or args.redo_all))
-    if args.json:
-        emit_json([{**o.record.to_dict(), "ocr_message": o.message} for o in outcomes])
-    else:
-        for o in outcomes:
-            print_capture_line(o.record)
-    return EXIT_OK if all(o.status == "done" for o in outcomes) else EXIT_USER
 
 
 # --------------------------------------------------------------------------- commands: captures
@@ -603,24 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
-    def ocr_engine_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--ocr-engine",
-            dest="ocr_engine",
-            choices=("auto", "tesseract", "ppocr", "both"),  # storage.settings.OCR_ENGINES
-            help="auto (PP-OCR when installed, else tesseract), tesseract, ppocr, or both (default: the app's setting)",
-        )
-
     purchases.register(sub, common)
 
-    p = sub.add_parser("import", help="import image files as captures", parents=[common])
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--purchase", metavar="ID", help="file under this purchase ('inbox' for none)")
-    p.add_argument("--note")
-    p.add_argument("--no-ocr", dest="no_ocr", action="store_true", help="do not read the text now")
-    p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
-    ocr_engine_arg(p)
-    p.set_defaults(func=cmd_import)
+    importing.register(sub, common)
 
     p_caps = sub.add_parser("captures", help="list, show, file and trash captures", parents=[common])
     csub = p_caps.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -681,21 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("ocr", help="read the text of captures", parents=[common])
-    g = p.add_mutually_exclusive_group()
-    g.add_argument(
-        "--pending", action="store_true", help="captures not read yet, or whose reading failed (default)"
-    )
-    g.add_argument("--redo", nargs="+", metavar="ID", help="read these captures again")
-    g.add_argument(
-        "--redo-all",
-        dest="redo_all",
-        action="store_true",
-        help="read every capture again (with --ocr-engine)",
-    )
-    p.add_argument("--languages", help="tesseract languages, e.g. chi_sim+eng")
-    ocr_engine_arg(p)
-    p.set_defaults(func=cmd_ocr)
+    ocr.register(sub, common)
 
     p = sub.add_parser(
         "export", help="export a purchase as a self-checking evidence folder", parents=[common]
