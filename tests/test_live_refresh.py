@@ -263,3 +263,61 @@ def test_the_empty_library_names_the_capture_shortcut(qtbot, lib, tmp_path, monk
     assert "Ctrl+Shift+S" in w.empty_label.text()
     w.runner.wait()
     w.thumbnails.shutdown()
+
+
+def test_the_confirmations_actions_show_in_an_open_library_window(
+    qtbot, tmp_path, monkeypatch, make_png
+) -> None:  # type: ignore[no-untyped-def]
+    """Undo, Change purchase… and Add note… of the capture confirmation, run by the real
+    controller, with the real library window open (the issue's first complaint)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from gui.controller import Controller
+    from gui.tray import TrayMenu
+    from gui.workers import CaptureWriter, OcrWorker
+    from storage.settings import AppSettings
+
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "config"))
+    lib = Library.open(tmp_path / "lib")
+    tray = TrayMenu(lambda: [])
+    controller = Controller(
+        lib,
+        AppSettings(),
+        tray,
+        CaptureWriter(lib),
+        OcrWorker(lib, lambda: None),
+        tray_available=lambda: True,
+        library_window_factory=lambda library: LibraryWindow(library),
+    )
+    try:
+        camera = lib.add_purchase({"title": "二手相机"})
+        sofa = lib.add_purchase({"title": "Sofa"})
+        a = _add(lib, make_png, 1, "一", camera.id)
+        b = _add(lib, make_png, 2, "二", camera.id)
+        controller.open_library()
+        window = controller.library_window
+        assert isinstance(window, LibraryWindow)
+        _open_purchase(qtbot, window, camera.id, 2)
+        _select(qtbot, window, b)
+
+        controller.undo(a)
+        qtbot.waitUntil(lambda: _shown_ids(window) == [b], timeout=WAIT_MS)
+        texts = _tree_texts(window)
+        assert "(1)" in texts[("purchase", camera.id)] and "(1)" in texts[("trash", None)]
+        assert window.count_label.text() == "1 captures"
+
+        monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *args: ("卖家同意退款", True))
+        controller.add_note(b)
+        qtbot.waitUntil(lambda: window.preview.note_edit.toPlainText() == "卖家同意退款", timeout=WAIT_MS)
+        assert not window.preview.has_unsaved_note()
+
+        controller._move(b, sofa.id)  # what Change purchase… does with the purchase chosen
+        qtbot.waitUntil(lambda: _shown_ids(window) == [], timeout=WAIT_MS)
+        assert "(1)" in _tree_texts(window)[("purchase", sofa.id)]
+        assert "(0)" in _tree_texts(window)[("purchase", camera.id)]
+        window.runner.wait()
+        window.thumbnails.shutdown()
+        window.close()
+    finally:
+        controller.shutdown()
+        lib.close()
