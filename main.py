@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cli import importing, ocr, purchases
+from cli import captures, importing, ocr, purchases
 from cli.common import (
     APP_NAME,
     APP_VERSION,
@@ -47,115 +47,6 @@ def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
-
-
-# --------------------------------------------------------------------------- printing
-
-
-def suggestions_for(text: str | None) -> list[dict[str, Any]]:
-    if not text:
-        return []
-    from capture.entities import extract_entities
-
-    return [
-        {"kind": e.kind, "value": e.value, "raw": e.raw, "currency": e.currency}
-        for e in extract_entities(text)
-    ]
-
-
-# --------------------------------------------------------------------------- commands: captures
-
-
-def cmd_captures(args: argparse.Namespace) -> int:
-    from storage.library import INBOX
-
-    lib = open_library(args)
-    action = args.action
-    if action == "list":
-        if sum(bool(x) for x in (args.purchase, args.inbox, args.trash)) > 1:
-            raise UserError("choose one of --purchase, --inbox and --trash")
-        pid = INBOX if args.inbox else (parse_id(args.purchase, "purchase id") if args.purchase else None)
-        items = lib.list_captures(purchase_id=pid, trash=args.trash, limit=args.limit)
-        if args.json:
-            emit_json([c.to_dict() for c in items])
-        elif not items:
-            print("No captures here.")
-        else:
-            for c in items:
-                print_capture_line(c)
-        return EXIT_OK
-    if action == "show":
-        c = lib.get_capture(parse_id(args.id, "capture id"), with_words=True)
-        events = lib.events(capture_id=c.id)
-        sugg = suggestions_for(c.ocr_text)
-        if args.json:
-            emit_json(
-                {
-                    **c.to_dict(with_words=True),
-                    "path": str(lib.blob_path(c.sha256)),
-                    "suggestions": sugg,
-                    "events": [e.to_dict() for e in events],
-                }
-            )
-            return EXIT_OK
-        print(f"Capture #{c.id}{'  [in Trash]' if c.in_trash else ''}")
-        print(
-            f"  filed under   {('#' + str(c.purchase_id) + ' ' + (c.purchase_title or '')) if c.purchase_id else 'Inbox'}"
-        )
-        print(f"  captured      {local_time(c.captured_at, c.utc_offset_min)}  =  {c.captured_at}")
-        print(f"  source        {c.source}{' (' + c.source_name + ')' if c.source_name else ''}")
-        print(f"  size          {c.width}x{c.height} px, {c.bytes} bytes, {c.media_type}")
-        print(f"  SHA-256       {c.sha256}")
-        print(f"  file          {lib.blob_path(c.sha256)}")
-        if c.flags:
-            print(f"  warnings      {', '.join(c.flags)}")
-        if c.note:
-            print(f"  note          {c.note}")
-        ocr_info = c.ocr_status
-        if c.ocr_engine:
-            conf = f", confidence {c.ocr_confidence:.0f}" if c.ocr_confidence is not None else ""
-            ocr_info += f" ({c.ocr_engine} {c.ocr_version}, {c.ocr_languages}{conf})"
-        if c.ocr_error:
-            ocr_info += f": {c.ocr_error}"
-        print(f"  text          {ocr_info}")
-        if c.ocr_text:
-            print("  ---")
-            for line in c.ocr_text.splitlines():
-                print(f"  {line}")
-            print("  ---")
-        if sugg:
-            print("  found in the text:")
-            for s in sugg:
-                print(f"    {s['kind']:10s} {s['value']}")
-        print("  history:")
-        for e in events:
-            print(f"    {local_time(e.at)[:19]}  {e.kind}")
-        return EXIT_OK
-    if action == "move":
-        items = lib.move_captures([parse_id(x, "capture id") for x in args.ids], parse_target(args.to))
-    elif action == "note":
-        items = [lib.set_note(parse_id(args.id, "capture id"), args.text)]
-    elif action == "delete":
-        items = lib.trash([parse_id(x, "capture id") for x in args.ids])
-    elif action == "restore":
-        items = lib.restore([parse_id(x, "capture id") for x in args.ids])
-    elif action == "empty-trash":
-        if not args.yes:
-            raise UserError("emptying the Trash deletes those captures for good; add --yes to confirm")
-        ids = lib.empty_trash()
-        if args.json:
-            emit_json({"purged": ids})
-        else:
-            print(f"Deleted {len(ids)} captures from the Trash for good.")
-        return EXIT_OK
-    else:  # pragma: no cover - argparse restricts the choices
-        raise UserError(f"unknown action {action}")
-    if args.json:
-        emit_json([c.to_dict() for c in items])
-    else:
-        for c in items:
-            print_capture_line(c)
-    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- commands: search, check
@@ -457,28 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     importing.register(sub, common)
 
-    p_caps = sub.add_parser("captures", help="list, show, file and trash captures", parents=[common])
-    csub = p_caps.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = csub.add_parser("list", help="list captures, newest first", parents=[common])
-    p.add_argument("--purchase", metavar="ID")
-    p.add_argument("--inbox", action="store_true")
-    p.add_argument("--trash", action="store_true")
-    p.add_argument("--limit", type=int)
-    p = csub.add_parser("show", help="show one capture with its text and history", parents=[common])
-    p.add_argument("id")
-    p = csub.add_parser("move", help="file captures under a purchase", parents=[common])
-    p.add_argument("ids", nargs="+", metavar="ID")
-    p.add_argument("--to", required=True, metavar="PURCHASE_ID", help="purchase id, or 'inbox'")
-    p = csub.add_parser("note", help="set a capture's note ('' clears it)", parents=[common])
-    p.add_argument("id")
-    p.add_argument("text")
-    p = csub.add_parser("delete", help="move captures to the Trash", parents=[common])
-    p.add_argument("ids", nargs="+", metavar="ID")
-    p = csub.add_parser("restore", help="bring captures back from the Trash", parents=[common])
-    p.add_argument("ids", nargs="+", metavar="ID")
-    p = csub.add_parser("empty-trash", help="delete the captures in the Trash for good", parents=[common])
-    p.add_argument("--yes", action="store_true")
-    p_caps.set_defaults(func=cmd_captures)
+    captures.register(sub, common)
 
     p = sub.add_parser("search", help="find captures by their text, notes and purchase", parents=[common])
     p.add_argument("query")

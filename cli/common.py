@@ -120,6 +120,15 @@ def print_capture_line(c: CaptureRecord) -> None:
     )
 
 
+def print_captures(args: argparse.Namespace, items: list[CaptureRecord]) -> None:
+    """Captures a command changed: a JSON list with --json, else one line each."""
+    if args.json:
+        emit_json([c.to_dict() for c in items])
+    else:
+        for c in items:
+            print_capture_line(c)
+
+
 # --------------------------------------------------------------------------- errors → exit codes
 
 
