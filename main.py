@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cli import captures, importing, ocr, purchases
+from cli import captures, check, importing, ocr, purchases, search
 from cli.common import (
     APP_NAME,
     APP_VERSION,
@@ -26,7 +26,6 @@ from cli.common import (
     UserError,
     emit_json,
     library_path,
-    local_time,
     open_library,
     parse_id,
     parse_target,
@@ -34,93 +33,6 @@ from cli.common import (
     run_command,
 )
 from cli.ocr import run_ocr
-
-# --------------------------------------------------------------------------- helpers
-
-
-def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
-    out, pos = [], 0
-    on, off = ("\x1b[1;7m", "\x1b[0m") if tty else ("[", "]")
-    for start, end in spans:
-        out.append(text[pos:start])
-        out.append(on + text[start:end] + off)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-# --------------------------------------------------------------------------- commands: search, check
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    from storage.library import INBOX
-
-    lib = open_library(args)
-    if args.limit < 1:
-        raise UserError("--limit must be at least 1")
-    pid = INBOX if args.inbox else (parse_id(args.purchase, "purchase id") if args.purchase else None)
-    hits = lib.search(
-        args.query,
-        purchase_id=pid,
-        merchant_id=parse_id(args.merchant, "merchant id") if args.merchant else None,
-        status=args.status,
-        since=args.since,
-        until=args.until,
-        limit=args.limit,
-    )
-    if args.json:
-        emit_json([h.to_dict() for h in hits])
-        return EXIT_OK
-    if not hits:
-        print(f"No captures match “{args.query}”.")
-        return EXIT_OK
-    tty = sys.stdout.isatty()
-    for h in hits:
-        where = f"#{h.purchase_id} {h.purchase_title}" if h.purchase_id else "Inbox"
-        when = local_time(h.captured_at)[:16]
-        print(f"#{h.capture_id:<5} {when}  {where}")
-        print(f"       {highlight(h.snippet, h.highlights, tty)}")
-    return EXIT_OK
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    lib = open_library(args)
-    report = lib.check()  # reads only
-    repaired: list[str] = []
-    if args.repair and any(p.kind == "search_index" for p in report.problems):
-        # The rebuild is consistent with the rows by construction (one transaction).
-        lib.reindex()
-        repaired.append("search_index")
-        report = replace(report, problems=tuple(p for p in report.problems if p.kind != "search_index"))
-    if args.json:
-        emit_json(
-            {
-                "ok": report.ok,
-                "captures": report.captures,
-                "events": report.events,
-                "problems": [
-                    {"kind": p.kind, "message": p.message, "capture_id": p.capture_id}
-                    for p in report.problems
-                ],
-                **({"repaired": repaired} if args.repair else {}),
-            }
-        )
-    else:
-        if repaired:
-            print("The search index was rebuilt.")
-        for p in report.problems:
-            print(f"problem: {p.message}")
-        if report.ok:
-            print(
-                f"All {report.captures} captures match their SHA-256 and the custody log of "
-                f"{report.events} events is intact."
-            )
-        else:
-            print(f"{len(report.problems)} problem(s) found in {lib.root}")
-    return EXIT_OK if report.ok else EXIT_USER
-
 
 # --------------------------------------------------------------------------- commands: export, verify
 
@@ -350,16 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     captures.register(sub, common)
 
-    p = sub.add_parser("search", help="find captures by their text, notes and purchase", parents=[common])
-    p.add_argument("query")
-    p.add_argument("--purchase", metavar="ID")
-    p.add_argument("--inbox", action="store_true")
-    p.add_argument("--merchant", metavar="ID")
-    p.add_argument("--status", help="purchase status")
-    p.add_argument("--since", metavar="DATE")
-    p.add_argument("--until", metavar="DATE")
-    p.add_argument("--limit", type=int, default=20)
-    p.set_defaults(func=cmd_search)
+    search.register(sub, common)
 
     p = sub.add_parser(
         "status", help="is the app running for this library? (exit 0 yes, 3 no)", parents=[common]
@@ -380,11 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_capture)
 
-    p = sub.add_parser("check", help="verify every capture's hash and the custody log", parents=[common])
-    p.add_argument(
-        "--repair", action="store_true", help="rebuild the search index if the check finds it stale"
-    )
-    p.set_defaults(func=cmd_check)
+    check.register(sub, common)
 
     ocr.register(sub, common)
 

@@ -1,0 +1,72 @@
+"""`search`: captures by their text, notes and purchase."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .common import EXIT_OK, UserError, emit_json, local_time, open_library, parse_id
+
+if TYPE_CHECKING:
+    from .common import Subcommands
+
+
+def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser(
+        "search", help="find captures by their text, notes and purchase", parents=[common]
+    )
+    p.add_argument("query")
+    p.add_argument("--purchase", metavar="ID")
+    p.add_argument("--inbox", action="store_true")
+    p.add_argument("--merchant", metavar="ID")
+    p.add_argument("--status", help="purchase status")
+    p.add_argument("--since", metavar="DATE")
+    p.add_argument("--until", metavar="DATE")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=search)
+
+
+def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
+    """`text` with `spans` ([start, end] offsets) in reverse video on a terminal, else in
+    [brackets]."""
+    out, pos = [], 0
+    on, off = ("\x1b[1;7m", "\x1b[0m") if tty else ("[", "]")
+    for start, end in spans:
+        out.append(text[pos:start])
+        out.append(on + text[start:end] + off)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def search(args: argparse.Namespace) -> int:
+    from storage.library import INBOX
+
+    lib = open_library(args)
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    pid = INBOX if args.inbox else (parse_id(args.purchase, "purchase id") if args.purchase else None)
+    hits = lib.search(
+        args.query,
+        purchase_id=pid,
+        merchant_id=parse_id(args.merchant, "merchant id") if args.merchant else None,
+        status=args.status,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+    )
+    if args.json:
+        emit_json([h.to_dict() for h in hits])
+        return EXIT_OK
+    if not hits:
+        print(f"No captures match “{args.query}”.")
+        return EXIT_OK
+    tty = sys.stdout.isatty()
+    for h in hits:
+        where = f"#{h.purchase_id} {h.purchase_title}" if h.purchase_id else "Inbox"
+        when = local_time(h.captured_at)[:16]
+        print(f"#{h.capture_id:<5} {when}  {where}")
+        print(f"       {highlight(h.snippet, h.highlights, tty)}")
+    return EXIT_OK
