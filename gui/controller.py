@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QIODevice, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
@@ -30,6 +30,7 @@ from storage.library import ACTIVE, Library
 from storage.records import CaptureRecord
 from storage.settings import AppSettings
 
+from .library_import import clipboard_png
 from .overlay import CaptureSession
 from .toast import Toast
 from .tray import ControlWindow, TrayMenu
@@ -554,18 +555,14 @@ class Controller(QObject):
 
     def save_clipboard(self) -> None:
         """Keep the image on the clipboard (WeChat's own Alt+A screenshot lands there)."""
-        clipboard = QGuiApplication.clipboard()
-        image = clipboard.image()
-        if image.isNull():
+        data = clipboard_png()
+        if data is None:
             self.toast.show_message(
                 self.tr("No image on the clipboard"),
                 self.tr("Copy a screenshot first (for example with WeChat's Alt+A), then try again."),
             )
             return
-        buf = QBuffer()
-        buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buf, "PNG")
-        self.writer.submit(CaptureJob(source="clipboard", data=bytes(buf.data().data())))
+        self.writer.submit(CaptureJob(source="clipboard", data=data))
 
     def _fail(self, message: str, token: Any) -> None:
         if callable(token):

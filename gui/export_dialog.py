@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent, QTextOption
@@ -41,6 +41,9 @@ from storage.report import resolve_language
 from storage.settings import load_settings
 
 from .tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from storage.export import ExportResult  # loaded when an export starts, not with the dialog
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +100,9 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.lib = library
         self.purchase = library.get_purchase(purchase_id)
-        self.result: Any = None
+        # The export's outcome once it is done. The name hides QDialog.result() (the dialog's
+        # exit code) on the Python side; it is public, so it stays.
+        self.result: ExportResult | None = None  # type: ignore[assignment]
         self.runner = TaskRunner(self, max_threads=1)
         self.setWindowTitle(self.tr("Export evidence"))
         self.setMinimumWidth(520)
@@ -222,7 +227,7 @@ class ExportDialog(QDialog):
             self.zip.isChecked(),
         )
 
-        def work() -> Any:
+        def work() -> ExportResult:
             return export_purchase(
                 lib,
                 pid,
@@ -242,7 +247,7 @@ class ExportDialog(QDialog):
         )
         self.runner.run("export", work, self._on_exported, self._on_failed)
 
-    def _on_exported(self, result: Any) -> None:
+    def _on_exported(self, result: ExportResult) -> None:
         self.result = result
         self.progress.hide()
         self.options.hide()
@@ -258,8 +263,8 @@ class ExportDialog(QDialog):
         self.path_view.set_path(str(result.folder))
         if result.zip_path:
             self.zip_view.set_path(str(result.zip_path))
-        for w in (self.zip_label, self.zip_view):
-            w.setVisible(bool(result.zip_path))
+        for view in (self.zip_label, self.zip_view):
+            view.setVisible(bool(result.zip_path))
         for w in (self.result_box, self.show_button, self.copy_button):
             w.show()
         self.close_button.setText(self.tr("Close"))
@@ -272,6 +277,8 @@ class ExportDialog(QDialog):
         """As tall as the content needs at the dialog's width (adjustSize would measure the
         wrapped labels at their narrowest and leave a gap)."""
         layout = self.layout()
+        if layout is None:
+            return  # never: __init__ gives the dialog its layout
         if layout.hasHeightForWidth():
             height = layout.totalHeightForWidth(self.width())
         else:

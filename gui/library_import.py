@@ -61,7 +61,8 @@ def clipboard_png() -> bytes | None:
         return None
     buf = QBuffer()
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buf, "PNG")
+    # The stubs want the format as bytes, but PySide6 takes only a str here (bytes raise ValueError).
+    image.save(buf, "PNG")  # type: ignore[call-overload]
     return bytes(buf.data().data())
 
 

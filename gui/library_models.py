@@ -14,7 +14,6 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -180,9 +179,9 @@ class CaptureListModel(QAbstractListModel):
                 end += 1
             first, last = rows[end], rows[start]
             self.beginRemoveRows(QModelIndex(), first, last)
-            for r in self._records[first : last + 1]:
-                self._hits.pop(r.id, None)
-                self._time_text.pop(r.id, None)
+            for record in self._records[first : last + 1]:
+                self._hits.pop(record.id, None)
+                self._time_text.pop(record.id, None)
             del self._records[first : last + 1]
             self.endRemoveRows()
             start = end + 1
@@ -274,7 +273,7 @@ class CaptureListModel(QAbstractListModel):
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._records)
 
-    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._records):
             return None
         record = self._records[index.row()]
@@ -372,7 +371,7 @@ class CaptureTableModel(QAbstractProxyModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> str | None:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if section == self.TIME:
@@ -390,6 +389,9 @@ class CaptureTableModel(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(row, column)
 
+    # A flat table: every index's parent is the invalid root. Called without an index it
+    # also answers an invalid QModelIndex, not QObject.parent() as the base class does, so
+    # mypy sees an incompatible override; it has always been so and stays.
     def parent(self, index: _ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         return QModelIndex()
 
@@ -415,7 +417,7 @@ class CaptureTableModel(QAbstractProxyModel):
             return QModelIndex()
         return self.index(source.row(), 0)
 
-    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         record = self._src.record(index.row()) if index.isValid() else None
         if record is None:
             return None
@@ -466,7 +468,8 @@ class PurchaseTreeModel(QStandardItemModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._items: dict[tuple[str, Any], QStandardItem] = {}
+        # (kind, None), ("group", status) or ("purchase", purchase id) -> its item
+        self._items: dict[tuple[str, str | int | None], QStandardItem] = {}
         self.refresh([], {})
 
     def refresh(self, purchases: Sequence[PurchaseRecord], counts: dict[str, int]) -> None:

@@ -10,30 +10,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+#: What a job hands back to the GUI thread: its result, bound to the caller's on_done.
+_Delivery = Callable[[], None]
+
 
 class _Relay(QObject):
-    finished = Signal(str, int, object)  # key, sequence, result
+    finished = Signal(str, int, object)  # key, sequence, delivery (the result bound to on_done)
     failed = Signal(str, int, object)  # key, sequence, exception
 
 
 class _Job(QRunnable):
-    def __init__(self, relay: _Relay, key: str, seq: int, fn: Callable[[], Any]) -> None:
+    def __init__(self, relay: _Relay, key: str, seq: int, fn: Callable[[], _Delivery]) -> None:
         super().__init__()
         self._relay, self._key, self._seq, self._fn = relay, key, seq, fn
 
     def run(self) -> None:
         try:
-            result = self._fn()
+            delivery = self._fn()
         except Exception as exc:  # delivered to the caller's on_failed
             self._relay.failed.emit(self._key, self._seq, exc)
         else:
-            self._relay.finished.emit(self._key, self._seq, result)
+            self._relay.finished.emit(self._key, self._seq, delivery)
 
 
 class TaskRunner(QObject):
@@ -45,22 +50,25 @@ class TaskRunner(QObject):
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
         self._latest: dict[str, int] = {}
-        self._callbacks: dict[
-            tuple[str, int], tuple[Callable[[Any], None], Callable[[Exception], None] | None]
-        ] = {}
+        # The on_failed of each request not answered yet (None: failures are only logged).
+        self._callbacks: dict[tuple[str, int], Callable[[Exception], None] | None] = {}
         self._seq = 0
 
     def run(
         self,
         key: str,
-        fn: Callable[[], Any],
-        on_done: Callable[[Any], None],
+        fn: Callable[[], T],
+        on_done: Callable[[T], None],
         on_failed: Callable[[Exception], None] | None = None,
     ) -> int:
+        def work() -> _Delivery:
+            result = fn()
+            return lambda: on_done(result)
+
         self._seq += 1
         self._latest[key] = self._seq
-        self._callbacks[(key, self._seq)] = (on_done, on_failed)
-        self.pool.start(_Job(self._relay, key, self._seq, fn))
+        self._callbacks[(key, self._seq)] = on_failed
+        self.pool.start(_Job(self._relay, key, self._seq, work))
         return self._seq
 
     def pending(self, key: str) -> bool:
@@ -70,16 +78,18 @@ class TaskRunner(QObject):
         """Wait for every running job (tests, shutdown)."""
         return self.pool.waitForDone(msecs)
 
-    def _on_finished(self, key: str, seq: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop((key, seq), (None, None))
-        if on_done is not None and self._latest.get(key) == seq:
-            on_done(result)
+    def _on_finished(self, key: str, seq: int, delivery: _Delivery) -> None:
+        if (key, seq) not in self._callbacks:
+            return
+        del self._callbacks[(key, seq)]
+        if self._latest.get(key) == seq:
+            delivery()
 
-    def _on_failed(self, key: str, seq: int, exc: object) -> None:
-        _, on_failed = self._callbacks.pop((key, seq), (None, None))
+    def _on_failed(self, key: str, seq: int, exc: Exception) -> None:
+        on_failed = self._callbacks.pop((key, seq), None)
         if self._latest.get(key) != seq:
             return
         if on_failed is not None:
-            on_failed(exc)  # type: ignore[arg-type]
+            on_failed(exc)
         else:
             log.error("background task %s failed: %r", key, exc)

@@ -115,7 +115,8 @@ def make_thumbnail(blob: Path, dest: Path, size: int) -> QImage | None:
         log.debug("cached thumbnail %s is unreadable; making it again", dest.name)
     started = time.perf_counter()
     try:
-        with Image.open(blob) as img:
+        with Image.open(blob) as original:
+            img: Image.Image = original
             if img.format == "JPEG":
                 img.draft("RGB", (size, size))
             img.thumbnail((size, size))
@@ -140,7 +141,8 @@ def make_thumbnail(blob: Path, dest: Path, size: int) -> QImage | None:
         write_atomic(dest, data)
     except OSError as exc:  # a read-only or full disk only costs us the cache
         log.warning("cannot cache the thumbnail %s: %s", dest.name, exc)
-    image = QImage.fromData(data, "PNG")
+    # The stubs want the format as bytes, but PySide6 takes only a str here (bytes raise ValueError).
+    image = QImage.fromData(data, "PNG")  # type: ignore[arg-type]
     timing.debug("thumbnail %s made in %.1f ms", blob.name[:12], (time.perf_counter() - started) * 1000)
     return None if image.isNull() else image
 

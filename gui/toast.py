@@ -7,13 +7,15 @@ taking focus from the chat the user is in, gone after a few seconds unless hover
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 DEFAULT_MS = 7000
+#: What a button of the message does when clicked; whatever it returns is not used.
+ToastAction = Callable[[], object]
 
 
 class Toast(QFrame):
@@ -54,7 +56,7 @@ class Toast(QFrame):
         self,
         title: str,
         body: str = "",
-        actions: list[tuple[str, Callable[[], None]]] | None = None,
+        actions: Sequence[tuple[str, ToastAction]] | None = None,
         timeout_ms: int = DEFAULT_MS,
     ) -> None:
         self._title.setText(title)
@@ -62,12 +64,13 @@ class Toast(QFrame):
         self._body.setVisible(bool(body))
         while self._buttons.count() > 1:
             item = self._buttons.takeAt(1)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for label, callback in actions or []:
             button = QPushButton(label)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, cb=callback: (self.hide(), cb()))
+            button.clicked.connect(lambda _=False, cb=callback: self._run(cb))
             self._buttons.addWidget(button)
         self.adjustSize()
         screen = QGuiApplication.primaryScreen()
@@ -77,6 +80,11 @@ class Toast(QFrame):
         self.show()
         self.raise_()
         self._timer.start(timeout_ms)
+
+    def _run(self, action: ToastAction) -> None:
+        """A button's action: the message goes away first."""
+        self.hide()
+        action()
 
     def still_due(self) -> bool:
         """The message's time is not up yet (it is shown, or was hidden only for a capture)."""

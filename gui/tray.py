@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QSystemTrayIcon, QVBoxLayout, QWidget
 
@@ -62,7 +62,7 @@ class TrayMenu(QObject):
         self.icon.activated.connect(self._on_activated)
         self.set_working(False, "")
 
-    def _add(self, text: str, signal: Signal) -> QAction:
+    def _add(self, text: str, signal: SignalInstance) -> QAction:
         action = QAction(text, self.menu)
         action.triggered.connect(lambda _=False: signal.emit())
         self.menu.addAction(action)

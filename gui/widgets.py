@@ -3,6 +3,8 @@ hint labels, and questions that do not block."""
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -76,6 +78,13 @@ def muted(label: QLabel) -> QLabel:
     return label
 
 
+@runtime_checkable
+class _AsksQuestions(Protocol):
+    """A window that keeps its open question in `question` (for tests to answer)."""
+
+    question: QMessageBox | None
+
+
 def question(parent: QWidget, title: str, text: str, informative: str = "") -> QMessageBox:
     """A question shown over `parent` with open(), so no nested event loop waits for
     the answer; buttons are added by the caller."""
@@ -90,8 +99,8 @@ def question(parent: QWidget, title: str, text: str, informative: str = "") -> Q
     box.setWindowModality(Qt.WindowModality.WindowModal)
 
     def answered() -> None:
-        if getattr(parent, "question", None) is box:
-            parent.question = None  # type: ignore[attr-defined]
+        if isinstance(parent, _AsksQuestions) and parent.question is box:
+            parent.question = None
         box.deleteLater()
 
     box.finished.connect(answered)
