@@ -1,0 +1,189 @@
+"""The tray app from the command line: starting it, `status`, and `capture` (through the
+running app, or directly when none runs).
+
+Qt is imported only inside these commands: `status` and `capture` need QtCore to reach
+the running app over its local socket, and starting the app needs the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .common import (
+    EXIT_NOT_RUNNING,
+    EXIT_OK,
+    UserError,
+    emit_json,
+    library_path,
+    open_library,
+    parse_target,
+    print_capture_line,
+)
+from .ocr import run_ocr
+
+if TYPE_CHECKING:
+    from capture.region import Rect
+
+    from .common import Subcommands
+
+
+def add_app_options(ap: argparse.ArgumentParser) -> None:
+    """The options of `main.py` without a command, which starts the tray app."""
+    ap.add_argument("--hotkey", metavar="KEYS", help="global capture shortcut for this run, e.g. Ctrl+Alt+P")
+    ap.add_argument(
+        "--show-library", dest="show_library", action="store_true", help="open the library window at start"
+    )
+    ap.add_argument(
+        "--no-welcome",
+        dest="no_welcome",
+        action="store_true",
+        help="start without the welcome window (for scripts and tests)",
+    )
+
+
+def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser(
+        "status", help="is the app running for this library? (exit 0 yes, 3 no)", parents=[common]
+    )
+    p.set_defaults(func=status)
+
+    p = commands.add_parser("capture", help="capture with the running app, or directly", parents=[common])
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--region", metavar="X,Y,W,H", help="this region of the screen (physical pixels)")
+    g.add_argument("--fullscreen", action="store_true", help="the whole screen")
+    p.add_argument("--purchase", metavar="ID", help="file under this purchase ('inbox' for none)")
+    p.add_argument("--note")
+    p.add_argument(
+        "--no-ocr",
+        dest="no_ocr",
+        action="store_true",
+        help="when capturing directly: do not read the text now",
+    )
+    p.set_defaults(func=capture_screen)
+
+
+def start_app(args: argparse.Namespace, script: Path) -> int:
+    """Run the tray app until the user quits. `script` is main.py, which the login
+    autostart entry runs."""
+    from gui.app import run_app
+
+    return run_app(
+        library_path(args),
+        hotkey=args.hotkey,
+        show_library=args.show_library,
+        welcome=not args.no_welcome,
+        autostart_command=[sys.executable, str(script)],
+    )
+
+
+def _qt_core() -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    if QCoreApplication.instance() is None:
+        QCoreApplication(sys.argv[:1])
+
+
+def status(args: argparse.Namespace) -> int:
+    _qt_core()
+    from gui.single_instance import send_request
+
+    reply = send_request(library_path(args), {"cmd": "status"}, timeout_ms=5000)
+    running = bool(reply and reply.get("ok"))
+    if args.json:
+        emit_json({"running": running, "library": str(library_path(args)), "pid": (reply or {}).get("pid")})
+    elif running:
+        print(
+            f"Proofshot is running for {library_path(args)} (process {reply.get('pid') if reply else '?'})."
+        )
+    else:
+        print(f"Proofshot is not running for {library_path(args)}.")
+    return EXIT_OK if running else EXIT_NOT_RUNNING
+
+
+def capture_screen(args: argparse.Namespace) -> int:
+    """Ask the running app to capture (or to open its overlay); without a running app,
+    capture --region or --fullscreen directly."""
+    from capture.region import parse_region
+
+    region = None
+    if args.region is not None:
+        try:
+            region = parse_region(args.region)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    purchase = parse_target(args.purchase) if args.purchase is not None else None
+    _qt_core()
+    from gui.single_instance import send_request
+
+    # The request is the running app's JSON protocol (gui.single_instance).
+    request: dict[str, Any] = {"cmd": "capture", "purchase_id": purchase, "note": args.note}
+    if region is not None:
+        request["region"] = list(region.as_tuple())
+    elif args.fullscreen:
+        request["fullscreen"] = True
+    reply = send_request(library_path(args), request, timeout_ms=60000)
+    if reply is not None:
+        if not reply.get("ok"):
+            raise UserError(str(reply.get("error") or "the running Proofshot could not capture"))
+        if "capture" in reply:
+            c = reply["capture"]
+            if args.json:
+                emit_json(c)
+            else:
+                print(f"Saved capture #{c['id']} ({c['width']}x{c['height']}) sha256 {c['sha256']}")
+        elif not args.json:
+            print("Drag over the screen to capture (Esc cancels).")
+        else:
+            emit_json({"opened": bool(reply.get("opened"))})
+        return EXIT_OK
+    if region is None and not args.fullscreen:
+        raise UserError(
+            "Proofshot is not running for this library; start it (main.py), "
+            "or capture directly with --region X,Y,W,H or --fullscreen"
+        )
+    return _capture_directly(args, region, purchase)
+
+
+def _capture_directly(args: argparse.Namespace, region: Rect | None, purchase: int | None) -> int:
+    from capture.region import Rect
+    from capture.screen import encode_png, geometry_note, grab_all, grab_region, is_mostly_uniform
+    from storage.library import ACTIVE
+    from storage.vocabulary import CaptureSource
+
+    lib = open_library(args)
+    if purchase is not None:
+        lib.get_purchase(purchase)
+    if region is not None:
+        image, grab = grab_region(region)
+        source, geometry = CaptureSource.REGION, geometry_note(grab, region)
+    else:
+        grab = grab_all()[0]
+        image, source, geometry = (
+            grab.crop(Rect(0, 0, *grab.size)),
+            CaptureSource.FULLSCREEN,
+            geometry_note(grab),
+        )
+    flags = ["uniform"] if is_mostly_uniform(image) else []
+    rec = lib.add_capture(
+        encode_png(image),
+        source=source,
+        purchase_id=purchase if purchase is not None else ACTIVE,
+        note=args.note,
+        screen_geometry=geometry,
+        flags=flags,
+    )
+    if not args.no_ocr:
+        run_ocr(lib, [rec.id], args, quiet=True)
+        rec = lib.get_capture(rec.id)
+    if args.json:
+        emit_json(rec.to_dict())
+    else:
+        print_capture_line(rec)
+    if flags:
+        print(
+            "warning: this capture is almost entirely one colour (a protected window?); it was kept",
+            file=sys.stderr,
+        )
+    return EXIT_OK
