@@ -9,16 +9,55 @@ change goes through the library and is then shown the way changes made elsewhere
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QImage
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from storage.errors import KnownStorageError, NoteChanged
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import Signal
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QListView, QMainWindow
 
-class CaptureActions:
+    from storage.library import Library
+    from storage.records import CaptureRecord
+
+    from .library_window import Scope
+
+    class _Window(QMainWindow):
+        """What the mixin uses of the window it is mixed into (LibraryWindow). For the type
+        checker only: at run time the mixin is a plain class, and QMainWindow comes after
+        it in LibraryWindow's bases."""
+
+        lib: Library
+        scope: Scope
+        _preview_id: int | None
+        ocr_requested: ClassVar[Signal]
+        act_move: QAction
+        act_note: QAction
+        act_copy: QAction
+        act_open: QAction
+        act_folder: QAction
+        act_ocr: QAction
+        act_trash: QAction
+        act_restore: QAction
+        act_empty: QAction
+
+        def selected_records(self) -> list[CaptureRecord]: ...
+        def current_view(self) -> QListView: ...
+        def _after_change(self, message: str) -> None: ...
+        def _report(self, exc: Exception) -> None: ...
+        def _replace_record(self, record: CaptureRecord) -> None: ...
+        def _refresh_preview_record(self) -> None: ...
+
+else:
+    _Window = object
+
+
+class CaptureActions(_Window):
     """A part of LibraryWindow, mixed into it and never used alone.
 
     It works with what the window has: its library (`lib`), what it shows (`scope`,
@@ -161,7 +200,7 @@ class CaptureActions:
         if records:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.blob_path(records[0].sha256).parent)))
 
-    def _on_capture_menu(self, pos: Any) -> None:
+    def _on_capture_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         if self.scope.kind == "trash":
             menu.addAction(self.act_restore)

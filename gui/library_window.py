@@ -17,18 +17,28 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
     QModelIndex,
+    QPoint,
     QSettings,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QHideEvent,
+    QImage,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -70,6 +80,9 @@ from .tasks import TaskRunner
 from .thumbnails import ThumbnailCache
 from .vocabulary import purchase_status_label
 
+if TYPE_CHECKING:
+    from .purchase_editor import PurchaseEditorFactory  # loaded on first use
+
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 200
@@ -107,7 +120,7 @@ class LibraryWindow(CaptureActions, QMainWindow):
         *,
         runner: TaskRunner | None = None,
         thumbnails: ThumbnailCache | None = None,
-        editor_factory: Callable[..., Any] | None = None,
+        editor_factory: PurchaseEditorFactory | None = None,
         export_action: Callable[[int], None] | None = None,
         shortcut_text: str | None = None,
     ) -> None:
@@ -267,7 +280,11 @@ class LibraryWindow(CaptureActions, QMainWindow):
         return view
 
     def _build_actions(self) -> None:
-        def action(text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None) -> QAction:
+        def action(
+            text: str,
+            slot: Callable[[], object],
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        ) -> QAction:
             a = QAction(text, self)
             a.triggered.connect(lambda _=False: slot())
             if shortcut is not None:
@@ -554,7 +571,7 @@ class LibraryWindow(CaptureActions, QMainWindow):
         if self._editor_factory is None:
             from .purchase_editor import PurchaseEditor
 
-            factory: Callable[..., Any] = PurchaseEditor
+            factory: PurchaseEditorFactory = PurchaseEditor
         else:
             factory = self._editor_factory
         try:
@@ -574,7 +591,7 @@ class LibraryWindow(CaptureActions, QMainWindow):
         if index.data(KIND_ROLE) == "purchase":
             self.edit_purchase(index.data(PURCHASE_ID_ROLE))
 
-    def _on_tree_menu(self, pos: Any) -> None:
+    def _on_tree_menu(self, pos: QPoint) -> None:
         index = self.tree.indexAt(pos)
         menu = QMenu(self)
         if index.data(KIND_ROLE) == "purchase":
@@ -587,7 +604,7 @@ class LibraryWindow(CaptureActions, QMainWindow):
             )
             if self._export_action is not None:
                 menu.addAction(self.tr("Export evidence…")).triggered.connect(
-                    lambda _=False: self._export_action(pid) if self._export_action else None
+                    lambda _=False: self._export_action(pid)
                 )
         elif index.data(KIND_ROLE) == "inbox":
             menu.addAction(self.tr("File new captures in the Inbox")).triggered.connect(
@@ -667,11 +684,11 @@ class LibraryWindow(CaptureActions, QMainWindow):
             "import", lambda: keep_clipboard_png(lib, data, target), self._on_imported, self._report
         )
 
-    def dragEnterEvent(self, event: Any) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_files(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: Any) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = local_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
@@ -775,12 +792,12 @@ class LibraryWindow(CaptureActions, QMainWindow):
 
         self.runner.run("preview-record", load, done)
 
-    def showEvent(self, event: Any) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.sync()
         self._watch_timer.start()
 
-    def hideEvent(self, event: Any) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         self._watch_timer.stop()
         super().hideEvent(event)
 
@@ -794,7 +811,7 @@ class LibraryWindow(CaptureActions, QMainWindow):
             return record.purchase_id == self.scope.purchase_id
         return self.scope.kind == "all"
 
-    def closeEvent(self, event: Any) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.preview.commit_note()
         self._watch_timer.stop()
         self._settings.setValue("library/geometry", self.saveGeometry())

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
@@ -98,6 +98,18 @@ def _same_value(target: str, current: str, new: str) -> bool:
     return squeeze == "".join(ch for ch in new if ch.isalnum()).lower()
 
 
+class ParsedPurchase(TypedDict):
+    """The purchase values `PurchaseEditor.validate` parsed from the form."""
+
+    amount_minor: int | None
+    currency: str
+    ordered_at: str | None
+
+
+#: A seller's fields an edit changed: {field: [before, after]}, as Library.restore_merchant takes them.
+SellerChanges = dict[str, list[str | None]]
+
+
 class PurchaseEditor(QDialog):
     """Create a purchase (`purchase_id` None) or edit one, with its seller.
 
@@ -124,7 +136,7 @@ class PurchaseEditor(QDialog):
         self.question: QMessageBox | None = None
         self.seller_manager: SellerManager | None = None
         self.undo_toast: Toast | None = None
-        self._undo: tuple[int, dict[str, list[Any]]] | None = None  # (seller id, changes)
+        self._undo: tuple[int, SellerChanges] | None = None  # (seller id, changes)
 
         self.setObjectName("purchaseEditor")
         if self._purchase is None:
@@ -299,7 +311,7 @@ class PurchaseEditor(QDialog):
             "notes": self.notes_edit.toPlainText().strip(),
         }
 
-    def validate(self) -> dict[str, Any] | None:
+    def validate(self) -> ParsedPurchase | None:
         """Check the form, showing a message next to each wrong field.
         Returns the parsed purchase values, or None when something must be fixed."""
         for label in self.errors.values():
@@ -307,24 +319,26 @@ class PurchaseEditor(QDialog):
         self.save_error.hide()
         values = self._purchase_values()
         problems: dict[str, str] = {}
-        parsed: dict[str, Any] = {}
+        amount_minor: int | None = None
+        currency = ""
+        ordered_at: str | None = None
         if not values["title"]:
             problems["title"] = self.tr("Say what you bought, e.g. “wireless earbuds”.")
         try:
-            parsed["amount_minor"] = parse_amount(values["amount"])
+            amount_minor = parse_amount(values["amount"])
         except InvalidInput:
             problems["amount"] = self.tr("“{value}” is not an amount: write it like 128 or 128.50.").format(
                 value=values["amount"]
             )
         try:
-            parsed["currency"] = parse_currency(values["currency"])
+            currency = parse_currency(values["currency"])
         except InvalidInput:
             if "amount" not in problems:  # one message per field: the amount's comes first
                 problems["amount"] = self.tr(
                     "“{value}” is not a currency: use three letters such as CNY, USD or HKD."
                 ).format(value=values["currency"])
         try:
-            parsed["ordered_at"] = parse_user_date(values["ordered_at"], field="order date")
+            ordered_at = parse_user_date(values["ordered_at"], field="order date")
         except InvalidInput:
             problems["ordered_at"] = self.tr(
                 "“{value}” is not a date: write it like 2026-10-27 or 2026-10-27 14:30."
@@ -346,9 +360,9 @@ class PurchaseEditor(QDialog):
             log.debug("purchase editor: fix %s", ", ".join(problems))
             self._grow_to_fit()
             return None
-        return parsed
+        return ParsedPurchase(amount_minor=amount_minor, currency=currency, ordered_at=ordered_at)
 
-    def _changed_purchase_fields(self, parsed: dict[str, Any]) -> dict[str, str]:
+    def _changed_purchase_fields(self, parsed: ParsedPurchase) -> dict[str, str]:
         """What to send for the purchase: every filled field when new, only changes when editing."""
         values = self._purchase_values()
         p = self._purchase
@@ -568,8 +582,8 @@ class PurchaseEditor(QDialog):
             if merchant_id is not None and merchant:
                 # The seller as it is now, and how many other purchases show it.
                 before = next((m for m in self._lib.list_merchants() if m.id == merchant_id), None)
-                mine = self._purchase is not None and self._purchase.merchant is not None
-                on_this = mine and self._purchase.merchant.id == merchant_id  # type: ignore[union-attr]
+                mine = self._purchase.merchant if self._purchase is not None else None
+                on_this = mine is not None and mine.id == merchant_id
                 others = self._lib.merchant_usage().get(merchant_id, 0) - (1 if on_this else 0)
             if self._purchase is None:
                 record = self._lib.add_purchase(fields, merchant, merchant_id)
@@ -586,7 +600,7 @@ class PurchaseEditor(QDialog):
         self._purchase = record
         after = record.merchant
         if before is not None and after is not None and after.id == before.id and others > 0:
-            changes = {
+            changes: SellerChanges = {
                 f: [getattr(before, f), getattr(after, f)]
                 for f in MERCHANT_FIELDS
                 if getattr(before, f) != getattr(after, f)
@@ -606,7 +620,7 @@ class PurchaseEditor(QDialog):
         self.undo_toast.show_message(title, body, actions, UNDO_MS)
         return self.undo_toast
 
-    def _offer_undo(self, seller: MerchantRecord, changes: dict[str, list[Any]], others: int) -> None:
+    def _offer_undo(self, seller: MerchantRecord, changes: SellerChanges, others: int) -> None:
         self._undo = (seller.id, changes)
         if others == 1:
             body = self.tr("The new details also show on one other purchase.")
@@ -689,7 +703,14 @@ class PurchaseEditor(QDialog):
         return self.seller_form.completeness_text()
 
 
+#: What makes a purchase form: (library, the purchase's id or None for a new one, parent).
+PurchaseEditorFactory = Callable[[Library, int | None, QWidget | None], PurchaseEditor]
+
+
 __all__ = [
     "CURRENCIES",
+    "ParsedPurchase",
     "PurchaseEditor",
+    "PurchaseEditorFactory",
+    "SellerChanges",
 ]
