@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
     from .common import Subcommands
 
-#: The report languages (storage.report.LANGUAGES; that module is not loaded to parse).
+#: The report languages (storage.report.LANGUAGES, which loads more than parsing needs;
+#: tests/test_cli.py checks that the two agree).
 REPORT_LANGUAGES = ("en", "zh_CN")
 
 

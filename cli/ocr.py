@@ -7,7 +7,6 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from storage.settings import OCR_ENGINES
 from storage.vocabulary import OcrStatus
 
 from .common import EXIT_OK, EXIT_USER, emit_json, open_library, parse_id, print_capture_line
@@ -18,6 +17,10 @@ if TYPE_CHECKING:
     from storage.library import Library
 
     from .common import Subcommands
+
+#: The engine settings (storage.settings.OCR_ENGINES, which loads more than parsing needs;
+#: tests/test_cli.py checks that the two agree).
+OCR_ENGINES = ("auto", "tesseract", "ppocr", "both")
 
 
 def add_engine_options(p: argparse.ArgumentParser) -> None:
