@@ -277,3 +277,110 @@ def test_import_keeps_the_files_own_modification_time(cli, tmp_path: Path, make_
     finally:
         lib.close()
     assert imported.data["file_modified_at"].startswith("2023-11-14T22:13:20")
+
+
+# --------------------------------------------------------------------------- the cli package
+
+
+def test_the_commands_choices_are_storages() -> None:
+    """cli keeps copies of two lists that live in heavier storage modules (so parsing the
+    command line does not load them); they must stay the same."""
+    from cli.export import REPORT_LANGUAGES
+    from cli.ocr import OCR_ENGINES
+    from storage.report import LANGUAGES
+    from storage.settings import OCR_ENGINES as SETTINGS_OCR_ENGINES
+
+    assert OCR_ENGINES == SETTINGS_OCR_ENGINES
+    assert REPORT_LANGUAGES == LANGUAGES
+
+
+def test_help_names_the_stored_statuses_and_platforms(cli) -> None:
+    from storage.vocabulary import Platform, PurchaseStatus
+
+    *others, last = [s.value for s in PurchaseStatus]  # today "open, disputed, resolved or closed"
+    text = " ".join(cli.run("purchases", "add", "--help").stdout.split())
+    assert f"{', '.join(others)} or {last}" in text
+    assert ", ".join(p.value for p in Platform) in text
+
+
+def test_parsing_a_command_loads_no_database_images_ocr_or_qt() -> None:
+    """A command starts quickly: the library (SQLAlchemy), Pillow, OCR and Qt are loaded
+    by the handlers that use them, never by importing the command line."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = (
+        "import sys, pkgutil, importlib, main\n"
+        "for m in pkgutil.iter_modules(['cli']): importlib.import_module('cli.' + m.name)\n"
+        "main.build_parser().parse_args(['purchases', 'list'])\n"
+        "print('\\n'.join(sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    heavy = {m for m in out.stdout.split() if m.split(".")[0] in ("sqlalchemy", "PIL", "PySide6", "capture")}
+    assert not heavy, sorted(heavy)
+
+
+def test_errors_become_exit_codes(tmp_path: Path, monkeypatch, capsys) -> None:
+    import argparse
+
+    from cli.common import EXIT_BUG, EXIT_OK, EXIT_USER, Handler, UserError, run_command
+    from storage.errors import KnownStorageError
+
+    monkeypatch.setenv("PROOFSHOT_LOG_DIR", str(tmp_path))
+    args = argparse.Namespace(library=tmp_path / "lib", json=False)
+
+    def raising(exc: BaseException) -> Handler:
+        def handler(_: argparse.Namespace) -> int:
+            raise exc
+
+        return handler
+
+    assert run_command(args, lambda _: 3) == 3
+    assert run_command(args, raising(UserError("give an id"))) == EXIT_USER
+    assert capsys.readouterr().err == "proofshot: give an id\n"
+    assert run_command(args, raising(KnownStorageError("there is no capture 9"))) == EXIT_USER
+    assert capsys.readouterr().err == "proofshot: there is no capture 9\n"
+    assert run_command(args, raising(KeyboardInterrupt())) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert run_command(args, raising(BrokenPipeError())) == EXIT_OK
+    assert run_command(args, raising(RuntimeError("oops"))) == EXIT_BUG
+    err = capsys.readouterr().err
+    assert err.startswith("proofshot: internal error (RuntimeError('oops'))") and "crash.log" in err
+    assert "RuntimeError: oops" in (tmp_path / "crash.log").read_text(encoding="utf-8")
+
+
+def test_the_plain_text_output(cli, tmp_path: Path, make_png) -> None:
+    """What a person reads (--json aside), line for line."""
+    assert cli.run("purchases", "list").stdout == (
+        "No purchases yet. Add one with: main.py purchases add --title 'what you bought'\n"
+    )
+    shown = cli.run(
+        "purchases", "add", "--title", "耳机", "--merchant", "老王", "--amount", "12.5", "--phone", ""
+    )
+    assert shown.stdout == (
+        "Purchase #1: 耳机\n"
+        "  status         open\n"
+        "  amount         12.50 CNY\n"
+        "  captures       0\n"
+        "Merchant #1: 老王\n"
+        "  still missing: account id, phone, real name, company, credit code, shop url, address\n"
+    )
+    assert cli.run("purchases", "list").stdout == " #1    open         0 captures  耳机  · 老王  12.50 CNY\n"
+    assert cli.run("purchases", "activate", "1").stdout == "New captures will be filed under #1 耳机.\n"
+    f = tmp_path / "a.png"
+    f.write_bytes(make_png(1))
+    sha = hashlib.sha256(f.read_bytes()).hexdigest()
+    line = cli.run("import", "--no-ocr", str(f)).stdout
+    assert line.startswith("#1     ") and line.endswith(f"  64x48  ocr:pending     {sha}  #1 耳机\n")
+    assert cli.run("captures", "list").stdout == line
+    assert cli.run("search", "老王").stdout.splitlines()[1] == "       耳机 · [老王]"
+    assert cli.run("check").stdout == (
+        "All 1 captures match their SHA-256 and the custody log of 4 events is intact.\n"
+    )
+    proc = cli.run("status", check=False)
+    assert proc.returncode == 3 and proc.stdout == f"Proofshot is not running for {cli.library}.\n"
+    usage = cli.run("captures", "show", check=False)
+    assert usage.returncode == 2 and usage.stdout == ""
+    assert usage.stderr.endswith("main.py captures show: error: the following arguments are required: id\n")
