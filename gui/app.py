@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -23,19 +24,25 @@ from .i18n import install_translators
 from .resources import icon_path
 from .single_instance import InstanceServer, send_request
 from .tray import TrayMenu
-from .workers import CaptureWriter, OcrWorker
+from .workers import CaptureWriter, EngineFactory, OcrWorker
+
+if TYPE_CHECKING:  # loaded on first use, not at start-up
+    from capture.ocr import OcrEngine
+
+    from .library_window import LibraryWindow
+    from .settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
 
-def _engine_factory(settings: AppSettings):  # type: ignore[no-untyped-def]
+def _engine_factory(settings: AppSettings) -> EngineFactory:
     """What the OCR worker calls for its engine (on first use, not at start-up: the OCR
     modules are not loaded until there is text to read). PP-OCR runs in a worker process
     of its own (capture.ppocr_worker), so OpenCV and ONNX Runtime never load in the app."""
     langs = settings.ocr_languages or None
     choice = settings.ocr_engine
 
-    def factory():  # type: ignore[no-untyped-def]
+    def factory() -> OcrEngine:
         from capture.ocr import make_engine
 
         return make_engine(choice, langs)
@@ -98,12 +105,14 @@ def run_app(
         QMessageBox.critical(None, "Proofshot", str(exc))
         return 1
 
-    def settings_dialog(*args: object, **kwargs: object) -> object:
+    def settings_dialog(
+        settings: AppSettings, /, *, autostart_command: list[str] | None, library: Library
+    ) -> SettingsDialog:
         from .settings_dialog import SettingsDialog  # loaded on first use: it pulls in OCR
 
-        return SettingsDialog(*args, **kwargs)  # type: ignore[arg-type]
+        return SettingsDialog(settings, autostart_command=autostart_command, library=library)
 
-    def library_window(lib: Library) -> object:
+    def library_window(lib: Library) -> LibraryWindow:
         from .library_window import LibraryWindow
 
         return LibraryWindow(lib)

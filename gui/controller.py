@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
@@ -32,14 +32,58 @@ from storage.settings import AppSettings
 
 from .library_import import clipboard_png
 from .overlay import CaptureSession
+from .single_instance import Message, Responder
 from .toast import Toast
 from .tray import ControlWindow, TrayMenu
-from .workers import CaptureJob, CaptureWriter, OcrWorker
+from .workers import CaptureJob, CaptureWriter, OcrWorker, PurchaseTarget
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    # Loaded on first use, not at start-up.
+    from .purchase_editor import PurchaseEditor, PurchaseEditorFactory
+    from .welcome import WelcomeWindow
 
 log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
 
-Responder = Callable[[dict[str, Any]], None]
+
+class TopLevelWindow(Protocol):
+    """A top-level window the controller can bring back, show and raise."""
+
+    def isMinimized(self) -> bool: ...
+    def windowState(self) -> Qt.WindowState: ...
+    def setWindowState(self, state: Qt.WindowState, /) -> None: ...
+    def show(self) -> None: ...
+    def raise_(self) -> None: ...
+    def activateWindow(self) -> None: ...
+
+
+class LibraryWindowLike(TopLevelWindow, Protocol):
+    """What the controller uses of the library window (gui.library_window.LibraryWindow)."""
+
+    @property
+    def captures_imported(self) -> SignalInstance: ...  # list of new capture ids
+    @property
+    def ocr_requested(self) -> SignalInstance: ...  # list of capture ids
+    def capture_changed(self, capture_id: int, /) -> None: ...
+
+
+class SettingsDialogLike(Protocol):
+    """What the controller uses of the Settings dialog (gui.settings_dialog.SettingsDialog)."""
+
+    @property
+    def settings_saved(self) -> SignalInstance: ...  # the new AppSettings
+    @property
+    def restart_requested(self) -> SignalInstance: ...
+    def exec(self) -> int: ...
+
+
+class SettingsDialogFactory(Protocol):
+    def __call__(
+        self, settings: AppSettings, /, *, autostart_command: list[str] | None, library: Library
+    ) -> SettingsDialogLike: ...
+
 
 # A tray host started at login may come up after Proofshot: wait this long for it before
 # showing the small Proofshot window instead (and switch to the tray icon when one appears).
@@ -53,6 +97,25 @@ COMPOSITOR_FRAME_S = 0.05
 REPAINT_S = 0.1
 
 
+class _XWindow(Protocol):
+    """The part of python-xlib's Window used here (python-xlib has no type hints)."""
+
+    id: int
+
+    def map(self) -> None: ...
+    def unmap(self) -> None: ...
+    def query_tree(self) -> _XTree: ...
+    def get_attributes(self) -> _XAttributes: ...
+
+
+class _XTree(Protocol):
+    parent: _XWindow | None
+
+
+class _XAttributes(Protocol):
+    map_state: int
+
+
 class _X11:
     """A second connection to the X server (python-xlib, which pynput brings) to see when
     a window is really off the screen (hiding is asynchronous on X11, and a window manager
@@ -60,6 +123,8 @@ class _X11:
     screen without Qt knowing: hiding it through Qt would end the dialog."""
 
     def __init__(self) -> None:
+        # python-xlib has no type hints, and may be missing (then this raises and the caller
+        # does without): which of the two codes applies depends on the machine.
         from Xlib import X, display  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
         self._X = X
@@ -68,8 +133,9 @@ class _X11:
         cm = self.display.intern_atom(f"_NET_WM_CM_S{self.display.get_default_screen()}")
         self._cm_atom = cm
 
-    def _window(self, wid: int) -> Any:
-        return self.display.create_resource_object("window", wid)
+    def _window(self, wid: int) -> _XWindow:
+        window: _XWindow = self.display.create_resource_object("window", wid)
+        return window
 
     def unmap(self, wid: int) -> None:
         self._window(wid).unmap()
@@ -214,10 +280,10 @@ class Controller(QObject):
         hotkey_starter: Callable[[str, Callable[[], None]], HotkeyBackend] | None = None,
         grabber: Callable[[], list[ScreenGrab]] = grab_all,
         tray_available: Callable[[], bool] | None = None,
-        settings_dialog_factory: Callable[..., Any] | None = None,
+        settings_dialog_factory: SettingsDialogFactory | None = None,
         autostart_command: list[str] | None = None,
-        library_window_factory: Callable[[Library], Any] | None = None,
-        purchase_editor_factory: Callable[..., Any] | None = None,
+        library_window_factory: Callable[[Library], LibraryWindowLike] | None = None,
+        purchase_editor_factory: PurchaseEditorFactory | None = None,
         tray_wait_s: float = TRAY_WAIT_S,
     ) -> None:
         super().__init__()
@@ -233,12 +299,12 @@ class Controller(QObject):
         self._autostart_command = autostart_command
         self._library_window_factory = library_window_factory
         self._purchase_editor_factory = purchase_editor_factory
-        self.library_window: Any = None
-        self.purchase_editor: Any = None
-        self.welcome: Any = None
+        self.library_window: LibraryWindowLike | None = None
+        self.purchase_editor: PurchaseEditor | None = None
+        self.welcome: WelcomeWindow | None = None
         self._hotkey: HotkeyBackend | None = None
         self.hotkey_problem: str | None = None
-        self._session: Any = None
+        self._session: CaptureSession | None = None
         self._last_region: Rect | None = None
         self._pending_note: dict[int, str] = {}
         self.toast = Toast()
@@ -253,6 +319,7 @@ class Controller(QObject):
         self._x11_failed = False
         self._aside: OutOfSight | None = None  # our windows, off the screen during a capture
         self.restart_wanted = False  # the app starts the same command again after quitting
+        self._ocr_warned = False  # the user was told text recognition is not installed
 
         tray.capture_region_requested.connect(self.capture_region)
         tray.capture_fullscreen_requested.connect(self.capture_fullscreen)
@@ -436,7 +503,7 @@ class Controller(QObject):
             aside.restore()
 
     def capture_region(
-        self, purchase_id: Any = ACTIVE, note: str | None = None, preselect: Rect | None = None
+        self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None, preselect: Rect | None = None
     ) -> bool:
         """Freeze every screen and let the user drag a region (`preselect`: a region in
         physical desktop pixels shown selected, for "Capture again"). False if one is open already."""
@@ -469,7 +536,9 @@ class Controller(QObject):
             self._session.deleteLater()
             self._session = None
 
-    def _on_region_selected(self, grab: ScreenGrab, rect: Rect, purchase_id: Any, note: str | None) -> None:
+    def _on_region_selected(
+        self, grab: ScreenGrab, rect: Rect, purchase_id: PurchaseTarget, note: str | None
+    ) -> None:
         started = time.perf_counter()
         self._end_session()
         region = rect.translated(grab.geometry.x, grab.geometry.y)
@@ -478,12 +547,12 @@ class Controller(QObject):
 
     def _keep_region(
         self,
-        image: Any,
+        image: Image.Image,
         grab: ScreenGrab,
         region: Rect,
-        purchase_id: Any,
+        purchase_id: PurchaseTarget,
         note: str | None,
-        token: Any = None,
+        token: Responder | None = None,
         started: float | None = None,
     ) -> None:
         """Save a region's pixels and remember the region for "Capture again"."""
@@ -502,7 +571,7 @@ class Controller(QObject):
         )
 
     def capture_fullscreen(
-        self, purchase_id: Any = ACTIVE, note: str | None = None, token: Any = None
+        self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None, token: Responder | None = None
     ) -> None:
         """The whole screen under the mouse pointer."""
         try:
@@ -532,7 +601,11 @@ class Controller(QObject):
         )
 
     def capture_rect(
-        self, rect: Rect, purchase_id: Any = ACTIVE, note: str | None = None, token: Any = None
+        self,
+        rect: Rect,
+        purchase_id: PurchaseTarget = ACTIVE,
+        note: str | None = None,
+        token: Responder | None = None,
     ) -> None:
         """A region given in physical desktop pixels (main.py capture --region)."""
         try:
@@ -564,7 +637,7 @@ class Controller(QObject):
             return
         self.writer.submit(CaptureJob(source="clipboard", data=data))
 
-    def _fail(self, message: str, token: Any) -> None:
+    def _fail(self, message: str, token: Responder | None) -> None:
         if callable(token):
             token({"ok": False, "error": message})
         self.toast.show_message(self.tr("The capture was not saved"), message)
@@ -700,12 +773,12 @@ class Controller(QObject):
         self.purchase_editor = editor
         self._bring_to_front(editor)
 
-    def _forget_purchase_editor(self, editor: Any) -> None:
+    def _forget_purchase_editor(self, editor: PurchaseEditor) -> None:
         if self.purchase_editor is editor:
             self.purchase_editor = None
 
     @staticmethod
-    def _bring_to_front(window: Any) -> None:
+    def _bring_to_front(window: TopLevelWindow) -> None:
         """Show `window` restored (not minimised), on top and with the keyboard."""
         if window.isMinimized():
             window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
@@ -770,7 +843,7 @@ class Controller(QObject):
         self.tray.set_working(True, self.tr("Reading the text of your captures…"))
 
     def _on_ocr_finished(self, capture_id: int, status: str, message: str) -> None:
-        if status == "unavailable" and not getattr(self, "_ocr_warned", False):
+        if status == "unavailable" and not self._ocr_warned:
             self._ocr_warned = True
             self.toast.show_message(
                 self.tr("Text recognition is not installed"),
@@ -783,7 +856,7 @@ class Controller(QObject):
 
     # ------------------------------------------------------------------ requests from other processes
 
-    def handle_request(self, request: dict[str, Any], respond: Responder) -> None:
+    def handle_request(self, request: Message, respond: Responder) -> None:
         cmd = request.get("cmd")
         if cmd == "status":
             import os
@@ -823,8 +896,8 @@ class Controller(QObject):
         else:
             respond({"ok": False, "error": f"unknown request {cmd!r}"})
 
-    def _handle_capture(self, request: dict[str, Any], respond: Responder) -> None:
-        purchase: Any = ACTIVE
+    def _handle_capture(self, request: Message, respond: Responder) -> None:
+        purchase: PurchaseTarget = ACTIVE
         if request.get("purchase_id") is not None:
             try:
                 purchase = self.lib.get_purchase(int(request["purchase_id"])).id

@@ -13,6 +13,7 @@ first emits `note_saved` for the capture being left, as polished apps save on sw
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 from PySide6.QtCore import QLocale, QSize, Qt, Signal, Slot
@@ -128,7 +129,7 @@ class PreviewPane(QWidget):
 
     # ================================================================ building
 
-    def _shortcut(self, keys: QKeySequence | QKeySequence.StandardKey, slot: object) -> None:
+    def _shortcut(self, keys: QKeySequence | QKeySequence.StandardKey, slot: Callable[[], object]) -> None:
         shortcut = QShortcut(keys, self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
@@ -237,7 +238,7 @@ class PreviewPane(QWidget):
         column.addWidget(self._image_stack, 1)
         return area
 
-    def _tool_button(self, text: str, tip: str, slot: object) -> QToolButton:
+    def _tool_button(self, text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)

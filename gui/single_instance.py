@@ -24,7 +24,10 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_MS = 1000
 MAX_REQUEST_BYTES = 64 * 1024
 
-Responder = Callable[[dict[str, Any]], None]
+#: A request or reply: a JSON object. Its values are whatever JSON holds, so they are Any.
+Message = dict[str, Any]
+#: Answers one request; only the first answer is sent.
+Responder = Callable[[Message], None]
 
 
 def server_name(library: Path) -> str:
@@ -33,7 +36,7 @@ def server_name(library: Path) -> str:
     return f"proofshot-{uid}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}"
 
 
-def send_request(library: Path, request: dict[str, Any], timeout_ms: int = 30000) -> dict[str, Any] | None:
+def send_request(library: Path, request: Message, timeout_ms: int = 30000) -> Message | None:
     """Send `request` to the instance running for `library`; None when none is running."""
     sock = QLocalSocket()
     sock.connectToServer(server_name(library))
@@ -108,7 +111,7 @@ class InstanceServer(QObject):
                     return
                 answered = False
 
-                def respond(reply: dict[str, Any]) -> None:
+                def respond(reply: Message) -> None:
                     nonlocal answered
                     if answered:
                         return
@@ -121,7 +124,7 @@ class InstanceServer(QObject):
             sock.disconnected.connect(sock.deleteLater)
 
     @staticmethod
-    def _answer(sock: QLocalSocket, reply: dict[str, Any]) -> None:
+    def _answer(sock: QLocalSocket, reply: Message) -> None:
         if sock.state() != QLocalSocket.LocalSocketState.ConnectedState:
             return
         sock.write((json.dumps(reply, ensure_ascii=False) + "\n").encode("utf-8"))

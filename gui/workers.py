@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import enum
 import logging
 import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from PIL import Image
 from PySide6.QtCore import QThread, Signal
@@ -25,11 +27,28 @@ from capture.errors import KnownCaptureError
 from capture.screen import encode_png, is_mostly_uniform
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
+from storage.purchases import _Active
+
+if TYPE_CHECKING:
+    from capture.ocr import OcrEngine  # loaded when there is text to read, not at start-up
+
+    from .single_instance import Responder
 
 log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
 
-_STOP = object()
+#: Where a capture goes: a purchase id, None for the Inbox, or ACTIVE (the active purchase).
+PurchaseTarget: TypeAlias = int | None | _Active
+#: Makes the OCR engine, on first use in the worker's thread.
+EngineFactory = Callable[[], "OcrEngine"]
+
+
+class _Stop(enum.Enum):
+    STOP = enum.auto()
+
+
+#: Put on a worker's queue to end its thread.
+_STOP: Final = _Stop.STOP
 
 
 def _release_memory() -> None:
@@ -47,11 +66,11 @@ class CaptureJob:
     source: str
     image: Image.Image | None = None
     data: bytes | None = None
-    purchase_id: Any = ACTIVE
+    purchase_id: PurchaseTarget = ACTIVE
     note: str | None = None
     screen_geometry: str | None = None
     started: float = field(default_factory=time.perf_counter)  # when the user finished selecting
-    token: Any = None  # handed back with the result (e.g. a pending reply)
+    token: Responder | None = None  # answered with the result (a request from another process)
     # Set by the writer: the id of the capture kept just before this one when it had the
     # very same bytes (same SHA-256), i.e. nothing changed on screen.
     same_as: int | None = None
@@ -67,7 +86,7 @@ class CaptureWriter(QThread):
         super().__init__()
         self.setObjectName("capture-writer")
         self._lib = library
-        self._jobs: queue.Queue[Any] = queue.Queue()
+        self._jobs: queue.Queue[CaptureJob | _Stop] = queue.Queue()
         self._previous: tuple[str, int] | None = None  # (sha256, id) of the last capture kept
 
     def submit(self, job: CaptureJob) -> None:
@@ -127,13 +146,13 @@ class OcrWorker(QThread):
     ocr_finished = Signal(int, str, str)  # (capture id, status, message)
     queue_emptied = Signal()
 
-    def __init__(self, library: Library, engine_factory: Any) -> None:
+    def __init__(self, library: Library, engine_factory: EngineFactory) -> None:
         super().__init__()
         self.setObjectName("ocr-worker")
         self._lib = library
         self._engine_factory = engine_factory
-        self._engine: Any = None
-        self._jobs: queue.Queue[Any] = queue.Queue()
+        self._engine: OcrEngine | None = None
+        self._jobs: queue.Queue[int | _Stop] = queue.Queue()
         self._queued: set[int] = set()
 
     def enqueue(self, capture_ids: list[int]) -> None:
@@ -142,7 +161,7 @@ class OcrWorker(QThread):
                 self._queued.add(cid)
                 self._jobs.put(cid)
 
-    def set_engine_factory(self, factory: Any) -> None:
+    def set_engine_factory(self, factory: EngineFactory) -> None:
         self._engine_factory = factory
         self._engine = None
 
