@@ -100,9 +100,8 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.lib = library
         self.purchase = library.get_purchase(purchase_id)
-        # The export's outcome once it is done. The name hides QDialog.result() (the dialog's
-        # exit code) on the Python side; it is public, so it stays.
-        self.result: ExportResult | None = None  # type: ignore[assignment]
+        # The export's outcome once it is done (not `result`: that would hide QDialog.result()).
+        self.outcome: ExportResult | None = None
         self.runner = TaskRunner(self, max_threads=1)
         self.setWindowTitle(self.tr("Export evidence"))
         self.setMinimumWidth(520)
@@ -248,7 +247,7 @@ class ExportDialog(QDialog):
         self.runner.run("export", work, self._on_exported, self._on_failed)
 
     def _on_exported(self, result: ExportResult) -> None:
-        self.result = result
+        self.outcome = result
         self.progress.hide()
         self.options.hide()
         self.export_button.hide()
@@ -298,12 +297,12 @@ class ExportDialog(QDialog):
             )
 
     def show_folder(self) -> None:
-        if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))
+        if self.outcome is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outcome.folder)))
 
     def copy_path(self) -> None:
-        if self.result is not None:
-            QGuiApplication.clipboard().setText(str(self.result.folder))
+        if self.outcome is not None:
+            QGuiApplication.clipboard().setText(str(self.outcome.folder))
             self.copy_button.setText(self.tr("Path copied"))
             self._copied_reset.start()
 
