@@ -16,6 +16,7 @@ from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QImage
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from storage.errors import KnownStorageError, NoteChanged
+from storage.values import merge_notes
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Signal
@@ -220,15 +221,4 @@ class CaptureActions(_Window):
         menu.exec(self.current_view().viewport().mapToGlobal(pos))
 
 
-def merge_notes(newer: str, mine: str) -> str:
-    """Both notes, when one was typed here while the other was saved elsewhere: the newer
-    one first, then the text typed here, unless one already contains the other."""
-    newer, mine = newer.strip(), mine.strip()
-    if not newer or mine.startswith(newer) or newer == mine:
-        return mine
-    if not mine or newer.endswith(mine):
-        return newer
-    return f"{newer}\n\n{mine}"
-
-
-__all__ = ["CaptureActions", "merge_notes"]
+__all__ = ["CaptureActions"]

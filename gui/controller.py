@@ -25,17 +25,19 @@ from capture.errors import KnownCaptureError
 from capture.hotkey import HotkeyBackend, HotkeyUnavailable
 from capture.region import Rect
 from capture.screen import ScreenGrab, geometry_note, grab_all, grab_region
-from storage.errors import KnownStorageError
+from storage.errors import KnownStorageError, NoteChanged
 from storage.library import ACTIVE, Library
+from storage.purchases import PurchaseTarget
 from storage.records import CaptureRecord
 from storage.settings import AppSettings
+from storage.values import merge_notes
 
 from .library_import import clipboard_png
 from .overlay import CaptureSession
 from .single_instance import Message, Responder
 from .toast import Toast
 from .tray import ControlWindow, TrayMenu
-from .workers import CaptureJob, CaptureWriter, OcrWorker, PurchaseTarget
+from .workers import CaptureJob, CaptureWriter, OcrWorker
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -727,7 +729,13 @@ class Controller(QObject):
         )
         if ok:
             try:
-                self.lib.set_note(capture_id, text)
+                try:
+                    self.lib.set_note(capture_id, text, expected=current)
+                except NoteChanged as conflict:
+                    # Changed elsewhere while the dialog was open: keep both, never overwrite.
+                    self.lib.set_note(
+                        capture_id, merge_notes(conflict.current, text), expected=conflict.current
+                    )
             except KnownStorageError as exc:
                 QMessageBox.warning(None, "Proofshot", str(exc))
 

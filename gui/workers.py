@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final
 
 from PIL import Image
 from PySide6.QtCore import QThread, Signal
@@ -27,7 +27,7 @@ from capture.errors import KnownCaptureError
 from capture.screen import encode_png, is_mostly_uniform
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
-from storage.purchases import _Active
+from storage.purchases import PurchaseTarget
 
 if TYPE_CHECKING:
     from capture.ocr import OcrEngine  # loaded when there is text to read, not at start-up
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
 
 #: Where a capture goes: a purchase id, None for the Inbox, or ACTIVE (the active purchase).
-PurchaseTarget: TypeAlias = int | None | _Active
 #: Makes the OCR engine, on first use in the worker's thread.
 EngineFactory = Callable[[], "OcrEngine"]
 

@@ -12,7 +12,7 @@ changes them reindexes those captures in the same transaction (search.reindex_pu
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -47,6 +47,8 @@ class _Active:
 
 #: Pass as `purchase_id` to file a capture under the active purchase (or the Inbox).
 ACTIVE: Final = _Active()
+#: Where a new capture goes: a purchase id, None for the Inbox, or ACTIVE.
+PurchaseTarget: TypeAlias = int | None | _Active
 #: Pass as `purchase_id` to a listing or search to mean "captures in the Inbox".
 INBOX: Final = -1
 #: An id no purchase has: "there is no active purchase" once it has been looked up.

@@ -360,3 +360,14 @@ def parse_credit_code(value: str | None, *, field: str = "credit code") -> str |
             "not match the others; check it against the business licence"
         )
     return normalize_credit_code(clean)
+
+
+def merge_notes(newer: str, mine: str) -> str:
+    """Both notes, when one was typed in a window while the other was saved elsewhere: the
+    newer one first, then the text typed, unless one already contains the other."""
+    newer, mine = newer.strip(), mine.strip()
+    if not newer or mine.startswith(newer) or newer == mine:
+        return mine
+    if not mine or newer.endswith(mine):
+        return newer
+    return f"{newer}\n\n{mine}"

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from gui.capture_actions import merge_notes
 from gui.library_models import KIND_ROLE, PURCHASE_ID_ROLE
 from gui.library_window import LibraryWindow
 from storage.changes import ChangeWatcher
 from storage.errors import NoteChanged
 from storage.library import Library
 from storage.records import OcrData
+from storage.values import merge_notes
 
 from .conftest import Cli
 
@@ -310,6 +310,18 @@ def test_the_confirmations_actions_show_in_an_open_library_window(
         controller.add_note(b)
         qtbot.waitUntil(lambda: window.preview.note_edit.toPlainText() == "卖家同意退款", timeout=WAIT_MS)
         assert not window.preview.has_unsaved_note()
+
+        # A note written elsewhere while the Add note dialog is open is not overwritten.
+        def dialog_while_the_cli_writes(*args):  # type: ignore[no-untyped-def]
+            Cli(lib.root).run("captures", "note", str(b), "命令行写的")
+            return ("对话框里写的", True)
+
+        monkeypatch.setattr(QInputDialog, "getMultiLineText", dialog_while_the_cli_writes)
+        controller.add_note(b)
+        assert lib.get_capture(b).note == "命令行写的\n\n对话框里写的"
+        qtbot.waitUntil(
+            lambda: window.preview.note_edit.toPlainText() == "命令行写的\n\n对话框里写的", timeout=WAIT_MS
+        )
 
         controller._move(b, sofa.id)  # what Change purchase… does with the purchase chosen
         qtbot.waitUntil(lambda: _shown_ids(window) == [], timeout=WAIT_MS)
