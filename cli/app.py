@@ -114,11 +114,13 @@ def capture_screen(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UserError(str(exc)) from None
     purchase = parse_target(args.purchase) if args.purchase is not None else None
+    # "--purchase inbox" files in the Inbox; no --purchase files under the active purchase.
+    inbox = args.purchase is not None and purchase is None
     _qt_core()
     from gui.single_instance import send_request
 
     # The request is the running app's JSON protocol (gui.single_instance).
-    request: dict[str, Any] = {"cmd": "capture", "purchase_id": purchase, "note": args.note}
+    request: dict[str, Any] = {"cmd": "capture", "purchase_id": purchase, "inbox": inbox, "note": args.note}
     if region is not None:
         request["region"] = list(region.as_tuple())
     elif args.fullscreen:
@@ -143,10 +145,12 @@ def capture_screen(args: argparse.Namespace) -> int:
             "Proofshot is not running for this library; start it (main.py), "
             "or capture directly with --region X,Y,W,H or --fullscreen"
         )
-    return _capture_directly(args, region, purchase)
+    return _capture_directly(args, region, purchase, inbox)
 
 
-def _capture_directly(args: argparse.Namespace, region: Rect | None, purchase: int | None) -> int:
+def _capture_directly(
+    args: argparse.Namespace, region: Rect | None, purchase: int | None, inbox: bool
+) -> int:
     from capture.region import Rect
     from capture.screen import encode_png, geometry_note, grab_all, grab_region, is_mostly_uniform
     from storage.library import ACTIVE
@@ -169,7 +173,7 @@ def _capture_directly(args: argparse.Namespace, region: Rect | None, purchase: i
     rec = lib.add_capture(
         encode_png(image),
         source=source,
-        purchase_id=purchase if purchase is not None else ACTIVE,
+        purchase_id=purchase if purchase is not None or inbox else ACTIVE,
         note=args.note,
         screen_geometry=geometry,
         flags=flags,

@@ -905,7 +905,7 @@ class Controller(QObject):
             respond({"ok": False, "error": f"unknown request {cmd!r}"})
 
     def _handle_capture(self, request: Message, respond: Responder) -> None:
-        purchase: PurchaseTarget = ACTIVE
+        purchase: PurchaseTarget = None if request.get("inbox") else ACTIVE
         if request.get("purchase_id") is not None:
             try:
                 purchase = self.lib.get_purchase(int(request["purchase_id"])).id

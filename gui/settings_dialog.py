@@ -72,7 +72,7 @@ PPOCR_INSTALL_COMMAND = ".venv/bin/python -m pip install -e '.[ppocr]'"
 
 
 def default_library_path() -> Path:
-    """The library used when the setting is empty; the same rule as main.default_library()."""
+    """The library used when the setting is empty; the same rule as cli.common.default_library()."""
     env = os.environ.get("PROOFSHOT_LIBRARY")
     if env:
         return Path(env).expanduser()

@@ -255,6 +255,25 @@ def test_requests_from_other_processes(qtbot, app_parts) -> None:
     assert not replies[-1]["ok"]
 
 
+def test_capture_purchase_inbox_files_in_the_inbox_even_with_an_active_purchase(qtbot, app_parts) -> None:
+    """`main.py capture --purchase inbox --region …` sends inbox: true; without it the
+    capture goes under the active purchase."""
+    controller, lib, *_ = app_parts
+    active = lib.add_purchase({"title": "二手相机"})
+    lib.set_active_purchase(active.id)
+    replies: list[dict] = []
+    controller.handle_request(
+        {"cmd": "capture", "region": [0, 0, 40, 30], "purchase_id": None, "inbox": True}, replies.append
+    )
+    qtbot.waitUntil(lambda: len(replies) == 1, timeout=10000)
+    assert replies[0]["ok"] and replies[0]["capture"]["purchase_id"] is None
+    controller.handle_request(
+        {"cmd": "capture", "region": [0, 0, 41, 30], "purchase_id": None}, replies.append
+    )
+    qtbot.waitUntil(lambda: len(replies) == 2, timeout=10000)
+    assert replies[1]["capture"]["purchase_id"] == active.id
+
+
 def test_without_a_tray_or_a_hotkey_the_app_says_how_to_reach_it(qtbot, tmp_path: Path) -> None:
     lib = Library.open(tmp_path / "lib3")
 
