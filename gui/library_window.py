@@ -709,24 +709,32 @@ class LibraryWindow(CaptureActions, QMainWindow):
         if change is None or change.silent:
             return
         log.debug("library changed: %s", sorted(change.kinds))
-        self.refresh_purchases()
+        if not change.kinds or not change.kinds <= CONTENT_KINDS:
+            self.refresh_purchases()  # text and notes read meanwhile do not show there
         query = self.query()
         kinds = change.kinds - SILENT_KINDS - (frozenset() if query else TREE_ONLY_KINDS)
+        reloading = False
         if not kinds:
             pass  # the purchase list (refreshed above) is all that shows it
-        elif self.stack.currentWidget() is self.empty_label or len(change.capture_ids) > POINT_UPDATE_LIMIT:
-            self._reload_keeping_view()
-        elif kinds <= CONTENT_KINDS and not query:
+        elif kinds <= CONTENT_KINDS and not query and len(change.capture_ids) <= POINT_UPDATE_LIMIT:
             self._update_rows(change)
         elif (
-            kinds & ADDED_KINDS and kinds <= ADDED_KINDS | CONTENT_KINDS and not query and self._unfiltered()
+            kinds & ADDED_KINDS
+            and kinds <= ADDED_KINDS | CONTENT_KINDS
+            and not query
+            and self._unfiltered()
+            and self.stack.currentWidget() is not self.empty_label
+            and len(change.capture_ids) <= POINT_UPDATE_LIMIT
         ):
             self._add_rows(change)
         else:
             self._reload_keeping_view()
-        if self._preview_id is not None and (
-            self._preview_id in change.capture_ids
-            or (self.preview.record is not None and self._preview_purchase() in change.purchase_ids)
+            reloading = True
+        # A reload brings the shown capture's record up to date itself (_on_loaded).
+        if (
+            not reloading
+            and self._preview_id is not None
+            and (self._preview_id in change.capture_ids or self._preview_purchase() in change.purchase_ids)
         ):
             self._refresh_preview_record()
 
