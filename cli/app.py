@@ -116,7 +116,16 @@ def capture_screen(args: argparse.Namespace) -> int:
     purchase = parse_target(args.purchase) if args.purchase is not None else None
     # "--purchase inbox" files in the Inbox; no --purchase files under the active purchase.
     inbox = args.purchase is not None and purchase is None
-    _qt_core()
+    from capture.grabbers import session_kind
+
+    if session_kind() == "wayland":
+        # A direct capture there needs the screens' layout, which only a QGuiApplication
+        # learns from the compositor; it must be the process's one Qt application.
+        from gui.screens import screens_without_app
+
+        screens_without_app()
+    else:
+        _qt_core()
     from gui.single_instance import send_request
 
     # The request is the running app's JSON protocol (gui.single_instance).
@@ -151,6 +160,7 @@ def capture_screen(args: argparse.Namespace) -> int:
 def _capture_directly(
     args: argparse.Namespace, region: Rect | None, purchase: int | None, inbox: bool
 ) -> int:
+    from capture.grabbers import ScreenGrabbers, memory_path, session_kind
     from capture.region import Rect
     from capture.screen import encode_png, geometry_note, grab_all, grab_region, is_mostly_uniform
     from storage.library import ACTIVE
@@ -159,11 +169,18 @@ def _capture_directly(
     lib = open_library(args)
     if purchase is not None:
         lib.get_purchase(purchase)
+    if session_kind() == "wayland":
+        # The compositor knows the screens' layout; Qt asks it (gui.screens).
+        from gui.screens import screens_without_app
+
+        grabs = ScreenGrabbers(memory=memory_path()).grab(screens_without_app())
+    else:
+        grabs = grab_all()
     if region is not None:
-        image, grab = grab_region(region)
+        image, grab = grab_region(region, grabs)
         source, geometry = CaptureSource.REGION, geometry_note(grab, region)
     else:
-        grab = grab_all()[0]
+        grab = grabs[0]
         image, source, geometry = (
             grab.crop(Rect(0, 0, *grab.size)),
             CaptureSource.FULLSCREEN,

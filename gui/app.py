@@ -22,6 +22,7 @@ from storage.settings import AppSettings, load_settings
 from .controller import TRAY_WAIT_S, Controller
 from .i18n import install_translators
 from .resources import icon_path
+from .screens import prefer_wayland
 from .single_instance import InstanceServer, send_request
 from .tray import TrayMenu
 from .workers import CaptureWriter, EngineFactory, OcrWorker
@@ -72,6 +73,7 @@ def run_app(
     `restart_command`: what a restart runs once this app has closed (default: the
     command line this process was started with).
     PROOFSHOT_TRAY_WAIT_S (seconds, for tests) overrides how long to wait for a system tray."""
+    prefer_wayland()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Proofshot")

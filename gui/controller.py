@@ -12,8 +12,9 @@ Proofshot's own windows never appear in a capture: they are put out of sight
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
@@ -22,9 +23,10 @@ from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QKeySequen
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from capture.errors import KnownCaptureError
+from capture.grabbers import GrabFailed, ScreenGrabbers, ScreenInfo, memory_path
 from capture.hotkey import HotkeyBackend, HotkeyUnavailable
 from capture.region import Rect
-from capture.screen import ScreenGrab, geometry_note, grab_all, grab_region
+from capture.screen import ScreenGrab, geometry_note, grab_region
 from storage.errors import KnownStorageError, NoteChanged
 from storage.library import ACTIVE, Library
 from storage.purchases import PurchaseTarget
@@ -34,6 +36,7 @@ from storage.values import merge_notes
 
 from .library_import import clipboard_png
 from .overlay import CaptureSession
+from .screens import current_screens
 from .single_instance import Message, Responder
 from .toast import Toast
 from .tray import ControlWindow, TrayMenu
@@ -193,7 +196,8 @@ class OutOfSight:
         self._hidden: list[tuple[QWidget, bool]] = []  # (widget, was active)
         self._unmapped: list[tuple[QWidget, int]] = []
 
-    def hide(self) -> None:
+    def hide(self) -> bool:
+        """True when a window of ours was taken off the screen."""
         t0 = time.perf_counter()
         xcb = QGuiApplication.platformName() == "xcb"
         x11 = self._x11() if xcb else None
@@ -234,6 +238,7 @@ class OutOfSight:
             time.sleep(COMPOSITOR_FRAME_S if x11.compositing() else REPAINT_S)
         if watch:
             timing.info("own_windows_hidden_ms=%.1f", (time.perf_counter() - t0) * 1000)
+        return bool(watch or self._hidden or self._unmapped)
 
     def _hide(self, widget: QWidget) -> None:
         self._hidden.append((widget, widget.isActiveWindow()))
@@ -270,6 +275,7 @@ class Controller(QObject):
     capture_saved = Signal(object)  # CaptureRecord
     overlay_opened = Signal()
     hotkey_pressed = Signal()  # emitted from the hotkey thread; queued to the GUI thread
+    _screens_grabbed = Signal(int, object, object)  # from the grab thread: request, grabs, error
 
     def __init__(
         self,
@@ -280,7 +286,9 @@ class Controller(QObject):
         ocr: OcrWorker,
         *,
         hotkey_starter: Callable[[str, Callable[[], None]], HotkeyBackend] | None = None,
-        grabber: Callable[[], list[ScreenGrab]] = grab_all,
+        grabber: Callable[[Sequence[ScreenInfo]], list[ScreenGrab]] | None = None,
+        grabbers: ScreenGrabbers | None = None,
+        grab_in_thread: bool | None = None,
         tray_available: Callable[[], bool] | None = None,
         settings_dialog_factory: SettingsDialogFactory | None = None,
         autostart_command: list[str] | None = None,
@@ -295,7 +303,18 @@ class Controller(QObject):
         self.writer = writer
         self.ocr = ocr
         self._hotkey_starter = hotkey_starter
-        self._grabber = grabber
+        # How the screens are read (capture.grabbers): mss on X11, grim or the portal on
+        # Wayland. There a grab can wait on the desktop (a permission dialog, a portal that
+        # never answers), so it runs on a thread of its own and the overlay opens when done.
+        self.grabbers = grabbers if grabbers is not None else ScreenGrabbers(memory=memory_path())
+        self._grabber = grabber if grabber is not None else self.grabbers.grab
+        self._grab_in_thread = (
+            grab_in_thread if grab_in_thread is not None else self.grabbers.session == "wayland"
+        )
+        self._grab_request = 0
+        self._grab_pending: dict[
+            int, tuple[Callable[[list[ScreenGrab]], None], Callable[[KnownCaptureError], None]]
+        ] = {}
         self._tray_available = tray_available
         self._settings_dialog_factory = settings_dialog_factory
         self._autostart_command = autostart_command
@@ -338,6 +357,7 @@ class Controller(QObject):
         ocr.ocr_finished.connect(self._on_ocr_finished)
         ocr.queue_emptied.connect(self._on_ocr_queue_emptied)
         self.hotkey_pressed.connect(self._on_hotkey_pressed)
+        self._screens_grabbed.connect(self._on_screens_grabbed)
 
     # ------------------------------------------------------------------ start & stop
 
@@ -488,16 +508,93 @@ class Controller(QObject):
                 log.warning("cannot watch windows on the X server (%s)", exc)
         return self._x11_connection
 
-    def _grab_screens(self) -> list[ScreenGrab]:
-        """Every screen as it is, without Proofshot's own windows on it. Those stay off the
-        screen until `_bring_back()` (after the overlay, or at once for a direct capture)."""
+    @property
+    def grabbing(self) -> bool:
+        """A grab runs on its thread (the overlay opens when it is done)."""
+        return bool(self._grab_pending)
+
+    def _grab_screens_then(
+        self, then: Callable[[list[ScreenGrab]], None], failed: Callable[[KnownCaptureError], None]
+    ) -> bool:
+        """Grab every screen as it is, without Proofshot's own windows on it, then call
+        `then(grabs)` (or `failed(error)`) on the GUI thread: at once where grabbing is quick
+        (mss), after a grab thread where it may wait on the desktop (Wayland). Our windows
+        stay off the screen until `_bring_back()`. False when a grab is under way already."""
+        if self._grab_pending:
+            return False
+        hidden = False
         if self._aside is None:
             self._aside = OutOfSight(self._x11)
-            self._aside.hide()
+            hidden = self._aside.hide()
+        screens = current_screens()
+        if not self._grab_in_thread:
+            try:
+                grabs = self._timed_grab(screens)
+            except KnownCaptureError as exc:
+                failed(exc)
+                return True
+            then(grabs)
+            return True
+        self._grab_request += 1
+        request = self._grab_request
+        self._grab_pending[request] = (then, failed)
+        # Where no X server tells when our windows are gone (Wayland), give the compositor
+        # a frame to draw the screen without them.
+        settle = COMPOSITOR_FRAME_S if hidden and QGuiApplication.platformName() != "xcb" else 0.0
+        threading.Thread(
+            target=self._grab_on_thread, args=(request, screens, settle), name="screen-grab", daemon=True
+        ).start()
+        return True
+
+    def _timed_grab(self, screens: Sequence[ScreenInfo]) -> list[ScreenGrab]:
         t0 = time.perf_counter()
-        grabs = self._grabber()
+        grabs = self._grabber(screens)
         timing.info("screens_grabbed_ms=%.1f", (time.perf_counter() - t0) * 1000)
         return grabs
+
+    def _grab_on_thread(self, request: int, screens: Sequence[ScreenInfo], settle: float) -> None:
+        if settle:
+            time.sleep(settle)
+        try:
+            grabs = self._timed_grab(screens)
+        except KnownCaptureError as exc:
+            self._screens_grabbed.emit(request, None, exc)
+        except Exception as exc:  # a bug in a backend: still a message, never a hung capture
+            log.exception("grabbing the screens failed")
+            self._screens_grabbed.emit(
+                request, None, GrabFailed("failed", f"the screen could not be read ({exc})")
+            )
+        else:
+            self._screens_grabbed.emit(request, grabs, None)
+
+    def _on_screens_grabbed(
+        self, request: int, grabs: list[ScreenGrab] | None, error: KnownCaptureError | None
+    ) -> None:
+        then, failed = self._grab_pending.pop(request)
+        if error is not None or not grabs:
+            failed(error or GrabFailed("failed", "no screen was found to capture"))
+        else:
+            then(grabs)
+
+    def grab_failure_text(self, exc: KnownCaptureError) -> str:
+        """What went wrong, in the user's language where the reason is known."""
+        code = getattr(exc, "code", "")
+        if code == "refused":
+            return self.tr(
+                "The desktop did not allow Proofshot to take a screenshot. Allow screenshots for "
+                "Proofshot when the desktop asks, or in its settings under Privacy or Apps, then try again."
+            )
+        if code == "no_answer":
+            return self.tr(
+                "The desktop did not answer the request for a screenshot in time. If it asked whether to "
+                "allow screenshots, allow them, then capture again."
+            )
+        if code == "no_portal":
+            return self.tr(
+                "This desktop offers no way for apps to take screenshots. Install grim (on sway, Hyprland "
+                "or river) or xdg-desktop-portal with your desktop's portal (GNOME, KDE), then try again."
+            )
+        return str(exc)
 
     def _bring_back(self) -> None:
         if self._aside is not None:
@@ -508,15 +605,22 @@ class Controller(QObject):
         self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None, preselect: Rect | None = None
     ) -> bool:
         """Freeze every screen and let the user drag a region (`preselect`: a region in
-        physical desktop pixels shown selected, for "Capture again"). False if one is open already."""
-        if self._session is not None:
+        desktop coordinates shown selected, for "Capture again"). False if one is open already."""
+        if self._session is not None or self._grab_pending:
             return False
-        try:
-            grabs = self._grab_screens()
-        except KnownCaptureError as exc:
+
+        def opened(grabs: list[ScreenGrab]) -> None:
+            self._open_session(grabs, purchase_id, note, preselect)
+
+        def failed(exc: KnownCaptureError) -> None:
             self._bring_back()
-            self.toast.show_message(self.tr("The screen could not be captured"), str(exc))
-            return False
+            self.toast.show_message(self.tr("The screen could not be captured"), self.grab_failure_text(exc))
+
+        return self._grab_screens_then(opened, failed)
+
+    def _open_session(
+        self, grabs: list[ScreenGrab], purchase_id: PurchaseTarget, note: str | None, preselect: Rect | None
+    ) -> None:
         session = CaptureSession(grabs, preselect=preselect)
         session.region_selected.connect(
             lambda grab, rect: self._on_region_selected(grab, rect, purchase_id, note)
@@ -526,7 +630,6 @@ class Controller(QObject):
         self._session = session
         session.start()
         self.overlay_opened.emit()
-        return True
 
     def _on_overlay_cancelled(self) -> None:
         self._end_session()
@@ -543,8 +646,7 @@ class Controller(QObject):
     ) -> None:
         started = time.perf_counter()
         self._end_session()
-        region = rect.translated(grab.geometry.x, grab.geometry.y)
-        self._keep_region(grab.crop(rect), grab, region, purchase_id, note, started=started)
+        self._keep_region(grab.crop(rect), grab, grab.to_desktop(rect), purchase_id, note, started=started)
         self._bring_back()
 
     def _keep_region(
@@ -572,35 +674,40 @@ class Controller(QObject):
             )
         )
 
+    def _after_direct_grab(self) -> None:
+        if self._session is None:
+            self._bring_back()
+
     def capture_fullscreen(
         self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None, token: Responder | None = None
     ) -> None:
         """The whole screen under the mouse pointer."""
-        try:
-            grabs = self._grab_screens()
-        except KnownCaptureError as exc:
-            self._fail(str(exc), token)
-            return
-        finally:
-            if self._session is None:
-                self._bring_back()
-        pos = QCursor.pos()
-        grab = grabs[0]
-        for g in grabs:
-            geo = g.geometry
-            if geo.x <= pos.x() < geo.right and geo.y <= pos.y() < geo.bottom:
-                grab = g
-        whole = Rect(0, 0, *grab.size)
-        self.writer.submit(
-            CaptureJob(
-                source="fullscreen",
-                image=grab.crop(whole),
-                purchase_id=purchase_id,
-                note=note,
-                screen_geometry=geometry_note(grab),
-                token=token,
+
+        def grabbed(grabs: list[ScreenGrab]) -> None:
+            self._after_direct_grab()
+            pos = QCursor.pos()
+            grab = grabs[0]
+            for g in grabs:
+                if g.holds(pos.x(), pos.y()):
+                    grab = g
+            whole = Rect(0, 0, *grab.size)
+            self.writer.submit(
+                CaptureJob(
+                    source="fullscreen",
+                    image=grab.crop(whole),
+                    purchase_id=purchase_id,
+                    note=note,
+                    screen_geometry=geometry_note(grab),
+                    token=token,
+                )
             )
-        )
+
+        def failed(exc: KnownCaptureError) -> None:
+            self._after_direct_grab()
+            self._fail(self.grab_failure_text(exc), token)
+
+        if not self._grab_screens_then(grabbed, failed):
+            self._fail(self.tr("A capture is being taken already; try again in a moment."), token)
 
     def capture_rect(
         self,
@@ -609,16 +716,23 @@ class Controller(QObject):
         note: str | None = None,
         token: Responder | None = None,
     ) -> None:
-        """A region given in physical desktop pixels (main.py capture --region)."""
-        try:
-            image, grab = grab_region(rect, self._grab_screens())
-        except KnownCaptureError as exc:
-            self._fail(str(exc), token)
-            return
-        finally:
-            if self._session is None:
-                self._bring_back()
-        self._keep_region(image, grab, rect, purchase_id, note, token=token)
+        """A region given in desktop coordinates (main.py capture --region)."""
+
+        def grabbed(grabs: list[ScreenGrab]) -> None:
+            self._after_direct_grab()
+            try:
+                image, grab = grab_region(rect, grabs)
+            except (KnownCaptureError, ValueError) as exc:
+                self._fail(str(exc), token)
+                return
+            self._keep_region(image, grab, rect, purchase_id, note, token=token)
+
+        def failed(exc: KnownCaptureError) -> None:
+            self._after_direct_grab()
+            self._fail(self.grab_failure_text(exc), token)
+
+        if not self._grab_screens_then(grabbed, failed):
+            self._fail(self.tr("A capture is being taken already; try again in a moment."), token)
 
     def capture_again(self) -> bool:
         """The overlay with last time's region already selected (for scrolling through a long

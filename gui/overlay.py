@@ -74,8 +74,14 @@ def _pair_grabs_with_screens(
 ) -> list[tuple[ScreenGrab, QScreen]]:
     """Match each grab to the QScreen showing it.
 
-    Grab geometry is physical and QScreen geometry logical, so values can't be compared on a
+    Where the backend names its screens (Wayland outputs), names decide. Otherwise grab
+    geometry is physical and QScreen geometry logical, so values can't be compared on a
     mixed-DPI desktop; the left-to-right, top-to-bottom order of the two is the same, though."""
+    by_name = {screen.name(): screen for screen in screens}
+    if all(grab.name and grab.name in by_name for grab in grabs) and len(set(g.name for g in grabs)) == len(
+        grabs
+    ):
+        return [(grab, by_name[grab.name]) for grab in grabs]
     if len(grabs) != len(screens):
         log.warning("%d screens grabbed but Qt reports %d; pairing them by index", len(grabs), len(screens))
         return list(zip(grabs, screens, strict=False))
@@ -138,6 +144,8 @@ class _Overlay(QWidget):
         self.setScreen(screen)
         # setGeometry, not showFullScreen: some window managers place full-screen windows on
         # the wrong screen, and without a window manager (Xvfb) full screen means nothing.
+        # On Wayland a client can't place its windows: there it asks to be full screen on
+        # this output (`CaptureSession.start`).
         self.setGeometry(geometry)
         cursor = self.mapFromGlobal(QCursor.pos(screen))
         if self.rect().contains(cursor):
@@ -401,7 +409,7 @@ class CaptureSession(QObject):
     def __init__(
         self, grabs: list[ScreenGrab], parent: QObject | None = None, *, preselect: Rect | None = None
     ) -> None:
-        """`preselect`: a region in physical desktop pixels to show selected at the start
+        """`preselect`: a region in desktop coordinates to show selected at the start
         ("Capture again"): Enter takes it, a drag makes a new one, Esc cancels."""
         super().__init__(parent)
         if not grabs:
@@ -449,7 +457,10 @@ class CaptureSession(QObject):
                 handle = overlay.windowHandle()
                 if handle is not None:
                     handle.setTransientParent(modal.windowHandle())
-            overlay.show()
+            if QGuiApplication.platformName() == "wayland":
+                overlay.showFullScreen()
+            else:
+                overlay.show()
         self._pointer_overlay = preselected or self._overlay_under_cursor() or self._overlays[0]
         self._activate(self._pointer_overlay)
 
@@ -458,9 +469,8 @@ class CaptureSession(QObject):
             return None
         r = self._preselect
         for overlay in self._overlays:
-            g = overlay.grab_.geometry
-            if g.x <= r.x < g.right and g.y <= r.y < g.bottom:
-                overlay.preselect(r.translated(-g.x, -g.y))
+            if overlay.grab_.holds(r.x, r.y):
+                overlay.preselect(overlay.grab_.from_desktop(r))
                 return overlay if overlay.selection is not None else None
         return None
 

@@ -82,7 +82,7 @@ def app_parts(qtbot, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-de
         writer,
         ocr,
         hotkey_starter=lambda keys, cb: hotkey.start(keys, cb),
-        grabber=lambda: grabs["value"],
+        grabber=lambda screens: grabs["value"],
         tray_available=lambda: True,
     )
     tray.set_purchase_source(controller.purchase_choices)
@@ -396,7 +396,7 @@ def test_own_windows_are_off_the_screen_while_it_is_grabbed_and_come_back(qtbot,
     seen: list[dict[str, bool]] = []
     windows: dict[str, object] = {}
 
-    def grabber() -> list[ScreenGrab]:
+    def grabber(screens: object) -> list[ScreenGrab]:
         seen.append({name: w.isVisible() for name, w in windows.items()})  # type: ignore[attr-defined]
         return [_grab()]
 
@@ -527,3 +527,88 @@ def test_the_empty_library_window_names_the_real_shortcut(qtbot, app_parts) -> N
     window = controller.library_window
     qtbot.waitUntil(lambda: "Ctrl+Alt+P" in window.empty_label.text(), timeout=10000)
     window.close()
+
+
+def _threaded_controller(tmp_path: Path, grabber):  # type: ignore[no-untyped-def]
+    lib = Library.open(tmp_path / "lib-threaded")
+    tray = TrayMenu(lambda: [])
+    controller = Controller(
+        lib,
+        AppSettings(),
+        tray,
+        CaptureWriter(lib),
+        OcrWorker(lib, FakeEngine),
+        grabber=grabber,
+        grab_in_thread=True,
+        tray_available=lambda: True,
+    )
+    controller.start()
+    return controller, lib
+
+
+def test_a_slow_grab_runs_off_the_gui_thread_and_the_overlay_opens_when_it_is_done(
+    qtbot, tmp_path: Path
+) -> None:
+    """Wayland: the portal may take its time (a permission dialog); the app keeps working."""
+    import threading
+
+    release = threading.Event()
+    grabbed_on: list[str] = []
+
+    def slow_grabber(screens: object) -> list[ScreenGrab]:
+        grabbed_on.append(threading.current_thread().name)
+        assert release.wait(10)
+        return [_grab()]
+
+    controller, lib = _threaded_controller(tmp_path, slow_grabber)
+    try:
+        assert controller.capture_region() is True
+        qtbot.waitUntil(lambda: grabbed_on != [])
+        assert grabbed_on == ["screen-grab"]
+        assert controller.grabbing and controller._session is None
+        # The GUI thread is free meanwhile: a queued call runs, a second press is ignored.
+        ran: list[bool] = []
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: ran.append(True))
+        qtbot.waitUntil(lambda: ran == [True])
+        assert controller.capture_region() is False
+        with qtbot.waitSignal(controller.overlay_opened, timeout=5000):
+            release.set()
+        assert controller._session is not None and not controller.grabbing
+        with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+            controller._session.region_selected.emit(controller._session._grabs[0], Rect(0, 0, 40, 30))
+        assert (saved.args[0].width, saved.args[0].height) == (40, 30)
+    finally:
+        release.set()
+        controller.shutdown()
+        lib.close()
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [("refused", "did not allow"), ("no_answer", "did not answer"), ("no_portal", "Install grim")],
+)
+def test_a_refused_or_unanswered_portal_is_explained_and_nothing_is_kept(
+    qtbot, tmp_path: Path, code: str, words: str
+) -> None:
+    from capture.grabbers import GrabFailed
+
+    def failing(screens: object) -> list[ScreenGrab]:
+        raise GrabFailed(code, "english detail")
+
+    controller, lib = _threaded_controller(tmp_path, failing)
+    try:
+        assert controller.capture_region() is True
+        qtbot.waitUntil(lambda: controller.toast.isVisible() and not controller.grabbing, timeout=5000)
+        assert controller.toast._title.text() == "The screen could not be captured"
+        assert words in controller.toast._body.text()
+        assert controller._session is None and lib.list_captures() == []
+        # The same through the command line's forwarded request: an error reply, no capture.
+        replies: list[dict[str, object]] = []
+        controller.capture_rect(Rect(0, 0, 10, 10), token=replies.append)
+        qtbot.waitUntil(lambda: replies != [], timeout=5000)
+        assert words in str(replies[0]) and lib.list_captures() == []
+    finally:
+        controller.shutdown()
+        lib.close()
