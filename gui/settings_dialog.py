@@ -54,6 +54,7 @@ from storage.library import Library
 from storage.settings import AppSettings, OwnDetails, save_settings, split_entries
 from storage.values import PHONE_SEPARATOR, phone_problem
 
+from .desktop_shortcut import BackendInfo, DesktopShortcutHelp, capture_command, describe_backends
 from .style import make_smaller, set_text_tone
 
 log = logging.getLogger(__name__)
@@ -140,10 +141,12 @@ class SettingsDialog(QDialog):
         languages: list[str] | None = None,
         autostart_command: list[str] | None = None,
         library: Library | None = None,
+        backends: BackendInfo | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings.validated()
         self._lib = library
+        self._backends = backends
         self._own = OwnDetails()
         if library is not None:
             try:
@@ -168,12 +171,19 @@ class SettingsDialog(QDialog):
         layout.setSpacing(12)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
-        self.tabs.addTab(
-            self._page(
-                self._build_hotkey_group(), self._build_ocr_group(), self._build_after_capture_group()
-            ),
-            self.tr("Capture"),
+        capture_page = self._page(
+            self._build_hotkey_group(), self._build_ocr_group(), self._build_after_capture_group()
         )
+        # The desktop-shortcut instructions make the page long: it scrolls on a small screen.
+        self._capture_scroll: QScrollArea | None = None
+        if self.desktop_shortcut_help is not None:
+            self._capture_scroll = QScrollArea()
+            self._capture_scroll.setObjectName("captureScroll")
+            self._capture_scroll.setWidget(capture_page)
+            self._capture_scroll.setWidgetResizable(True)
+            self._capture_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            self._capture_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tabs.addTab(self._capture_scroll or capture_page, self.tr("Capture"))
         self.tabs.addTab(
             self._page(self._build_library_group(), self._build_own_details_group()), self.tr("Library")
         )
@@ -198,7 +208,17 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(520)
         # Word-wrapped labels make the plain size hint too narrow and too tall.
         width = max(self.sizeHint().width(), 580)
-        self.resize(width, layout.totalHeightForWidth(width))
+        height = layout.totalHeightForWidth(width)
+        if self._capture_scroll is not None:
+            page_layout = capture_page.layout()
+            assert page_layout is not None
+            content = page_layout.totalHeightForWidth(width - 40)  # less the tab's frame
+            if height < 0:  # the scroll area hides the word-wrapped labels' height-for-width
+                height = self.sizeHint().height()
+            height += max(0, content - self._capture_scroll.sizeHint().height())
+            screen = self.screen().availableGeometry().height() if self.screen() is not None else 700
+            height = min(height, screen - 80)
+        self.resize(width, height)
 
     # ------------------------------------------------------------------ building
 
@@ -240,6 +260,22 @@ class SettingsDialog(QDialog):
         self.hotkey_message.setWordWrap(True)
         self.hotkey_message.setTextFormat(Qt.TextFormat.PlainText)
         box.addWidget(self.hotkey_message)
+        # How capture works on this desktop, and the desktop shortcut where one is needed.
+        self.backends_label: QLabel | None = None
+        self.desktop_shortcut_help: DesktopShortcutHelp | None = None
+        if self._backends is not None:
+            self.backends_label = self._note(
+                self.tr("How capture works here:") + "\n" + "\n".join(describe_backends(self._backends))
+            )
+            self.backends_label.setObjectName("backendsInUse")
+            self.backends_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.addWidget(self.backends_label)
+            if self._backends.needs_desktop_shortcut:
+                library = self._lib.root if self._lib is not None else None
+                self.desktop_shortcut_help = DesktopShortcutHelp(
+                    capture_command(library), self._settings.hotkey
+                )
+                box.addWidget(self.desktop_shortcut_help)
         return group
 
     def _language_name(self, code: str) -> str:
@@ -731,11 +767,21 @@ class SettingsDialog(QDialog):
                 self.tr("This shortcut can't be used: {reason}.").format(reason=problem)
             )
             _set_tone(self.hotkey_message, error=True)
+        elif self.desktop_shortcut_help is not None:
+            self.hotkey_message.setText(
+                self.tr(
+                    "On this desktop Proofshot cannot set up {shortcut} by itself: add it as a desktop "
+                    "shortcut, as shown below."
+                ).format(shortcut=text)
+            )
+            _set_tone(self.hotkey_message, error=False)
         else:
             self.hotkey_message.setText(
                 self.tr("Press {shortcut} anywhere to capture part of the screen.").format(shortcut=text)
             )
             _set_tone(self.hotkey_message, error=False)
+        if self.desktop_shortcut_help is not None and text and not problem:
+            self.desktop_shortcut_help.set_hotkey(text)
         self.hotkey_reset_button.setEnabled(text != AppSettings.hotkey)
         self._update_save_button()
 

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from storage.files import write_atomic
-from storage.settings import config_dir
+from storage.settings import AppSettings, config_dir
 
+from .desktop_shortcut import BackendInfo, DesktopShortcutHelp, capture_command
 from .resources import icon_path
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,12 @@ class WelcomeWindow(QDialog):
         parent: QWidget | None = None,
         *,
         settings_file: Path | None = None,
+        backends: BackendInfo | None = None,
+        hotkey: str | None = None,
     ) -> None:
+        """`shortcut` is the capture shortcut as the user reads it; `hotkey` the one in the
+        settings ("Ctrl+Alt+P"), suggested for a desktop shortcut where `backends` says one is
+        needed (Wayland without a shortcuts portal)."""
         super().__init__(parent)
         self._file = settings_file
         self._library = Path(library)
@@ -98,13 +104,27 @@ class WelcomeWindow(QDialog):
         def strong(text: str) -> str:
             return f"<b>{html.escape(text)}</b>"
 
-        self.shortcut_label = paragraph(
-            self.tr(
-                "To capture, press {shortcut} anywhere, then drag over the part of the screen "
-                "you want to keep. It is saved the moment you let go of the mouse."
-            ).format(shortcut=strong(shortcut)),
-            "welcomeShortcut",
-        )
+        self.desktop_shortcut_help: DesktopShortcutHelp | None = None
+        if backends is not None and backends.needs_desktop_shortcut:
+            self.shortcut_label = paragraph(
+                self.tr(
+                    "To capture, press your capture shortcut anywhere, then drag over the part of the "
+                    "screen you want to keep. It is saved the moment you let go of the mouse."
+                ),
+                "welcomeShortcut",
+            )
+            self.desktop_shortcut_help = DesktopShortcutHelp(
+                capture_command(self._library), hotkey or AppSettings.hotkey
+            )
+            layout.addWidget(self.desktop_shortcut_help)
+        else:
+            self.shortcut_label = paragraph(
+                self.tr(
+                    "To capture, press {shortcut} anywhere, then drag over the part of the screen "
+                    "you want to keep. It is saved the moment you let go of the mouse."
+                ).format(shortcut=strong(shortcut)),
+                "welcomeShortcut",
+            )
         self.where_label = paragraph(
             self.tr("Each capture goes to the active purchase, or to the Inbox when no purchase is active."),
             "welcomeWhere",
@@ -139,7 +159,10 @@ class WelcomeWindow(QDialog):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(460 if self.desktop_shortcut_help is None else 580)
+        if self.desktop_shortcut_help is not None:
+            # Word-wrapped labels make the plain size hint too narrow and too tall.
+            self.resize(self.minimumWidth(), layout.totalHeightForWidth(self.minimumWidth()))
         self.finished.connect(self._remember)
 
     def _open_folder(self) -> None:

@@ -649,3 +649,318 @@ def test_every_tab_holds_with_long_chinese_text(qtbot: Any, library: Any) -> Non
                 assert widget.height() >= widget.heightForWidth(widget.width()), widget.text()
             else:
                 assert widget.width() >= widget.minimumSizeHint().width(), widget.text()
+
+
+# --------------------------------------------------------------------------- how capture works here, the desktop shortcut
+
+
+def _info(**changes: Any) -> Any:
+    from gui.desktop_shortcut import BackendInfo
+
+    values: dict[str, Any] = {
+        "screen": "mss",
+        "screen_skipped": (),
+        "session": "x11",
+        "hotkey": "pynput",
+        "hotkey_problem": None,
+        "needs_desktop_shortcut": False,
+    }
+    values.update(changes)
+    return BackendInfo(**values)
+
+
+WAYLAND_WITHOUT_SHORTCUTS = {
+    "screen": "portal",
+    "screen_skipped": (("grim", "not_installed"),),
+    "session": "wayland",
+    "hotkey": "",
+    "hotkey_problem": "this desktop has no global shortcuts portal",
+    "needs_desktop_shortcut": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "lines"),
+    [
+        ({}, ["Screen capture: mss (X11)", "Hotkey: global listener (X11)"]),
+        (
+            {"session": "windows"},
+            ["Screen capture: mss (Windows)", "Hotkey: global listener (Windows)"],
+        ),
+        (
+            {"session": "macos"},
+            ["Screen capture: mss (macOS)", "Hotkey: global listener (macOS)"],
+        ),
+        (
+            {"screen": "grim", "session": "wayland", "hotkey": "global-shortcuts"},
+            [
+                "Screen capture: grim (Wayland, wlroots desktop)",
+                "Hotkey: the desktop's global-shortcuts portal",
+            ],
+        ),
+        (
+            WAYLAND_WITHOUT_SHORTCUTS,
+            [
+                "Screen capture: the desktop's screenshot portal (grim did not work here: not installed)",
+                "Hotkey: none — bind a desktop shortcut (below)",
+            ],
+        ),
+        (
+            {"screen": "portal", "screen_skipped": (("grim", "not_wlroots"),), "session": "wayland"},
+            [
+                "Screen capture: the desktop's screenshot portal (grim did not work here: "
+                "this desktop does not support it)",
+                "Hotkey: global listener (Wayland)",
+            ],
+        ),
+        (
+            {"screen": "", "session": "wayland", "hotkey": "global-shortcuts"},
+            ["Screen capture: chosen at the first capture", "Hotkey: the desktop's global-shortcuts portal"],
+        ),
+        (
+            {
+                "screen": "",
+                "screen_skipped": (("grim", "no_wayland"), ("portal", "no_answer")),
+                "session": "wayland",
+                "hotkey": "",
+                "needs_desktop_shortcut": True,
+            },
+            [
+                "Screen capture: nothing has worked yet (grim did not work here: no Wayland display; "
+                "the screenshot portal did not work here: the desktop did not answer in time)",
+                "Hotkey: none — bind a desktop shortcut (below)",
+            ],
+        ),
+        (
+            {"hotkey": "", "hotkey_problem": "the global shortcut Ctrl+Alt+P could not be set up (boom)"},
+            [
+                "Screen capture: mss (X11)",
+                "Hotkey: none (the global shortcut Ctrl+Alt+P could not be set up (boom))",
+            ],
+        ),
+        ({"hotkey": ""}, ["Screen capture: mss (X11)", "Hotkey: none"]),
+    ],
+)
+def test_describe_backends(changes: dict[str, Any], lines: list[str]) -> None:
+    from gui.desktop_shortcut import describe_backends
+
+    assert describe_backends(_info(**changes)) == lines
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("not_installed", "not installed"),
+        ("no_wayland", "no Wayland display"),
+        ("not_wlroots", "this desktop does not support it"),
+        ("no_portal", "the desktop has no screenshot portal"),
+        ("refused", "the desktop refused"),
+        ("no_answer", "the desktop did not answer in time"),
+        ("failed", "it failed"),
+        ("not_wayland", "this is not a Wayland session"),
+    ],
+)
+def test_every_skip_reason_is_said_in_plain_words(code: str, reason: str) -> None:
+    from gui.desktop_shortcut import describe_backends
+
+    line = describe_backends(_info(screen="grim", screen_skipped=(("portal", code),), session="wayland"))[0]
+    assert line.endswith(f"(the screenshot portal did not work here: {reason})")
+
+
+def test_the_capture_command_is_this_python_and_this_main_py(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    from gui.desktop_shortcut import capture_command
+
+    command = capture_command()
+    assert shlex.split(command) == [sys.executable, str(ROOT / "main.py"), "capture"]
+    assert Path(shlex.split(command)[1]).is_absolute() and Path(shlex.split(command)[1]).exists()
+    # A library other than the default one is named, so the shortcut reaches this app.
+    other = capture_command("/tmp/my evidence")
+    assert shlex.split(other) == [
+        sys.executable,
+        str(ROOT / "main.py"),
+        "capture",
+        "--library",
+        "/tmp/my evidence",
+    ]
+    from platformdirs import user_data_dir
+
+    default = capture_command(user_data_dir("Proofshot", appauthor=False))
+    assert default == command
+
+
+def test_the_sway_line() -> None:
+    from gui.desktop_shortcut import sway_binding
+
+    assert sway_binding("/usr/bin/python3 /opt/proofshot/main.py capture") == (
+        "bindsym Ctrl+Alt+p exec /usr/bin/python3 /opt/proofshot/main.py capture"
+    )
+    assert sway_binding("cmd", "Ctrl+Shift+F9") == "bindsym Ctrl+Shift+F9 exec cmd"
+    assert sway_binding("cmd", "Meta+Print") == "bindsym Mod4+Print exec cmd"
+
+
+@pytest.mark.parametrize(
+    ("value", "desktop"),
+    [
+        ("GNOME", "gnome"),
+        ("ubuntu:GNOME", "gnome"),
+        ("KDE", "kde"),
+        ("sway", "sway"),
+        ("sway:gnome", "sway"),
+        ("Hyprland", ""),
+        ("", ""),
+    ],
+)
+def test_the_desktop_comes_from_xdg_current_desktop(value: str, desktop: str) -> None:
+    from gui.desktop_shortcut import current_desktop
+
+    assert current_desktop(value) == desktop
+
+
+def test_the_help_copies_the_exact_command_and_opens_the_users_desktop_first(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from gui.desktop_shortcut import DesktopShortcutHelp, capture_command
+
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
+    help_ = DesktopShortcutHelp()
+    qtbot.addWidget(help_)
+    help_.show()
+    qtbot.waitExposed(help_)
+
+    assert help_.command_field.isReadOnly() and help_.command_field.text() == capture_command()
+    QGuiApplication.clipboard().setText("something else")
+    qtbot.mouseClick(help_.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == capture_command()
+
+    assert help_.order == ["kde", "gnome", "sway"]
+    assert help_.sections["kde"][0].isChecked() and help_.sections["kde"][1].isVisible()
+    assert not help_.sections["gnome"][1].isVisible() and not help_.sections["sway"][1].isVisible()
+    assert "System Settings → Keyboard → Shortcuts" in help_.kde_label.text()
+    assert "Add New" in help_.kde_label.text() and "Command or Script" in help_.kde_label.text()
+    assert "Ctrl+Alt+P" in help_.kde_label.text()
+
+    # Another desktop's section opens on a click.
+    qtbot.mouseClick(help_.sections["gnome"][0], Qt.MouseButton.LeftButton)
+    assert help_.sections["gnome"][1].isVisible()
+    text = help_.gnome_label.text()
+    assert "Settings → Keyboard → View and Customise Shortcuts → Custom Shortcuts" in text
+    assert "<b>Proofshot</b>" in text and "<b>Ctrl+Alt+P</b>" in text
+
+
+def test_the_sway_section_has_its_line_and_its_own_copy_button(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from gui.desktop_shortcut import DesktopShortcutHelp
+
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "sway:gnome")
+    command = "/usr/bin/python3 /opt/proofshot/main.py capture"
+    help_ = DesktopShortcutHelp(command)
+    qtbot.addWidget(help_)
+    help_.show()
+    qtbot.waitExposed(help_)
+
+    assert help_.order[0] == "sway" and help_.sections["sway"][1].isVisible()
+    line = f"bindsym Ctrl+Alt+p exec {command}"
+    assert help_.sway_line() == line and help_.sway_line_field.isReadOnly()
+    qtbot.mouseClick(help_.sway_copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == line
+    assert "~/.config/sway/config" in help_.sway_label.text()
+    assert "swaymsg reload" in help_.sway_reload_label.text()
+
+    help_.set_hotkey("Ctrl+Shift+F9")
+    assert help_.sway_line() == f"bindsym Ctrl+Shift+F9 exec {command}"
+    assert "Ctrl+Shift+F9" in help_.gnome_label.text()
+
+
+def test_an_unknown_desktop_shows_every_section_closed(qtbot: Any) -> None:
+    from gui.desktop_shortcut import DesktopShortcutHelp
+
+    help_ = DesktopShortcutHelp("cmd", desktop="")
+    qtbot.addWidget(help_)
+    help_.show()
+    qtbot.waitExposed(help_)
+    assert help_.order == ["gnome", "kde", "sway"]
+    assert not any(body.isVisible() for _toggle, body in help_.sections.values())
+    assert help_.other_label.isVisible()
+
+
+def test_settings_say_how_capture_works_here(qtbot: Any) -> None:
+    dialog = make(qtbot, backends=_info())
+
+    assert dialog.backends_label is not None and not dialog.backends_label.isHidden()
+    assert "Screen capture: mss (X11)" in dialog.backends_label.text()
+    assert "Hotkey: global listener (X11)" in dialog.backends_label.text()
+    assert dialog.desktop_shortcut_help is None
+    assert "Press Ctrl+Alt+P anywhere" in dialog.hotkey_message.text()
+
+
+def test_settings_without_backend_information_look_as_before(qtbot: Any) -> None:
+    dialog = make(qtbot)
+    assert dialog.backends_label is None and dialog.desktop_shortcut_help is None
+
+
+def test_settings_show_the_desktop_shortcut_only_where_it_is_needed(
+    qtbot: Any, library: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from gui.desktop_shortcut import capture_command
+
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "GNOME")
+    dialog = make(
+        qtbot,
+        AppSettings(hotkey="Ctrl+Shift+F9"),
+        library=library,
+        backends=_info(**WAYLAND_WITHOUT_SHORTCUTS),
+    )
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    help_ = dialog.desktop_shortcut_help
+    assert help_ is not None and help_.isVisible()
+    assert "Hotkey: none — bind a desktop shortcut (below)" in dialog.backends_label.text()
+    # The running library is not the default one: the command names it.
+    assert help_.command == capture_command(library.root) and "--library" in help_.command
+    qtbot.mouseClick(help_.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == help_.command
+    # The keys chosen above are the ones suggested; the editor says a desktop shortcut is needed.
+    assert "desktop shortcut" in dialog.hotkey_message.text()
+    assert "Ctrl+Shift+F9" in help_.gnome_label.text()
+    dialog.hotkey_edit.setKeySequence(QKeySequence("Ctrl+Alt+K"))
+    assert help_.sway_line().startswith("bindsym Ctrl+Alt+k exec ")
+    assert dialog.height() <= 760  # fits a 1366x768 laptop: the Capture tab scrolls
+    save(qtbot, dialog)  # the shortcut is still saved (and suggested next time)
+
+
+def test_the_desktop_shortcut_holds_with_long_chinese_text(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class LongChinese(_LongChinese):
+        def translate(
+            self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+        ) -> str | None:
+            if context not in ("SettingsDialog", "DesktopShortcutHelp"):
+                return None
+            return "这是一段比较长的中文翻译" * (1 + len(source) // 12)
+
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "sway")
+    translator = LongChinese()
+    QCoreApplication.installTranslator(translator)
+    try:
+        dialog = make(qtbot, backends=_info(**WAYLAND_WITHOUT_SHORTCUTS))
+        dialog.show()
+        qtbot.waitExposed(dialog)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+    assert dialog.width() <= 1000 and dialog.height() <= 760
+    assert dialog.desktop_shortcut_help is not None
+    for widget in dialog.desktop_shortcut_help.findChildren(QLabel):
+        if widget.isVisibleTo(dialog) and widget.text() and widget.wordWrap():
+            assert widget.height() >= widget.heightForWidth(widget.width()), widget.text()

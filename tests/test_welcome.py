@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from gui.controller import Controller
 from gui.tray import TrayMenu
@@ -112,3 +113,60 @@ def test_a_damaged_welcome_file_shows_the_welcome(tmp_path: Path) -> None:
     assert welcome_wanted(path)
     path.write_text('{"show": false}', encoding="utf-8")
     assert not welcome_wanted(path)
+
+
+def _backends(needs_desktop_shortcut: bool) -> object:
+    from gui.desktop_shortcut import BackendInfo
+
+    if needs_desktop_shortcut:
+        return BackendInfo("grim", (), "wayland", "", "this desktop has no global shortcuts portal", True)
+    return BackendInfo("grim", (), "wayland", "global-shortcuts", None, False)
+
+
+def test_where_a_desktop_shortcut_is_needed_the_welcome_shows_how_to_add_it(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from gui.desktop_shortcut import capture_command
+
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "sway")
+    window = WelcomeWindow(
+        "the desktop shortcut you bind to “main.py capture”",
+        tmp_path / "lib",
+        "Active purchase → New purchase…",
+        tray=True,
+        backends=_backends(True),
+        hotkey="Ctrl+Shift+F9",
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    help_ = window.desktop_shortcut_help
+    assert help_ is not None and help_.isVisible()
+    assert (
+        "Press" not in window.shortcut_label.text()
+        and "press your capture shortcut" in window.shortcut_label.text()
+    )
+    assert help_.command == capture_command(tmp_path / "lib")
+    qtbot.mouseClick(help_.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == help_.command
+    assert help_.order[0] == "sway" and help_.sway_line() == f"bindsym Ctrl+Shift+F9 exec {help_.command}"
+    for label in window.findChildren(QLabel):  # nothing cut off
+        if label.isVisibleTo(window) and label.text() and label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+    window.close()
+
+
+def test_where_the_shortcut_works_the_welcome_names_it(qtbot, tmp_path: Path) -> None:
+    window = WelcomeWindow(
+        "Ctrl+Alt+P", tmp_path, "Active purchase → New purchase…", tray=True, backends=_backends(False)
+    )
+    qtbot.addWidget(window)
+    assert window.desktop_shortcut_help is None
+    assert "Ctrl+Alt+P" in window.shortcut_label.text()
+    plain = WelcomeWindow("Ctrl+Alt+P", tmp_path, "Active purchase → New purchase…", tray=True)
+    qtbot.addWidget(plain)
+    assert plain.desktop_shortcut_help is None
