@@ -51,7 +51,11 @@ def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
 
     p = commands.add_parser("capture", help="capture with the running app, or directly", parents=[common])
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--region", metavar="X,Y,W,H", help="this region of the screen (physical pixels)")
+    g.add_argument(
+        "--region",
+        metavar="X,Y,W,H",
+        help="this region of the screen (desktop coordinates: physical pixels on X11, layout units on Wayland)",
+    )
     g.add_argument("--fullscreen", action="store_true", help="the whole screen")
     p.add_argument("--purchase", metavar="ID", help="file under this purchase ('inbox' for none)")
     p.add_argument("--note")

@@ -30,6 +30,7 @@ from .workers import CaptureWriter, EngineFactory, OcrWorker
 if TYPE_CHECKING:  # loaded on first use, not at start-up
     from capture.ocr import OcrEngine
 
+    from .desktop_shortcut import BackendInfo
     from .library_window import LibraryWindow
     from .settings_dialog import SettingsDialog
 
@@ -108,11 +109,18 @@ def run_app(
         return 1
 
     def settings_dialog(
-        settings: AppSettings, /, *, autostart_command: list[str] | None, library: Library
+        settings: AppSettings,
+        /,
+        *,
+        autostart_command: list[str] | None,
+        library: Library,
+        backends: BackendInfo | None = None,
     ) -> SettingsDialog:
         from .settings_dialog import SettingsDialog  # loaded on first use: it pulls in OCR
 
-        return SettingsDialog(settings, autostart_command=autostart_command, library=library)
+        return SettingsDialog(
+            settings, autostart_command=autostart_command, library=library, backends=backends
+        )
 
     def library_window(lib: Library) -> LibraryWindow:
         from .library_window import LibraryWindow

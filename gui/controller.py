@@ -34,6 +34,7 @@ from storage.records import CaptureRecord
 from storage.settings import AppSettings
 from storage.values import merge_notes
 
+from .desktop_shortcut import BackendInfo
 from .library_import import clipboard_png
 from .overlay import CaptureSession
 from .screens import current_screens
@@ -86,7 +87,13 @@ class SettingsDialogLike(Protocol):
 
 class SettingsDialogFactory(Protocol):
     def __call__(
-        self, settings: AppSettings, /, *, autostart_command: list[str] | None, library: Library
+        self,
+        settings: AppSettings,
+        /,
+        *,
+        autostart_command: list[str] | None,
+        library: Library,
+        backends: BackendInfo | None = None,
     ) -> SettingsDialogLike: ...
 
 
@@ -325,6 +332,7 @@ class Controller(QObject):
         self.welcome: WelcomeWindow | None = None
         self._hotkey: HotkeyBackend | None = None
         self.hotkey_problem: str | None = None
+        self._needs_desktop_shortcut = False  # Wayland without a shortcuts portal
         self._session: CaptureSession | None = None
         self._last_region: Rect | None = None
         self._pending_note: dict[int, str] = {}
@@ -455,13 +463,33 @@ class Controller(QObject):
         try:
             self._hotkey = self._hotkey_starter(self.settings.hotkey, self.hotkey_pressed.emit)
             self.hotkey_problem = None
+            self._needs_desktop_shortcut = False
         except HotkeyUnavailable as exc:
             self.hotkey_problem = str(exc)
+            self._needs_desktop_shortcut = exc.needs_desktop_shortcut
             log.warning("no global shortcut: %s", exc)
-            self.toast.show_message(
-                self.tr("The capture shortcut is not available"), str(exc), timeout_ms=20000
-            )
+            if exc.needs_desktop_shortcut:
+                body = self.tr(
+                    "This desktop does not let apps set their own keyboard shortcut. Add one for "
+                    "Proofshot in the desktop's settings: Proofshot's Settings show how, step by step."
+                )
+            else:
+                body = str(exc)
+            self.toast.show_message(self.tr("The capture shortcut is not available"), body, timeout_ms=20000)
         self._show_hotkey()
+
+    def backend_info(self) -> BackendInfo:
+        """How screens are read and how the capture shortcut works here, for Settings and
+        the welcome window."""
+        status = self.grabbers.status()
+        return BackendInfo(
+            screen=status.name,
+            screen_skipped=status.skipped,
+            session=status.session,
+            hotkey=getattr(self._hotkey, "name", "") if self._hotkey is not None else "",
+            hotkey_problem=self.hotkey_problem,
+            needs_desktop_shortcut=self._needs_desktop_shortcut,
+        )
 
     def shutdown(self) -> None:
         """Stop listening, finish writing every capture already taken, stop OCR."""
@@ -932,7 +960,14 @@ class Controller(QObject):
             self._bring_to_front(self.welcome)
             return
         menu = f"{self.tray.purchase_menu.title()} → {self.tray.new_purchase_label}"
-        window = WelcomeWindow(self._hotkey_text(), self.lib.root, menu, tray=self.control_window is None)
+        window = WelcomeWindow(
+            self._hotkey_text(),
+            self.lib.root,
+            menu,
+            tray=self.control_window is None,
+            backends=self.backend_info(),
+            hotkey=self.settings.hotkey,
+        )
         self.welcome = window
         self._bring_to_front(window)
 
@@ -940,7 +975,10 @@ class Controller(QObject):
         if self._settings_dialog_factory is None:
             return
         dialog = self._settings_dialog_factory(
-            self.settings, autostart_command=self._autostart_command, library=self.lib
+            self.settings,
+            autostart_command=self._autostart_command,
+            library=self.lib,
+            backends=self.backend_info(),
         )
         dialog.settings_saved.connect(self.apply_settings)
         dialog.restart_requested.connect(self.restart)  # after a new interface language

@@ -612,3 +612,38 @@ def test_a_refused_or_unanswered_portal_is_explained_and_nothing_is_kept(
     finally:
         controller.shutdown()
         lib.close()
+
+
+def test_on_wayland_without_a_shortcut_portal_settings_show_how_to_bind_one(qtbot, tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib-wl")
+
+    def no_hotkey(keys, cb):  # type: ignore[no-untyped-def]
+        raise HotkeyUnavailable("no portal", code="no_portal", needs_desktop_shortcut=True)
+
+    controller = Controller(
+        lib,
+        AppSettings(),
+        TrayMenu(lambda: []),
+        CaptureWriter(lib),
+        OcrWorker(lib, FakeEngine),
+        hotkey_starter=no_hotkey,
+        grabber=lambda screens: [_grab()],
+        tray_available=lambda: True,
+    )
+    dialogs: list[FakeSettingsDialog] = []
+
+    def factory(settings, **kwargs):  # type: ignore[no-untyped-def]
+        dialogs.append(FakeSettingsDialog(settings, **kwargs))
+        return dialogs[-1]
+
+    controller._settings_dialog_factory = factory
+    controller.start()
+    try:
+        assert "Settings show how" in controller.toast._body.text()
+        controller.open_settings()
+        info = dialogs[0].kwargs["backends"]
+        assert info.needs_desktop_shortcut and info.hotkey == "" and info.hotkey_problem == "no portal"
+        assert info.session == controller.grabbers.session
+    finally:
+        controller.shutdown()
+        lib.close()
