@@ -156,12 +156,32 @@
         <translation>你在桌面设置里为“main.py capture”设置的快捷键</translation>
     </message>
     <message>
+        <source>This desktop does not let apps set their own keyboard shortcut. Add one for Proofshot in the desktop&apos;s settings: Proofshot&apos;s Settings show how, step by step.</source>
+        <translation>此桌面不允许应用自行设置键盘快捷键。请在桌面的设置中为 Proofshot 添加一个：Proofshot 的“设置”里有逐步说明。</translation>
+    </message>
+    <message>
         <source>The capture shortcut is not available</source>
         <translation>截图快捷键无法使用</translation>
     </message>
     <message>
+        <source>The desktop did not allow Proofshot to take a screenshot. Allow screenshots for Proofshot when the desktop asks, or in its settings under Privacy or Apps, then try again.</source>
+        <translation>桌面不允许 Proofshot 截屏。请在桌面询问时允许 Proofshot 截屏，或在桌面设置的“隐私”或“应用”中允许，然后重试。</translation>
+    </message>
+    <message>
+        <source>The desktop did not answer the request for a screenshot in time. If it asked whether to allow screenshots, allow them, then capture again.</source>
+        <translation>桌面没有及时回应截屏请求。如果它询问是否允许截屏，请允许，然后再截一次。</translation>
+    </message>
+    <message>
+        <source>This desktop offers no way for apps to take screenshots. Install grim (on sway, Hyprland or river) or xdg-desktop-portal with your desktop&apos;s portal (GNOME, KDE), then try again.</source>
+        <translation>此桌面没有提供让应用截屏的方式。请安装 grim（sway、Hyprland 或 river），或安装 xdg-desktop-portal 及你桌面对应的门户（GNOME、KDE），然后重试。</translation>
+    </message>
+    <message>
         <source>The screen could not be captured</source>
         <translation>无法截取屏幕</translation>
+    </message>
+    <message>
+        <source>A capture is being taken already; try again in a moment.</source>
+        <translation>正在截屏，请稍后再试。</translation>
     </message>
     <message>
         <source>Nothing to repeat yet</source>
@@ -290,6 +310,216 @@
     <message>
         <source>Press {hotkey} or click the tray icon to capture.</source>
         <translation>按 {hotkey} 或点击托盘图标即可截图。</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopShortcutHelp</name>
+    <message>
+        <source>not installed</source>
+        <extracomment>The desktops with instructions, in the order shown when the user&apos;s desktop is not one of them. XDG_CURRENT_DESKTOP entries (lower case) and the instructions that fit them.</extracomment>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <source>no Wayland display</source>
+        <translation>没有 Wayland 显示</translation>
+    </message>
+    <message>
+        <source>this desktop does not support it</source>
+        <translation>此桌面不支持</translation>
+    </message>
+    <message>
+        <source>the desktop has no screenshot portal</source>
+        <translation>桌面没有截屏门户</translation>
+    </message>
+    <message>
+        <source>the desktop refused</source>
+        <translation>桌面拒绝了</translation>
+    </message>
+    <message>
+        <source>the desktop did not answer in time</source>
+        <translation>桌面没有及时回应</translation>
+    </message>
+    <message>
+        <source>it failed</source>
+        <translation>失败了</translation>
+    </message>
+    <message>
+        <source>this is not a Wayland session</source>
+        <translation>这不是 Wayland 会话</translation>
+    </message>
+    <message>
+        <source>the screenshot portal</source>
+        <translation>截屏门户</translation>
+    </message>
+    <message>
+        <source>Screen capture: mss ({session})</source>
+        <translation>截屏方式：mss（{session}）</translation>
+    </message>
+    <message>
+        <source>Screen capture: grim (Wayland, wlroots desktop)</source>
+        <translation>截屏方式：grim（Wayland，wlroots 桌面）</translation>
+    </message>
+    <message>
+        <source>Screen capture: the desktop&apos;s screenshot portal</source>
+        <translation>截屏方式：桌面的截屏门户</translation>
+    </message>
+    <message>
+        <source>Screen capture: {backend}</source>
+        <translation>截屏方式：{backend}</translation>
+    </message>
+    <message>
+        <source>Screen capture: nothing has worked yet</source>
+        <translation>截屏方式：还没有可用的方式</translation>
+    </message>
+    <message>
+        <source>Screen capture: chosen at the first capture</source>
+        <translation>截屏方式：第一次截屏时选定</translation>
+    </message>
+    <message>
+        <source>{backend} did not work here: {reason}</source>
+        <translation>{backend} 在这里不可用：{reason}</translation>
+    </message>
+    <message>
+        <source>{line} ({why})</source>
+        <translation>{line}（{why}）</translation>
+    </message>
+    <message>
+        <source>Hotkey: global listener ({session})</source>
+        <translation>快捷键：全局监听（{session}）</translation>
+    </message>
+    <message>
+        <source>Hotkey: the desktop&apos;s global-shortcuts portal</source>
+        <translation>快捷键：桌面的全局快捷键门户</translation>
+    </message>
+    <message>
+        <source>Hotkey: {backend}</source>
+        <translation>快捷键：{backend}</translation>
+    </message>
+    <message>
+        <source>Hotkey: none — bind a desktop shortcut (below)</source>
+        <translation>快捷键：无——请绑定桌面快捷键（见下方）</translation>
+    </message>
+    <message>
+        <source>Hotkey: none ({problem})</source>
+        <translation>快捷键：无（{problem}）</translation>
+    </message>
+    <message>
+        <source>Hotkey: none</source>
+        <translation>快捷键：无</translation>
+    </message>
+    <message>
+        <source>This desktop does not let programs watch the keyboard, so Proofshot cannot set up its capture shortcut by itself. Add it once in your desktop&apos;s keyboard settings: a new shortcut that runs the command below. Pressing that shortcut then starts a capture.</source>
+        <translation>此桌面不允许程序监听键盘，所以 Proofshot 无法自行设置截屏快捷键。请在桌面的键盘设置中添加一次：新建一个运行下面命令的快捷键。之后按这个快捷键就会开始截屏。</translation>
+    </message>
+    <message>
+        <source>Copy the command</source>
+        <translation>复制命令</translation>
+    </message>
+    <message>
+        <source>GNOME</source>
+        <translation>GNOME</translation>
+    </message>
+    <message>
+        <source>KDE Plasma</source>
+        <translation>KDE Plasma</translation>
+    </message>
+    <message>
+        <source>sway and other wlroots desktops</source>
+        <translation>sway 及其他 wlroots 桌面</translation>
+    </message>
+    <message>
+        <source>On another desktop, look for “Keyboard shortcuts” or “Custom shortcuts” in its settings and add one that runs the command above.</source>
+        <translation>在其他桌面上，请在设置中找到“键盘快捷键”或“自定义快捷键”，添加一个运行上面命令的快捷键。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Copy the line</source>
+        <translation>复制这一行</translation>
+    </message>
+    <message>
+        <source>Open {path}.</source>
+        <translation>打开 {path}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Settings → Keyboard → View and Customise Shortcuts → Custom Shortcuts</source>
+        <comment>GNOME&apos;s menu path</comment>
+        <translation>
+            <numerusform>设置 → 键盘 → 查看及自定义快捷键 → 自定义快捷键</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click {add}.</source>
+        <translation>点击 {add}。</translation>
+    </message>
+    <message>
+        <source>Name: {name}. Command: paste the command above.</source>
+        <translation>名称：{name}。命令：粘贴上面的命令。</translation>
+    </message>
+    <message>
+        <source>Click {set} and press {keys}, then click {add}.</source>
+        <translation>点击 {set} 并按下 {keys}，然后点击 {add}。</translation>
+    </message>
+    <message>
+        <source>Set Shortcut…</source>
+        <comment>GNOME&apos;s button</comment>
+        <translation>设置快捷键…</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <comment>GNOME&apos;s button</comment>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>System Settings → Keyboard → Shortcuts</source>
+        <comment>KDE&apos;s menu path</comment>
+        <translation>系统设置 → 键盘 → 快捷键</translation>
+    </message>
+    <message>
+        <source>Click {add_new} → {command}.</source>
+        <translation>点击 {add_new} → {command}。</translation>
+    </message>
+    <message>
+        <source>Add New</source>
+        <comment>KDE&apos;s button</comment>
+        <translation>添加新项</translation>
+    </message>
+    <message>
+        <source>Command or Script…</source>
+        <comment>KDE&apos;s menu item</comment>
+        <translation>命令或脚本…</translation>
+    </message>
+    <message>
+        <source>Paste the command above, name it {name} and confirm.</source>
+        <translation>粘贴上面的命令，命名为 {name} 并确认。</translation>
+    </message>
+    <message>
+        <source>Click {add} beside the new entry, press {keys}, then click {apply}.</source>
+        <translation>点击新条目旁的 {add}，按下 {keys}，然后点击 {apply}。</translation>
+    </message>
+    <message>
+        <source>Add custom shortcut</source>
+        <comment>KDE&apos;s button</comment>
+        <translation>添加自定义快捷键</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <comment>KDE&apos;s button</comment>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Add this line to {file}:</source>
+        <translation>把这一行加到 {file}：</translation>
+    </message>
+    <message>
+        <source>Then run {command} (or log out and in again). Pressing {keys} starts a capture.</source>
+        <translation>然后运行 {command}（或注销后重新登录）。按 {keys} 就会开始截屏。</translation>
     </message>
 </context>
 <context>
@@ -806,6 +1036,7 @@
     <name>PurchaseEditor</name>
     <message>
         <source>New purchase</source>
+        <extracomment>A seller&apos;s fields an edit changed: {field: [before, after]}, as Library.restore_merchant takes them.</extracomment>
         <translation>新建订单</translation>
     </message>
     <message>
@@ -1643,6 +1874,10 @@
         <translation>常规</translation>
     </message>
     <message>
+        <source>How capture works here:</source>
+        <translation>这里的截屏方式：</translation>
+    </message>
+    <message>
         <source>Start Proofshot when I log in</source>
         <translation>开机登录后自动启动 Proofshot</translation>
     </message>
@@ -1778,6 +2013,10 @@
     <message>
         <source>This shortcut can&apos;t be used: {reason}.</source>
         <translation>不能使用这个快捷键：{reason}。</translation>
+    </message>
+    <message>
+        <source>On this desktop Proofshot cannot set up {shortcut} by itself: add it as a desktop shortcut, as shown below.</source>
+        <translation>在此桌面上 Proofshot 无法自行设置 {shortcut}：请按下方说明把它添加为桌面快捷键。</translation>
     </message>
     <message>
         <source>Press {shortcut} anywhere to capture part of the screen.</source>
@@ -1968,6 +2207,10 @@ As read in the screenshot: {raw}</source>
     <message>
         <source>Welcome to Proofshot</source>
         <translation>欢迎使用 Proofshot</translation>
+    </message>
+    <message>
+        <source>To capture, press your capture shortcut anywhere, then drag over the part of the screen you want to keep. It is saved the moment you let go of the mouse.</source>
+        <translation>要截屏，在任何地方按下你的截屏快捷键，然后拖选想保留的屏幕区域。松开鼠标的那一刻就会保存。</translation>
     </message>
     <message>
         <source>To capture, press {shortcut} anywhere, then drag over the part of the screen you want to keep. It is saved the moment you let go of the mouse.</source>
