@@ -71,3 +71,19 @@ class Cli:
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
     return Cli(tmp_path / "cli-lib")
+
+
+# Wayland: each test that asks for it gets its own headless sway (tests/wayland.py).
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "wayland: runs under a headless sway (tests/wayland.py)")
+
+
+@pytest.fixture
+def wayland_session(tmp_path: Path):
+    """A started WaylandSession; skipped (with the reason) only where sway cannot start, and
+    failed instead where CI is set. The session's logs end up in tmp_path/wayland-logs."""
+    from .wayland import session_or_skip
+
+    yield from session_or_skip(tmp_path / "wayland-logs")
