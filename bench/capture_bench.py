@@ -23,6 +23,12 @@ dir, drives it with xdotool and reads the app's `proofshot.timing` log lines:
     PYTHONPATH=. .venv/bin/python bench/capture_bench.py --json
     PYTHONPATH=. .venv/bin/python bench/capture_bench.py --runs 10 --width 1280 --height 800
 
+`--wayland grim` or `--wayland portal` runs the same measurements on a headless sway instead
+(bench/capture_bench_wayland.py, which says what it measures):
+
+    PYTHONPATH=. .venv/bin/python bench/capture_bench.py --wayland grim --runs 30 --json
+    PYTHONPATH=. .venv/bin/python bench/capture_bench.py --wayland portal --runs 30 --json
+
 `--json` prints one JSON object on stdout; progress goes to stderr.
 """
 
@@ -506,12 +512,23 @@ def main() -> int:
     )
     ap.add_argument("--rss-after", type=int, default=20, help="captures before the second RSS reading")
     ap.add_argument("--ocr-timeout", type=float, default=400.0, help="max seconds to wait for OCR")
+    ap.add_argument(
+        "--wayland",
+        choices=("grim", "portal"),
+        help="run under a headless sway with this grab backend instead of Xvfb (bench/capture_bench_wayland.py)",
+    )
+    ap.add_argument("--wayland-logs", type=Path, help="copy the Wayland session's logs (sway, portal) here")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
     if any("=" not in kv for kv in args.app_env):
         ap.error("--app-env takes K=V")
-    result = run(args)
+    if args.wayland:
+        import capture_bench_wayland
+
+        result = capture_bench_wayland.run(args)
+    else:
+        result = run(args)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
