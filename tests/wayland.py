@@ -270,7 +270,7 @@ class WaylandSession:
         self.sway_socket = Path()
         self.bus_address: str | None = None
         self._as_nobody = os.geteuid() == 0
-        self._procs: list[tuple[str, subprocess.Popen[Any]]] = []
+        self._procs: list[tuple[str, subprocess.Popen[bytes]]] = []
         self._pictures: list[PictureWindow] = []
         self._pointer: VirtualPointer | None = None
         self._bindings: dict[str, KeyBinding] = {}
@@ -764,6 +764,14 @@ class WaylandSession:
         if response != 0:
             raise HarnessError(f"the portal refused the screenshot (response {response})")
         return str(results["uri"][1])
+
+    def process(self, name: str) -> subprocess.Popen[bytes]:
+        """The last process started here under `name` ("sway", "dbus", "pipewire",
+        "xdg-desktop-portal", "xdg-desktop-portal-wlr", "binding-b1"...), e.g. to stop it."""
+        for started, proc in reversed(self._procs):
+            if started == name:
+                return proc
+        raise KeyError(f"no process {name!r} was started in this session")
 
     # Internals -----------------------------------------------------------------------
 
