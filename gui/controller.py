@@ -189,6 +189,13 @@ def _is_capture_overlay(widget: QWidget) -> bool:
     return widget.windowTitle() == WINDOW_TITLE
 
 
+def _is_tray_icon(widget: QWidget) -> bool:
+    """The tray icon's own little window (X11): it lives inside the desktop's tray, not on
+    the screen as a window of ours; hiding it only made it flicker and, never reported as
+    unmapped, cost the whole UNMAP_TIMEOUT_S on every capture."""
+    return widget.objectName() == "QSystemTrayIconSys"
+
+
 class OutOfSight:
     """Proofshot's visible windows, taken off the screen for one grab and brought back.
 
@@ -210,7 +217,12 @@ class OutOfSight:
         x11 = self._x11() if xcb else None
         watch: list[int] = []
         for widget in QApplication.topLevelWidgets():
-            if not widget.isVisible() or widget.isMinimized() or _is_capture_overlay(widget):
+            if (
+                not widget.isVisible()
+                or widget.isMinimized()
+                or _is_capture_overlay(widget)
+                or _is_tray_icon(widget)
+            ):
                 continue
             kind = widget.windowType()
             if kind in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
@@ -607,6 +619,7 @@ class Controller(QObject):
     def grab_failure_text(self, exc: KnownCaptureError) -> str:
         """What went wrong, in the user's language where the reason is known."""
         code = getattr(exc, "code", "")
+        log.warning("the screen could not be captured (%s): %s", code or "error", exc)
         if code == "refused":
             return self.tr(
                 "The desktop did not allow Proofshot to take a screenshot. Allow screenshots for "
