@@ -82,18 +82,25 @@ def start_app(args: argparse.Namespace, script: Path) -> int:
     )
 
 
-def _qt_core() -> None:
+def _send(library: Path, request: dict[str, Any], timeout_s: float) -> dict[str, Any] | None:
+    """Ask the app running for `library`; None when none runs. A plain Unix socket where the
+    app's server is one (no Qt to load: the command line stays quick, and a Wayland capture
+    can still start its own QGuiApplication when no app runs); Qt's client elsewhere."""
+    from gui.instance_client import plain_sockets, send_request
+
+    if plain_sockets():
+        return send_request(library, request, timeout_s)
     from PySide6.QtCore import QCoreApplication
+
+    from gui.single_instance import send_request as qt_send_request
 
     if QCoreApplication.instance() is None:
         QCoreApplication(sys.argv[:1])
+    return qt_send_request(library, request, timeout_ms=int(timeout_s * 1000))
 
 
 def status(args: argparse.Namespace) -> int:
-    _qt_core()
-    from gui.single_instance import send_request
-
-    reply = send_request(library_path(args), {"cmd": "status"}, timeout_ms=5000)
+    reply = _send(library_path(args), {"cmd": "status"}, 5.0)
     running = bool(reply and reply.get("ok"))
     if args.json:
         emit_json({"running": running, "library": str(library_path(args)), "pid": (reply or {}).get("pid")})
@@ -120,25 +127,13 @@ def capture_screen(args: argparse.Namespace) -> int:
     purchase = parse_target(args.purchase) if args.purchase is not None else None
     # "--purchase inbox" files in the Inbox; no --purchase files under the active purchase.
     inbox = args.purchase is not None and purchase is None
-    from capture.grabbers import session_kind
-
-    if session_kind() == "wayland":
-        # A direct capture there needs the screens' layout, which only a QGuiApplication
-        # learns from the compositor; it must be the process's one Qt application.
-        from gui.screens import screens_without_app
-
-        screens_without_app()
-    else:
-        _qt_core()
-    from gui.single_instance import send_request
-
     # The request is the running app's JSON protocol (gui.single_instance).
     request: dict[str, Any] = {"cmd": "capture", "purchase_id": purchase, "inbox": inbox, "note": args.note}
     if region is not None:
         request["region"] = list(region.as_tuple())
     elif args.fullscreen:
         request["fullscreen"] = True
-    reply = send_request(library_path(args), request, timeout_ms=60000)
+    reply = _send(library_path(args), request, 60.0)
     if reply is not None:
         if not reply.get("ok"):
             raise UserError(str(reply.get("error") or "the running Proofshot could not capture"))

@@ -8,16 +8,16 @@ A socket left by a crashed instance is noticed (nobody answers) and replaced.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from .instance_client import server_name
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,6 @@ MAX_REQUEST_BYTES = 64 * 1024
 Message = dict[str, Any]
 #: Answers one request; only the first answer is sent.
 Responder = Callable[[Message], None]
-
-
-def server_name(library: Path) -> str:
-    key = str(Path(library).expanduser().absolute())
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return f"proofshot-{uid}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}"
 
 
 def send_request(library: Path, request: Message, timeout_ms: int = 30000) -> Message | None:
