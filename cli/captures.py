@@ -103,6 +103,7 @@ def show_capture(args: argparse.Namespace) -> int:
             {
                 **c.to_dict(with_words=True),
                 "path": str(lib.blob_path(c.sha256)),
+                "screen_geometry": c.screen_geometry,
                 "suggestions": sugg,
                 "events": [e.to_dict() for e in events],
             }

@@ -641,10 +641,12 @@ class WaylandSession:
 
     # The portal ----------------------------------------------------------------------
 
-    def start_portal(self, timeout: float = 60) -> str:
+    def start_portal(self, timeout: float = 60, hide: Sequence[str] = ()) -> str:
         """Start a session bus, pipewire and xdg-desktop-portal (which activates its wlr and
         gtk backends over D-Bus); return the bus address once org.freedesktop.portal.Desktop
-        has an owner. env() then carries the bus and XDG_CURRENT_DESKTOP=sway:gnome."""
+        has an owner. env() then carries the bus and XDG_CURRENT_DESKTOP=sway:gnome.
+        `hide` leaves programs out of the portal's PATH: without grim, xdg-desktop-portal-wlr
+        answers every screenshot request with a refusal (response 2)."""
         if self.bus_address:
             return self.bus_address
         portal = next((p for p in PORTAL_PATHS if os.access(p, os.X_OK)), None)
@@ -659,7 +661,7 @@ class WaylandSession:
         home.mkdir(exist_ok=True)
         address = f"unix:path={self.client_runtime / 'bus'}"
         env = {
-            **self.env(),
+            **self.env(hide=hide),
             "XDG_CURRENT_DESKTOP": "sway:gnome",
             "HOME": str(home),
             "DBUS_SESSION_BUS_ADDRESS": address,
