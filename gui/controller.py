@@ -808,10 +808,16 @@ class Controller(QObject):
             job.token({"ok": True, "capture": record.to_dict(), "same_as_previous": job.same_as})
         self.ocr.enqueue([record.id])
         where = record.purchase_title or self.tr("Inbox")
+        copied = (
+            self.settings.copy_after_capture
+            and job.token is None
+            and self.copy_capture(record.id, quiet=True)
+        )
         actions = [
             (self.tr("Undo"), lambda: self.undo(record.id)),
             (self.tr("Change purchase…"), lambda: self.change_purchase(record.id)),
             (self.tr("Add note…"), lambda: self.add_note(record.id)),
+            (self.tr("Copy"), lambda: self.copy_capture(record.id)),
         ]
         if job.same_as is not None:
             # Not a new capture as far as the user can tell: say so, whatever the setting.
@@ -832,14 +838,41 @@ class Controller(QObject):
         if self.settings.after_capture == "note" and job.token is None:
             self.add_note(record.id)
         elif self.settings.after_capture == "notify" or warning:
-            self.toast.show_message(
-                self.tr("Saved to {where}").format(where=where),
-                warning
-                or self.tr("{w} × {h} px · SHA-256 {sha}…").format(
-                    w=record.width, h=record.height, sha=record.sha256[:12]
-                ),
-                actions,
+            details = self.tr("{w} × {h} px · SHA-256 {sha}…").format(
+                w=record.width, h=record.height, sha=record.sha256[:12]
             )
+            if copied:
+                details = self.tr("{details} · copied to the clipboard").format(details=details)
+            self.toast.show_message(
+                self.tr("Saved to {where}").format(where=where), warning or details, actions
+            )
+
+    def copy_capture(self, capture_id: int, quiet: bool = False) -> bool:
+        """Put the capture on the clipboard: its original PNG bytes as they are, and the
+        image for programs that take only images (a dispute form, a complaint page)."""
+        from PySide6.QtCore import QMimeData
+        from PySide6.QtGui import QImage
+
+        try:
+            data = self.lib.read_capture_bytes(capture_id)
+        except KnownStorageError as exc:
+            if not quiet:
+                self.toast.show_message(self.tr("Could not copy"), str(exc))
+            return False
+        image = QImage.fromData(data)
+        if image.isNull():
+            if not quiet:
+                self.toast.show_message(self.tr("Could not copy"), self.tr("The image could not be read."))
+            return False
+        mime = QMimeData()
+        mime.setData("image/png", data)
+        mime.setImageData(image)
+        QGuiApplication.clipboard().setMimeData(mime)
+        if not quiet:
+            self.toast.show_message(
+                self.tr("Copied to the clipboard"), self.tr("Paste it wherever the image is needed.")
+            )
+        return True
 
     # ------------------------------------------------------------------ after a capture
 

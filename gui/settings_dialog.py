@@ -568,6 +568,11 @@ class SettingsDialog(QDialog):
             self._after_capture.addButton(radio)
             self.after_capture_buttons[value] = radio
             box.addWidget(radio)
+        self.copy_after_capture_box = QCheckBox(self.tr("Also copy each capture to the clipboard"))
+        self.copy_after_capture_box.setToolTip(
+            self.tr("Ready to paste into a platform's dispute form or a complaint page.")
+        )
+        box.addWidget(self.copy_after_capture_box)
         return group
 
     def _build_general_group(self) -> QGroupBox:
@@ -624,6 +629,7 @@ class SettingsDialog(QDialog):
         self._show_library()
         self.start_at_login_box.setChecked(self._autostart_initial)
         self.after_capture_buttons[settings.after_capture].setChecked(True)
+        self.copy_after_capture_box.setChecked(settings.copy_after_capture)
         self.ui_language_combo.setCurrentIndex(max(0, self.ui_language_combo.findData(settings.ui_language)))
         self.ocr_engine_combo.setCurrentIndex(max(0, self.ocr_engine_combo.findData(settings.ocr_engine)))
         self.own_phones_edit.setText(PHONE_SEPARATOR.join(self._own.phones))
@@ -680,6 +686,7 @@ class SettingsDialog(QDialog):
             library=self._library,
             start_at_login=self.start_at_login_box.isChecked(),
             after_capture=after,
+            copy_after_capture=self.copy_after_capture_box.isChecked(),
             ui_language=str(self.ui_language_combo.currentData()),
         )
 

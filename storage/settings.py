@@ -42,6 +42,7 @@ class AppSettings:
     library: str = ""  # "" = the default location
     start_at_login: bool = False
     after_capture: str = "notify"  # notify: confirmation with Undo; note: ask for a note; silent
+    copy_after_capture: bool = False  # also put each new capture on the clipboard
     ui_language: str = "system"
 
     def validated(self) -> AppSettings:

@@ -116,7 +116,7 @@ def test_hotkey_opens_the_overlay_and_a_selection_is_filed_under_the_active_purc
     # Confirmation with Undo / Change purchase / Add note.
     assert controller.toast.isVisible()
     assert "加湿器" in controller.toast._title.text()
-    assert [b.text() for b in controller.toast.buttons()] == ["Undo", "Change purchase…", "Add note…"]
+    assert [b.text() for b in controller.toast.buttons()] == ["Undo", "Change purchase…", "Add note…", "Copy"]
     qtbot.waitUntil(lambda: lib.get_capture(rec.id).ocr_status == "done", timeout=10000)
     assert [h.capture_id for h in lib.search("七天")] == [rec.id]
     controller.toast.buttons()[0].click()  # Undo
@@ -647,3 +647,30 @@ def test_on_wayland_without_a_shortcut_portal_settings_show_how_to_bind_one(qtbo
     finally:
         controller.shutdown()
         lib.close()
+
+
+def test_copy_puts_the_original_bytes_and_the_image_on_the_clipboard_and_can_be_automatic(
+    qtbot, app_parts
+) -> None:
+    controller, lib, engine, hotkey, grabs = app_parts
+    QGuiApplication.clipboard().clear()
+    controller.capture_rect(Rect(0, 0, 60, 40))
+    rec = _saved(qtbot, controller)
+    assert "copied" not in controller.toast._body.text()
+    copy = [b for b in controller.toast.buttons() if b.text() == "Copy"][0]
+    copy.click()
+    mime = QGuiApplication.clipboard().mimeData()
+    assert bytes(mime.data("image/png").data()) == lib.read_capture_bytes(rec.id)
+    assert QGuiApplication.clipboard().image().size().toTuple() == (60, 40)
+    assert controller.toast._title.text() == "Copied to the clipboard"
+    # With the setting on, every new capture is copied at once and the confirmation says so.
+    from dataclasses import replace
+
+    QGuiApplication.clipboard().clear()
+    controller.settings = replace(controller.settings, copy_after_capture=True)
+    controller.capture_rect(Rect(0, 0, 50, 30))
+    second = _saved(qtbot, controller)
+    assert bytes(QGuiApplication.clipboard().mimeData().data("image/png").data()) == lib.read_capture_bytes(
+        second.id
+    )
+    assert "copied to the clipboard" in controller.toast._body.text()

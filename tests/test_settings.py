@@ -964,3 +964,14 @@ def test_the_desktop_shortcut_holds_with_long_chinese_text(
     for widget in dialog.desktop_shortcut_help.findChildren(QLabel):
         if widget.isVisibleTo(dialog) and widget.text() and widget.wordWrap():
             assert widget.height() >= widget.heightForWidth(widget.width()), widget.text()
+
+
+def test_copying_each_capture_can_be_turned_on_and_is_kept(qtbot: Any) -> None:
+    dialog = make(qtbot)
+    assert not dialog.copy_after_capture_box.isChecked()
+    dialog.copy_after_capture_box.setChecked(True)
+    new = save(qtbot, dialog)
+    assert new.copy_after_capture
+    save_settings(new)
+    assert load_settings().copy_after_capture
+    assert make(qtbot, new).copy_after_capture_box.isChecked()
