@@ -29,7 +29,7 @@ from .errors import InvalidInput, NoteChanged, NotFound
 from .images import ImageInfo, probe_image
 from .models import Capture, Purchase
 from .purchases import INBOX, get_purchase_row, resolve
-from .records import SOURCES, CaptureRecord, OcrData, OcrWordBox
+from .records import SOURCES, CaptureOrigin, CaptureRecord, OcrData, OcrWordBox, rect_text
 from .values import MAX_NOTE_CHARS, clean_text, iso_utc, local_offset_minutes, now_utc
 from .vocabulary import CaptureSource, OcrStatus
 
@@ -76,6 +76,12 @@ def record_capture(c: Capture, with_words: bool = False) -> CaptureRecord:
         flags=tuple(f for f in (c.flags or "").split(",") if f),
         deleted_at=c.deleted_at,
         words=_words_from_json(c.ocr_words) if with_words else (),
+        source_app=c.source_app,
+        source_title=c.source_title,
+        source_class=c.source_class,
+        source_output=c.source_output,
+        source_rect=c.source_rect,
+        source_backend=c.source_backend,
     )
 
 
@@ -114,6 +120,8 @@ class Kept:
     flags: Sequence[str] = ()
     #: Extra details for the custody event (an imported file's own modification time).
     details: dict[str, Any] | None = None
+    #: Where the pixels came from (cleaned; None: nothing recorded).
+    origin: CaptureOrigin | None = None
 
 
 def prepare(
@@ -130,11 +138,13 @@ def prepare(
     flags: Sequence[str] = (),
     name: str = "the image",
     decode: bool = True,
+    origin: CaptureOrigin | None = None,
 ) -> Kept:
     """Check and clean what a caller gives for a new capture (Library.add_capture's
     arguments) before anything is written: a known source, a complete image (`decode`:
     decoded in full, else its header only), a clean note and source name, a file time with
-    a zone. Missing times are now and this machine's offset."""
+    a zone, an origin's text without control characters. Missing times are now and this
+    machine's offset."""
     if source not in SOURCES:
         raise InvalidInput(f"unknown capture source {source}")
     info = probe_image(data, name, decode=decode)
@@ -162,7 +172,18 @@ def prepare(
         screen_geometry=screen_geometry,
         flags=tuple(flags),
         details=details,
+        origin=_clean_origin(origin),
     )
+
+
+def _clean_origin(origin: CaptureOrigin | None) -> CaptureOrigin | None:
+    if origin is None:
+        return None
+    try:
+        cleaned = origin.cleaned()
+    except (TypeError, ValueError):
+        raise InvalidInput(f"the capture's rectangle {origin.rect!r} is not four whole numbers") from None
+    return None if cleaned.empty else cleaned
 
 
 def _columns(capture_id: int, kept: Kept, adopted: bool) -> dict[str, Any]:
@@ -183,6 +204,19 @@ def _columns(capture_id: int, kept: Kept, adopted: bool) -> dict[str, Any]:
         "note": kept.note,
         "ocr_status": OcrStatus.PENDING,
         "flags": ",".join((RECOVERED_FLAG,) if adopted else kept.flags) or None,
+        **_origin_columns(kept.origin),
+    }
+
+
+def _origin_columns(origin: CaptureOrigin | None) -> dict[str, Any]:
+    o = origin or CaptureOrigin()
+    return {
+        "source_app": o.app,
+        "source_title": o.title,
+        "source_class": o.window_class,
+        "source_output": o.output,
+        "source_rect": rect_text(o.rect),
+        "source_backend": o.backend,
     }
 
 
@@ -221,6 +255,9 @@ def _origin_event(capture_id: int, kept: Kept, adopted: bool) -> custody_log.New
             "utc_offset_min": kept.utc_offset_min,
             "note": kept.note,
             **(kept.details or {}),
+            # Where the pixels came from, when anything was recorded (a compatible addition:
+            # events of earlier captures have no "origin").
+            **({"origin": kept.origin.to_dict()} if kept.origin is not None else {}),
         },
     )
 
@@ -261,7 +298,8 @@ def add_many(s: Session, batch: Sequence[tuple[Kept, OcrData | None]]) -> list[i
             row.update(ocr_columns(ocr, words_json(ocr)))
             events.append(custody_log.NewEvent("ocr_done", cid, kept.purchase_id, ocr_event_data(ocr)))
         rows.append(row)
-        fields = search_mod.document_fields(ocr.text if ocr else None, kept.note, p)
+        origin = kept.origin or CaptureOrigin()
+        fields = search_mod.document_fields(ocr.text if ocr else None, kept.note, p, origin.title, origin.app)
         docs.append((cid, search_mod.build_document(fields)))
     if rows:
         s.execute(sql_insert(Capture), rows)

@@ -283,6 +283,8 @@ def _capture_entry(
         "source": c.source,
         "source_name": c.source_name,
         "file_modified_at": file_modified_at,
+        # Where the pixels came from; null fields were not recorded (imports, older captures).
+        "origin": c.origin.to_dict(),
         "note": c.note,
         "flags": list(c.flags),
         "ocr": {

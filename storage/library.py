@@ -45,6 +45,7 @@ from .purchases import INBOX as INBOX
 from .purchases import PURCHASE_FIELDS as PURCHASE_FIELDS
 from .purchases import _Active
 from .records import (
+    CaptureOrigin,
     CaptureRecord,
     CheckReport,
     EventRecord,
@@ -296,6 +297,7 @@ class Library:
         flags: Sequence[str] = (),
         name: str = "the image",
         encoded_here: bool = False,
+        origin: CaptureOrigin | None = None,
     ) -> CaptureRecord:
         """Keep `data` (PNG/JPEG/WebP/BMP bytes, unchanged) as a new capture.
 
@@ -305,6 +307,10 @@ class Library:
 
         `file_modified_at` is an imported file's own modification time (ISO 8601 with a
         zone, e.g. from its st_mtime); it is kept in the custody event, not in a column.
+
+        `origin` is where the pixels came from (the window, output, rectangle and grab
+        backend; None or None fields: not recorded). It is kept in the row, searchable
+        (title and application), and in the `captured` custody event.
 
         The blob is written and fsynced before the row is committed; the journal entry
         written first lets `recover()` adopt the blob if the process dies in between."""
@@ -320,6 +326,7 @@ class Library:
             flags=flags,
             name=name,
             decode=not encoded_here,
+            origin=origin,
         )
         with self._ro() as s:
             kept = replace(kept, purchase_id=purchases.resolve(s, purchase_id))
@@ -363,6 +370,7 @@ class Library:
                 utc_offset_min=item.utc_offset_min,
                 source_name=item.source_name,
                 decode=False,
+                origin=item.origin,
             )
             if kept.sha256 not in stored:
                 self.blobs.put(item.data, kept.sha256)

@@ -75,6 +75,15 @@ class Capture(Base):
     source: Mapped[str] = mapped_column(String(16))
     source_name: Mapped[str | None] = mapped_column(Text)
     screen_geometry: Mapped[str | None] = mapped_column(Text)
+    # Where the pixels came from (migration 0003), each NULL when not recorded: the window's
+    # application and title and its class (X11 WM_CLASS), the output, the rectangle in
+    # desktop coordinates ("X,Y,W,H") and the grab backend ("mss", "grim", "portal").
+    source_app: Mapped[str | None] = mapped_column(Text)
+    source_title: Mapped[str | None] = mapped_column(Text)
+    source_class: Mapped[str | None] = mapped_column(Text)
+    source_output: Mapped[str | None] = mapped_column(Text)
+    source_rect: Mapped[str | None] = mapped_column(Text)
+    source_backend: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     ocr_status: Mapped[str] = mapped_column(String(16), default=OcrStatus.PENDING)
     ocr_text: Mapped[str | None] = mapped_column(Text)

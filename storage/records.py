@@ -127,6 +127,84 @@ class OcrData:
     words: tuple[OcrWordBox, ...] = ()
 
 
+def _clean_part(value: object) -> str | None:
+    """A recorded detail as kept: text without control characters, trimmed, at most
+    MAX_ORIGIN_CHARS; None for nothing (never an empty string)."""
+    if value is None:
+        return None
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value)).strip()
+    return text[:MAX_ORIGIN_CHARS] or None
+
+
+#: Longest window title, application or output name kept (a title can be a whole web page's).
+MAX_ORIGIN_CHARS = 500
+
+
+@dataclass(frozen=True)
+class CaptureOrigin:
+    """Where a capture's pixels came from, as far as the app could tell when it grabbed
+    them; every field is None when it was not recorded (never guessed).
+
+    `app` is the window's application (X11: WM_CLASS's class, else the process name;
+    sway: the app_id), `title` its title, `window_class` its X11 WM_CLASS instance and
+    class as "instance.Class" (None elsewhere), `output` the screen's or output's name,
+    `rect` the captured rectangle in desktop coordinates (x, y, width, height) and
+    `backend` what grabbed the pixels ("mss", "grim", "portal")."""
+
+    app: str | None = None
+    title: str | None = None
+    window_class: str | None = None
+    output: str | None = None
+    rect: tuple[int, int, int, int] | None = None
+    backend: str | None = None
+
+    def cleaned(self) -> CaptureOrigin:
+        rect = None
+        if self.rect is not None:
+            x, y, w, h = (int(v) for v in self.rect)
+            rect = (x, y, w, h) if w > 0 and h > 0 else None
+        return CaptureOrigin(
+            app=_clean_part(self.app),
+            title=_clean_part(self.title),
+            window_class=_clean_part(self.window_class),
+            output=_clean_part(self.output),
+            rect=rect,
+            backend=_clean_part(self.backend),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return all(
+            v is None for v in (self.app, self.title, self.window_class, self.output, self.rect, self.backend)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "app": self.app,
+            "title": self.title,
+            "window_class": self.window_class,
+            "output": self.output,
+            "rect": list(self.rect) if self.rect is not None else None,
+            "backend": self.backend,
+        }
+
+
+def rect_text(rect: tuple[int, int, int, int] | None) -> str | None:
+    """A rectangle as the library keeps it: "X,Y,W,H" (None stays None)."""
+    return None if rect is None else ",".join(str(int(v)) for v in rect)
+
+
+def parse_rect_text(text: str | None) -> tuple[int, int, int, int] | None:
+    """The "X,Y,W,H" the library keeps, back as a tuple; None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        x, y, w, h = (int(p) for p in text.split(","))
+    except ValueError:
+        return None
+    return (x, y, w, h)
+
+
 @dataclass(frozen=True)
 class NewCapture:
     """One capture for `Library.bulk_add`: its bytes (PNG/JPEG/WebP/BMP), how and when it
@@ -140,6 +218,7 @@ class NewCapture:
     purchase_id: int | None = None
     note: str | None = None
     ocr: OcrData | None = None
+    origin: CaptureOrigin | None = None
 
 
 @dataclass(frozen=True)
@@ -168,10 +247,28 @@ class CaptureRecord:
     flags: tuple[str, ...]
     deleted_at: str | None
     words: tuple[OcrWordBox, ...] = field(default=(), repr=False)
+    # Where it came from (CaptureOrigin, flattened as the row keeps it); None: not recorded.
+    source_app: str | None = None
+    source_title: str | None = None
+    source_class: str | None = None
+    source_output: str | None = None
+    source_rect: str | None = None  # "X,Y,W,H" in desktop coordinates
+    source_backend: str | None = None
 
     @property
     def in_trash(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def origin(self) -> CaptureOrigin:
+        return CaptureOrigin(
+            app=self.source_app,
+            title=self.source_title,
+            window_class=self.source_class,
+            output=self.source_output,
+            rect=parse_rect_text(self.source_rect),
+            backend=self.source_backend,
+        )
 
     def to_dict(self, with_words: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -187,6 +284,7 @@ class CaptureRecord:
             "utc_offset_min": self.utc_offset_min,
             "source": self.source,
             "source_name": self.source_name,
+            "origin": self.origin.to_dict(),
             "note": self.note,
             "ocr_status": self.ocr_status,
             "ocr_engine": self.ocr_engine,
@@ -230,7 +328,7 @@ class SearchHit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     score: float
-    field: str  # where the snippet comes from: "ocr", "note" or "purchase"
+    field: str  # where the snippet comes from: "ocr", "note", "window" or "purchase"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -18,7 +18,7 @@ import html
 import locale
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -120,6 +120,11 @@ _T: dict[str, tuple[str, str]] = {
     "image": ("Image", "图像"),
     "image_desc": ("{w} × {h} pixels, {fmt}, {size} bytes", "{w} × {h} 像素，{fmt} 格式，{size} 字节"),
     "source": ("Source", "来源"),
+    "origin_window": ("Window", "窗口"),
+    "origin_app": ("Application", "应用程序"),
+    "origin_screen": ("Screen and area", "屏幕与区域"),
+    "origin_area": ("{w} × {h} at {x}, {y} (desktop coordinates)", "{w} × {h}，位于 {x}, {y}（桌面坐标）"),
+    "origin_backend": ("Captured with", "截取方式"),
     "note": ("Note", "备注"),
     "ocr_text": ("Text read from the image (OCR; may contain errors)", "图中识别出的文字（OCR，可能有误）"),
     "ocr_none": ("No text was read from this image.", "未从此图识别出文字。"),
@@ -396,6 +401,37 @@ def _source_text(c: Mapping[str, Any], language: str) -> str:
     return _t("source", language, "src_", c.get("source"))
 
 
+def _origin_rows(
+    c: Mapping[str, Any], language: str, val: Callable[[Any], str]
+) -> list[tuple[str, str] | tuple[str, str, bool]]:
+    """Where a screenshot's pixels came from: its window's title and application, the
+    screen and area, and what grabbed them; each "not recorded" when it was not. None for
+    imported and pasted images (no screen was grabbed) unless something was recorded."""
+    raw = c.get("origin")
+    origin: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+    if c.get("source") in (CaptureSource.IMPORT, CaptureSource.CLIPBOARD) and not any(origin.values()):
+        return []
+    app = origin.get("app")
+    window_class = origin.get("window_class")
+    app_text = val(app)
+    if app and window_class and window_class != app:
+        app_text += f' <span class="sub">(WM_CLASS {_e(window_class)})</span>'
+    rect = origin.get("rect")
+    pieces = []
+    if origin.get("output"):
+        pieces.append(_e(origin["output"]))
+    if isinstance(rect, list) and len(rect) == 4:
+        x, y, w, h = rect
+        pieces.append(_e(text("origin_area", language, x=x, y=y, w=w, h=h)))
+    screen = ", ".join(pieces) if pieces else val(None)
+    return [
+        (text("origin_window", language), val(origin.get("title"))),
+        (text("origin_app", language), app_text),
+        (text("origin_screen", language), screen),
+        (text("origin_backend", language), val(origin.get("backend"))),
+    ]
+
+
 def _event_kind(ev: Mapping[str, Any], purchase_id: Any, language: str) -> str:
     """The event in words; a move is told from this purchase's point of view."""
     kind = str(ev.get("kind"))
@@ -554,6 +590,9 @@ def build_report_html(
             (t("file"), _e(c["file"]), True),
             (t("image"), _e(t("image_desc", w=c["width"], h=c["height"], fmt=media, size=size))),
             (t("source"), _e(_source_text(c, lang))),
+        ]
+        capture_rows += _origin_rows(c, lang, val)
+        capture_rows += [
             (t("note"), _multiline(c["note"]) if c.get("note") else missing),
         ]
         # The first capture follows the timeline heading on its page; each other one starts a page.

@@ -42,7 +42,8 @@ from .records import MERCHANT_TEXT_FIELDS, SearchHit
 from .values import local_day_bound_utc, parse_status
 
 #: Bump when the layout of the index tables' contents changes (libraries rebuild at open).
-INDEX_FORMAT = 2
+#: 3: a capture's window title and application (migration 0003) are in its document.
+INDEX_FORMAT = 3
 #: What an index is built for (the normaliser and the layout); kept in the settings
 #: table (state.SEARCH_INDEX_VERSION). A library whose index differs rebuilds it at open.
 INDEX_VERSION = f"{NORMALIZER_VERSION}.{INDEX_FORMAT}"
@@ -244,10 +245,18 @@ def index_documents(conn: Connection, docs: Iterable[tuple[int, str]]) -> int:
 # ---------------------------------------------------------------------------- documents
 
 
-def document_fields(ocr_text: str | None, note: str | None, purchase: Purchase | None) -> list[str | None]:
-    """What a capture is found by, in order: its text as read, its note, its purchase's
-    title, order number and notes, and its seller's name and identifying fields."""
-    fields: list[str | None] = [ocr_text, note]
+def document_fields(
+    ocr_text: str | None,
+    note: str | None,
+    purchase: Purchase | None,
+    window_title: str | None = None,
+    window_app: str | None = None,
+) -> list[str | None]:
+    """What a capture is found by, in order: its text as read, its note, the title and
+    application of the window it was taken from (a WeChat window's title holds the
+    seller's nickname), its purchase's title, order number and notes, and its seller's
+    name and identifying fields."""
+    fields: list[str | None] = [ocr_text, note, window_title, window_app]
     if purchase is not None:
         fields += [purchase.title, purchase.order_no, purchase.notes]
         if purchase.merchant is not None:
@@ -257,7 +266,7 @@ def document_fields(ocr_text: str | None, note: str | None, purchase: Purchase |
 
 def capture_document(c: Capture) -> str:
     """The normalised document of capture `c` as the index should hold it now."""
-    return build_document(document_fields(c.ocr_text, c.note, c.purchase))
+    return build_document(document_fields(c.ocr_text, c.note, c.purchase, c.source_title, c.source_app))
 
 
 def reindex_capture(s: Session, c: Capture) -> None:
@@ -425,11 +434,12 @@ def find(s: Session, parsed: ParsedQuery, filters: Filters, limit: int) -> list[
 
 
 def _snippet_for(c: Capture, parsed: ParsedQuery) -> tuple[str, tuple[tuple[int, int], ...], str]:
-    """The snippet shown for a hit: from the first of OCR text, note and purchase details
-    that has a match (else the first that has text), with where it came from."""
+    """The snippet shown for a hit: from the first of OCR text, note, source window and
+    purchase details that has a match (else the first that has text), with where it came from."""
     p = c.purchase
     m = p.merchant if p else None
-    sources: list[tuple[str, str | None]] = [("ocr", c.ocr_text), ("note", c.note)]
+    window = " · ".join(x for x in (c.source_title, c.source_app) if x)
+    sources: list[tuple[str, str | None]] = [("ocr", c.ocr_text), ("note", c.note), ("window", window)]
     if p is not None:
         meta = [p.title, p.order_no, p.notes]
         if m is not None:
