@@ -2,7 +2,10 @@
 
 A `CaptureSession` takes the screens already grabbed (physical pixels, before any window of
 ours appeared), shows one overlay per screen painting that frozen image, and ends with exactly
-one of `region_selected(grab, physical_rect)` or `cancelled()`. It knows nothing about saving,
+one of `region_selected(grab, physical_rect)` or `cancelled()`. Given the desktop's top-level
+windows as they were at the grab (capture.windows), moving the pointer highlights the window
+under it and a click takes that window's rectangle (`snapped_window` says which); a drag still
+selects freely. It knows nothing about saving,
 OCR or storage. Selections are kept in logical pixels (Qt's units) relative to the overlay's
 screen and mapped to the grab's physical pixels only once, by `capture.region.to_physical`.
 """
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from capture.region import Rect, clamp, from_drag, nudge, to_physical
 from capture.screen import ScreenGrab
+from capture.windows import WindowInfo
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,8 @@ _ACCENT = QColor(0x2D, 0x8C, 0xFF)
 _LABEL_BG = QColor(20, 20, 24, 215)
 _LABEL_FG = QColor(255, 255, 255)
 _CROSSHAIR = QColor(255, 255, 255, 110)
+# Longest window title shown on the highlight (characters).
+_TITLE_CHARS = 80
 
 _ARROWS = {
     Qt.Key.Key_Left: (-1, 0),
@@ -90,10 +96,24 @@ def _pair_grabs_with_screens(
     return list(zip(by_position, screens_by_position, strict=True))
 
 
+class _Snap:
+    """A window as one overlay shows it: its rectangle on this screen, in the overlay's logical
+    pixels and in the grab's own pixels (exact: what a click on it captures)."""
+
+    __slots__ = ("logical", "physical", "window")
+
+    def __init__(self, window: WindowInfo, logical: Rect, physical: Rect) -> None:
+        self.window = window
+        self.logical = logical
+        self.physical = physical
+
+
 class _Overlay(QWidget):
     """One screen's frozen image with the selection on it. Decisions go to the session."""
 
-    def __init__(self, session: CaptureSession, grab: ScreenGrab, screen: QScreen) -> None:
+    def __init__(
+        self, session: CaptureSession, grab: ScreenGrab, screen: QScreen, windows: Sequence[WindowInfo] = ()
+    ) -> None:
         super().__init__(None)
         self._session = session
         self.grab_ = grab
@@ -128,6 +148,11 @@ class _Overlay(QWidget):
         self._cursor: QPointF | None = None
         self._show_help = True
         self._painted = False
+        # The windows on this screen, top-most first; the one under the pointer (no button
+        # down, nothing selected) is highlighted, and a click takes it (`snapped`).
+        self.snaps = self._snaps_for(windows)
+        self.hovered: _Snap | None = None
+        self.snapped: _Snap | None = None
 
         self.setWindowTitle(WINDOW_TITLE)
         flags = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool
@@ -150,24 +175,56 @@ class _Overlay(QWidget):
         cursor = self.mapFromGlobal(QCursor.pos(screen))
         if self.rect().contains(cursor):
             self._cursor = QPointF(cursor)
+            self.hovered = self.snap_at(self._cursor)
 
     # --- geometry -------------------------------------------------------------------------
 
     def physical(self, rect: Rect) -> Rect:
+        if self.snapped is not None and rect == self.snapped.logical:
+            return self.snapped.physical
         if self.preselected is not None and rect == self.preselected[0]:
             return self.preselected[1]
         return to_physical(rect, self.bounds, self.grab_.size)
+
+    def _logical(self, physical: Rect) -> Rect:
+        """`physical` (pixels of this grab, inside it) in this overlay's logical pixels."""
+        x0 = round(physical.x / self._scale_x)
+        y0 = round(physical.y / self._scale_y)
+        x1 = max(x0 + 1, round(physical.right / self._scale_x))
+        y1 = max(y0 + 1, round(physical.bottom / self._scale_y))
+        return clamp(Rect(x0, y0, x1 - x0, y1 - y0), self.bounds)
+
+    def _snaps_for(self, windows: Sequence[WindowInfo]) -> list[_Snap]:
+        """The windows (desktop coordinates) with a part on this screen, clipped to it."""
+        whole = Rect(0, 0, *self.grab_.size)
+        snaps = []
+        for window in windows:
+            physical = self.grab_.from_desktop(window.frame).intersected(whole)
+            if not physical.empty:
+                snaps.append(_Snap(window, self._logical(physical), physical))
+        return snaps
+
+    def snap_at(self, point: QPointF) -> _Snap | None:
+        """The top-most window under `point` (logical pixels of this overlay)."""
+        x, y = int(point.x()), int(point.y())
+        for snap in self.snaps:
+            r = snap.logical
+            if r.x <= x < r.right and r.y <= y < r.bottom:
+                return snap
+        return None
+
+    def snapped_window(self, logical: Rect) -> WindowInfo | None:
+        """The window whose rectangle `logical` is, when it was taken by a click."""
+        if self.snapped is not None and logical == self.snapped.logical:
+            return self.snapped.window
+        return None
 
     def preselect(self, physical: Rect) -> None:
         """Show `physical` (pixels of this screen's grab) as the selection."""
         physical = physical.intersected(Rect(0, 0, *self.grab_.size))
         if physical.empty:
             return
-        x0 = round(physical.x / self._scale_x)
-        y0 = round(physical.y / self._scale_y)
-        x1 = max(x0 + 1, round(physical.right / self._scale_x))
-        y1 = max(y0 + 1, round(physical.bottom / self._scale_y))
-        logical = clamp(Rect(x0, y0, x1 - x0, y1 - y0), self.bounds)
+        logical = self._logical(physical)
         self.preselected = (logical, physical)
         self.selection = logical
         self.update()
@@ -197,6 +254,7 @@ class _Overlay(QWidget):
 
     def clear_selection(self) -> None:
         self.selection = None
+        self.snapped = None
         self._drag_origin = self._drag_end = None
         self._adjust = (0, 0, 0, 0)
         self.update()
@@ -225,6 +283,8 @@ class _Overlay(QWidget):
         self._show_help = False
         self._drag_origin = self._drag_end = event.position()
         self._adjust = (0, 0, 0, 0)
+        self.snapped = None
+        self.hovered = None
         self.selection = self._drag_selection()
         self.update()
 
@@ -234,20 +294,29 @@ class _Overlay(QWidget):
         if self._drag_origin is not None:
             self._drag_end = event.position()
             self.selection = self._drag_selection()
+        elif self.selection is None:
+            self.hovered = self.snap_at(event.position())
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._drag_origin is None:
             return
+        origin = self._drag_origin
         self._drag_end = event.position()
         rect = self._drag_selection()
         self._drag_origin = self._drag_end = None
         self._adjust = (0, 0, 0, 0)
         if rect is None or rect.width < MIN_DRAG or rect.height < MIN_DRAG:
-            log.debug("release after a %s selection: a click, not a capture", rect)
-            self.selection = None
-            self.update()
-            return
+            snap = self.snap_at(origin)
+            if snap is None:
+                log.debug("release after a %s selection: a click, not a capture", rect)
+                self.selection = None
+                self.hovered = self.snap_at(event.position())
+                self.update()
+                return
+            log.debug("click on window %r: %s", snap.window.title, snap.logical)
+            self.snapped = snap
+            rect = snap.logical
         self.selection = rect
         self.update()
         if self._session.capture_on_release:
@@ -264,6 +333,7 @@ class _Overlay(QWidget):
 
     def leaveEvent(self, event: QEvent) -> None:
         self._cursor = None
+        self.hovered = None
         self.update()
         super().leaveEvent(event)
 
@@ -280,10 +350,17 @@ class _Overlay(QWidget):
         painter.drawPixmap(whole, self._dimmed, self._source_rect(whole))
         if self.selection is not None:
             self._paint_selection(painter, self.selection)
+        elif self.hovered is not None:
+            self._paint_hovered(painter, self.hovered)
         if self._cursor is not None:
             self._paint_crosshair(painter, self._cursor)
         if self._show_help and self.selection is None:
-            self._paint_help(painter)
+            self._paint_help(
+                painter,
+                self.tr("Click a window or drag to capture · Enter: whole screen · Esc: cancel")
+                if self.snaps
+                else None,
+            )
         elif self._show_help and self.preselected is not None and self.selection == self.preselected[0]:
             self._paint_help(
                 painter, self.tr("Enter: capture this region again · Drag: a new region · Esc: cancel")
@@ -312,6 +389,29 @@ class _Overlay(QWidget):
             x = selection.x + 6
         x = min(max(0, x), self.width() - size.width())
         y = min(max(0, y), self.height() - size.height())
+        self._paint_label(painter, QRect(QPoint(int(x), int(y)), size), text, font)
+
+    def _paint_hovered(self, painter: QPainter, snap: _Snap) -> None:
+        """The window under the pointer: undimmed, outlined, its title on it."""
+        r = snap.logical
+        target = QRectF(r.x, r.y, r.width, r.height)
+        painter.drawPixmap(target, self._pixmap, self._source_rect(target))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(_ACCENT, 3))
+        painter.drawRect(target.adjusted(1.5, 1.5, -1.5, -1.5))
+        title = snap.window.title or snap.window.app
+        if not title:
+            return
+        if len(title) > _TITLE_CHARS:
+            title = title[: _TITLE_CHARS - 1] + "…"
+        physical = snap.physical
+        text = self.tr("{title} · {width} × {height}").format(
+            title=title, width=physical.width, height=physical.height
+        )
+        font = self._label_font()
+        size = self._label_size(font, text)
+        x = min(max(0, r.x + 8), self.width() - size.width())
+        y = min(max(0, r.y + 8), self.height() - size.height())
         self._paint_label(painter, QRect(QPoint(int(x), int(y)), size), text, font)
 
     def _paint_crosshair(self, painter: QPainter, cursor: QPointF) -> None:
@@ -407,15 +507,26 @@ class CaptureSession(QObject):
     overlay_shown = Signal(float)
 
     def __init__(
-        self, grabs: list[ScreenGrab], parent: QObject | None = None, *, preselect: Rect | None = None
+        self,
+        grabs: list[ScreenGrab],
+        parent: QObject | None = None,
+        *,
+        preselect: Rect | None = None,
+        windows: Sequence[WindowInfo] = (),
     ) -> None:
         """`preselect`: a region in desktop coordinates to show selected at the start
-        ("Capture again"): Enter takes it, a drag makes a new one, Esc cancels."""
+        ("Capture again"): Enter takes it, a drag makes a new one, Esc cancels.
+        `windows`: the desktop's top-level windows at the grab, top-most first (desktop
+        coordinates, capture.windows), to highlight under the pointer and snap to on a click."""
         super().__init__(parent)
         if not grabs:
             raise ValueError("a capture session needs at least one grabbed screen")
         self._grabs = list(grabs)
         self._preselect = preselect
+        self._windows = list(windows)
+        #: The window whose rectangle was taken by a click, set before `region_selected`
+        #: (None: a dragged or keyboard selection).
+        self.snapped_window: WindowInfo | None = None
         self._overlays: list[_Overlay] = []
         self._finished = False
         self._closing = False
@@ -446,7 +557,7 @@ class CaptureSession(QObject):
                 screen.geometry(),
                 screen.devicePixelRatio(),
             )
-            self._overlays.append(_Overlay(self, grab, screen))
+            self._overlays.append(_Overlay(self, grab, screen, self._windows))
         preselected = self._apply_preselect()
         # A dialog of ours running modally (a settings or purchase dialog) would block every
         # other window's mouse and keys: the overlays count as its own windows instead.
@@ -544,6 +655,7 @@ class CaptureSession(QObject):
             log.warning("selection %s maps to no pixels; ignored", logical)
             return
         log.debug("selected %s logical -> %s physical on grab %d", logical, physical, overlay.grab_.index)
+        self.snapped_window = overlay.snapped_window(logical)
         self.close()  # first: the overlays must never be in a later screenshot
         self.region_selected.emit(overlay.grab_, physical)
 
