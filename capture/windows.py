@@ -25,7 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storage.records import CaptureOrigin
+
 from .region import Rect
+from .screen import ScreenGrab
 
 log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
@@ -62,6 +65,23 @@ def window_at(windows: Sequence[WindowInfo], x: int, y: int) -> WindowInfo | Non
 def window_for_region(windows: Sequence[WindowInfo], region: Rect) -> WindowInfo | None:
     """The window a region was taken from: the top-most one under its centre."""
     return window_at(windows, region.x + region.width // 2, region.y + region.height // 2)
+
+
+def capture_origin(
+    grab: ScreenGrab, region: Rect | None, window: WindowInfo | None, output: str | None = None
+) -> CaptureOrigin:
+    """What a capture records of where its pixels came from: the window (None: not
+    recorded), the output (`output`, else the grab's own name), the rectangle in desktop
+    coordinates (`region`, else the whole screen) and the backend that grabbed it."""
+    rect = grab.geometry if region is None else region
+    return CaptureOrigin(
+        app=window.app or None if window is not None else None,
+        title=window.title or None if window is not None else None,
+        window_class=window.wm_class or None if window is not None else None,
+        output=output or grab.name or None,
+        rect=rect.as_tuple(),
+        backend=grab.backend or None,
+    )
 
 
 def top_level_windows(env: Mapping[str, str] | None = None) -> list[WindowInfo]:

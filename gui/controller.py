@@ -27,6 +27,7 @@ from capture.grabbers import GrabFailed, ScreenGrabbers, ScreenInfo, memory_path
 from capture.hotkey import HotkeyBackend, HotkeyUnavailable
 from capture.region import Rect
 from capture.screen import ScreenGrab, geometry_note, grab_region
+from capture.windows import WindowInfo, capture_origin, top_level_windows, window_for_region
 from storage.errors import KnownStorageError, NoteChanged
 from storage.library import ACTIVE, Library
 from storage.purchases import PurchaseTarget
@@ -36,7 +37,7 @@ from storage.values import merge_notes
 
 from .desktop_shortcut import BackendInfo
 from .library_import import clipboard_png
-from .overlay import CaptureSession
+from .overlay import CaptureSession, _pair_grabs_with_screens
 from .screens import current_screens
 from .single_instance import Message, Responder
 from .toast import Toast
@@ -183,6 +184,10 @@ class _X11:
             log.debug("closing the X connection failed", exc_info=True)
 
 
+def _no_windows() -> list[WindowInfo]:
+    return []
+
+
 def _is_capture_overlay(widget: QWidget) -> bool:
     from .overlay import WINDOW_TITLE
 
@@ -294,7 +299,8 @@ class Controller(QObject):
     capture_saved = Signal(object)  # CaptureRecord
     overlay_opened = Signal()
     hotkey_pressed = Signal()  # emitted from the hotkey thread; queued to the GUI thread
-    _screens_grabbed = Signal(int, object, object)  # from the grab thread: request, grabs, error
+    # From the grab thread: request, grabs, error, the desktop's windows listed after the grab.
+    _screens_grabbed = Signal(int, object, object, object)
 
     def __init__(
         self,
@@ -314,6 +320,7 @@ class Controller(QObject):
         library_window_factory: Callable[[Library], LibraryWindowLike] | None = None,
         purchase_editor_factory: PurchaseEditorFactory | None = None,
         tray_wait_s: float = TRAY_WAIT_S,
+        window_lister: Callable[[], list[WindowInfo]] | None = None,
     ) -> None:
         super().__init__()
         self.lib = library
@@ -331,6 +338,15 @@ class Controller(QObject):
             grab_in_thread if grab_in_thread is not None else self.grabbers.session == "wayland"
         )
         self._grab_request = 0
+        # The desktop's top-level windows, listed once per grab right after it (never
+        # before: the grab comes first), for snapping and for recording a capture's window.
+        # Only where Qt runs on the real desktop (not offscreen, as in tests).
+        if window_lister is None:
+            desktop = QGuiApplication.platformName() in ("xcb", "wayland")
+            window_lister = top_level_windows if desktop else _no_windows
+        self._window_lister = window_lister
+        self._grab_windows: list[WindowInfo] = []
+        self._grabbed: list[ScreenGrab] = []
         self._grab_pending: dict[
             int, tuple[Callable[[list[ScreenGrab]], None], Callable[[KnownCaptureError], None]]
         ] = {}
@@ -554,12 +570,17 @@ class Controller(QObject):
         return bool(self._grab_pending)
 
     def _grab_screens_then(
-        self, then: Callable[[list[ScreenGrab]], None], failed: Callable[[KnownCaptureError], None]
+        self,
+        then: Callable[[list[ScreenGrab]], None],
+        failed: Callable[[KnownCaptureError], None],
+        windows: bool = True,
     ) -> bool:
         """Grab every screen as it is, without Proofshot's own windows on it, then call
         `then(grabs)` (or `failed(error)`) on the GUI thread: at once where grabbing is quick
         (mss), after a grab thread where it may wait on the desktop (Wayland). Our windows
-        stay off the screen until `_bring_back()`. False when a grab is under way already."""
+        stay off the screen until `_bring_back()`. False when a grab is under way already.
+        With `windows`, the desktop's windows are listed right after the grab
+        (`_grab_windows`)."""
         if self._grab_pending:
             return False
         hidden = False
@@ -573,6 +594,8 @@ class Controller(QObject):
             except KnownCaptureError as exc:
                 failed(exc)
                 return True
+            self._grabbed = grabs
+            self._grab_windows = self._list_windows() if windows else []
             then(grabs)
             return True
         self._grab_request += 1
@@ -582,9 +605,19 @@ class Controller(QObject):
         # a frame to draw the screen without them.
         settle = COMPOSITOR_FRAME_S if hidden and QGuiApplication.platformName() != "xcb" else 0.0
         threading.Thread(
-            target=self._grab_on_thread, args=(request, screens, settle), name="screen-grab", daemon=True
+            target=self._grab_on_thread,
+            args=(request, screens, settle, windows),
+            name="screen-grab",
+            daemon=True,
         ).start()
         return True
+
+    def _list_windows(self) -> list[WindowInfo]:
+        try:
+            return list(self._window_lister())
+        except Exception:  # the lister should never raise; a capture never fails for it
+            log.exception("listing the desktop's windows failed")
+            return []
 
     def _timed_grab(self, screens: Sequence[ScreenInfo]) -> list[ScreenGrab]:
         t0 = time.perf_counter()
@@ -592,28 +625,36 @@ class Controller(QObject):
         timing.info("screens_grabbed_ms=%.1f", (time.perf_counter() - t0) * 1000)
         return grabs
 
-    def _grab_on_thread(self, request: int, screens: Sequence[ScreenInfo], settle: float) -> None:
+    def _grab_on_thread(
+        self, request: int, screens: Sequence[ScreenInfo], settle: float, windows: bool
+    ) -> None:
         if settle:
             time.sleep(settle)
         try:
             grabs = self._timed_grab(screens)
         except KnownCaptureError as exc:
-            self._screens_grabbed.emit(request, None, exc)
+            self._screens_grabbed.emit(request, None, exc, [])
         except Exception as exc:  # a bug in a backend: still a message, never a hung capture
             log.exception("grabbing the screens failed")
             self._screens_grabbed.emit(
-                request, None, GrabFailed("failed", f"the screen could not be read ({exc})")
+                request, None, GrabFailed("failed", f"the screen could not be read ({exc})"), []
             )
         else:
-            self._screens_grabbed.emit(request, grabs, None)
+            self._screens_grabbed.emit(request, grabs, None, self._list_windows() if windows else [])
 
     def _on_screens_grabbed(
-        self, request: int, grabs: list[ScreenGrab] | None, error: KnownCaptureError | None
+        self,
+        request: int,
+        grabs: list[ScreenGrab] | None,
+        error: KnownCaptureError | None,
+        windows: list[WindowInfo],
     ) -> None:
         then, failed = self._grab_pending.pop(request)
         if error is not None or not grabs:
             failed(error or GrabFailed("failed", "no screen was found to capture"))
         else:
+            self._grabbed = grabs
+            self._grab_windows = windows
             then(grabs)
 
     def grab_failure_text(self, exc: KnownCaptureError) -> str:
@@ -662,7 +703,7 @@ class Controller(QObject):
     def _open_session(
         self, grabs: list[ScreenGrab], purchase_id: PurchaseTarget, note: str | None, preselect: Rect | None
     ) -> None:
-        session = CaptureSession(grabs, preselect=preselect)
+        session = CaptureSession(grabs, preselect=preselect, windows=self._grab_windows)
         session.region_selected.connect(
             lambda grab, rect: self._on_region_selected(grab, rect, purchase_id, note)
         )
@@ -686,9 +727,24 @@ class Controller(QObject):
         self, grab: ScreenGrab, rect: Rect, purchase_id: PurchaseTarget, note: str | None
     ) -> None:
         started = time.perf_counter()
+        snapped = self._session.snapped_window if self._session is not None else None
         self._end_session()
-        self._keep_region(grab.crop(rect), grab, grab.to_desktop(rect), purchase_id, note, started=started)
+        region = grab.to_desktop(rect)
+        window = snapped or window_for_region(self._grab_windows, region)
+        self._keep_region(grab.crop(rect), grab, region, purchase_id, note, started=started, window=window)
         self._bring_back()
+
+    def _output_name(self, grab: ScreenGrab) -> str | None:
+        """The name of the screen `grab` shows: the backend's (Wayland outputs), else Qt's."""
+        if grab.name:
+            return grab.name
+        try:
+            for g, screen in _pair_grabs_with_screens(self._grabbed or [grab], QGuiApplication.screens()):
+                if g is grab:
+                    return screen.name() or None
+        except Exception:  # a screen unplugged meanwhile: not recorded
+            log.debug("no screen name for grab %d", grab.index, exc_info=True)
+        return None
 
     def _keep_region(
         self,
@@ -699,8 +755,10 @@ class Controller(QObject):
         note: str | None,
         token: Responder | None = None,
         started: float | None = None,
+        window: WindowInfo | None = None,
     ) -> None:
-        """Save a region's pixels and remember the region for "Capture again"."""
+        """Save a region's pixels and remember the region for "Capture again". `window`
+        is the one the region was taken from (recorded with the capture; None: not known)."""
         self._last_region = region
         self.tray.set_capture_again_enabled(True)
         self.writer.submit(
@@ -710,6 +768,7 @@ class Controller(QObject):
                 purchase_id=purchase_id,
                 note=note,
                 screen_geometry=geometry_note(grab, region),
+                origin=capture_origin(grab, region, window, self._output_name(grab)),
                 started=started if started is not None else time.perf_counter(),
                 token=token,
             )
@@ -739,6 +798,8 @@ class Controller(QObject):
                     purchase_id=purchase_id,
                     note=note,
                     screen_geometry=geometry_note(grab),
+                    # The whole screen: no one window is its source.
+                    origin=capture_origin(grab, None, None, self._output_name(grab)),
                     token=token,
                 )
             )
@@ -747,7 +808,7 @@ class Controller(QObject):
             self._after_direct_grab()
             self._fail(self.grab_failure_text(exc), token)
 
-        if not self._grab_screens_then(grabbed, failed):
+        if not self._grab_screens_then(grabbed, failed, windows=False):
             self._fail(self.tr("A capture is being taken already; try again in a moment."), token)
 
     def capture_rect(
@@ -766,7 +827,9 @@ class Controller(QObject):
             except (KnownCaptureError, ValueError) as exc:
                 self._fail(str(exc), token)
                 return
-            self._keep_region(image, grab, rect, purchase_id, note, token=token)
+            region = rect.intersected(grab.geometry)  # what was captured: the part on that screen
+            window = window_for_region(self._grab_windows, region)
+            self._keep_region(image, grab, region, purchase_id, note, token=token, window=window)
 
         def failed(exc: KnownCaptureError) -> None:
             self._after_direct_grab()

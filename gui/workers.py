@@ -28,6 +28,7 @@ from capture.screen import encode_png, is_mostly_uniform
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
 from storage.purchases import PurchaseTarget
+from storage.records import CaptureOrigin
 
 if TYPE_CHECKING:
     from capture.ocr import OcrEngine  # loaded when there is text to read, not at start-up
@@ -68,6 +69,9 @@ class CaptureJob:
     purchase_id: PurchaseTarget = ACTIVE
     note: str | None = None
     screen_geometry: str | None = None
+    # Where the pixels came from: the window, output, rectangle (desktop coordinates) and
+    # grab backend; None (or None fields) where not recorded (clipboard, imports).
+    origin: CaptureOrigin | None = None
     started: float = field(default_factory=time.perf_counter)  # when the user finished selecting
     token: Responder | None = None  # answered with the result (a request from another process)
     # Set by the writer: the id of the capture kept just before this one when it had the
@@ -118,6 +122,7 @@ class CaptureWriter(QThread):
                     purchase_id=job.purchase_id,
                     note=job.note,
                     screen_geometry=job.screen_geometry,
+                    origin=job.origin,
                     flags=flags,
                     encoded_here=job.data is None,
                 )

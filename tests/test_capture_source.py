@@ -177,3 +177,126 @@ def test_report_in_chinese_names_the_window() -> None:
     labels = [r[0] for r in rows]
     assert labels == ["窗口", "应用程序", "屏幕与区域", "截取方式"]
     assert "位于 100, 80" in rows[2][1]
+
+
+# ------------------------------------------------------------------ the app records it (offscreen Qt)
+
+
+@pytest.fixture
+def recording_app(qtbot, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A controller whose screens are one fake grab and whose desktop has two windows."""
+    from capture.region import Rect
+    from capture.windows import WindowInfo
+    from gui.controller import Controller
+    from gui.tray import TrayMenu
+    from gui.workers import CaptureWriter, OcrWorker
+
+    from .test_controller import FakeEngine
+    from .test_overlay import make_grab
+
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "config"))
+    lib = Library.open(tmp_path / "lib")
+    windows = [
+        WindowInfo(Rect(200, 100, 100, 80), "Terminal", "XTerm", "xterm.XTerm", 11, 2),
+        WindowInfo(Rect(0, 0, 250, 150), "微信 - 乐活健身", "WeChat", "wechat.WeChat", 10, 1),
+    ]
+    listed: list[int] = []
+
+    def lister() -> list[WindowInfo]:
+        listed.append(1)
+        return windows
+
+    tray = TrayMenu(lambda: [])
+    writer = CaptureWriter(lib)
+    engine = FakeEngine()
+    controller = Controller(
+        lib,
+        __import__("storage.settings", fromlist=["AppSettings"]).AppSettings(),
+        tray,
+        writer,
+        OcrWorker(lib, lambda: engine),
+        hotkey_starter=lambda keys, cb: None,  # type: ignore[arg-type,return-value]
+        grabber=lambda screens: [make_grab(0, Rect(0, 0, *screen_size()))],
+        tray_available=lambda: True,
+        window_lister=lister,
+    )
+    controller.start()
+    yield controller, lib, windows, listed
+    controller.shutdown()
+    lib.close()
+
+
+def screen_size() -> tuple[int, int]:
+    from PySide6.QtGui import QGuiApplication
+
+    g = QGuiApplication.primaryScreen().geometry()
+    return g.width(), g.height()
+
+
+def _click(widget, x: int, y: int) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, y))
+
+
+def test_a_snapped_window_is_recorded_as_the_source(qtbot, recording_app) -> None:  # type: ignore[no-untyped-def]
+    controller, lib, windows, listed = recording_app
+    with qtbot.waitSignal(controller.overlay_opened, timeout=5000):
+        controller.capture_region()
+    assert listed == [1]  # once per grab
+    overlay = controller._session.overlays[0]
+    qtbot.waitExposed(overlay)
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+        _click(overlay, 220, 120)  # inside both: the terminal is on top
+    rec = saved.args[0]
+    assert (rec.width, rec.height) == (100, 80)
+    o = rec.origin
+    assert (o.title, o.app, o.window_class, o.rect, o.backend) == (
+        "Terminal",
+        "XTerm",
+        "xterm.XTerm",
+        (200, 100, 100, 80),
+        "mss",
+    )
+    from PySide6.QtGui import QGuiApplication
+
+    assert o.output == (QGuiApplication.primaryScreen().name() or None)  # Qt's name of the screen
+
+
+def test_a_region_records_the_window_under_its_centre(qtbot, recording_app) -> None:  # type: ignore[no-untyped-def]
+    from capture.region import Rect
+
+    controller, lib, windows, listed = recording_app
+    with qtbot.waitSignal(controller.overlay_opened, timeout=5000):
+        controller.capture_region()
+    session = controller._session
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+        # Centre (60, 45): only the chat window is there.
+        session.region_selected.emit(session._grabs[0], Rect(10, 20, 100, 50))
+    rec = saved.args[0]
+    assert rec.origin.title == "微信 - 乐活健身" and rec.origin.rect == (10, 20, 100, 50)
+    assert [h.capture_id for h in lib.search("乐活健身")] == [rec.id]
+    # capture --region in the running app: the same, from the windows listed at its grab.
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+        controller.capture_rect(Rect(210, 110, 50, 40))
+    assert saved.args[0].origin.title == "Terminal"
+    # Outside every window: the window is not recorded, the rest is.
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+        controller.capture_rect(Rect(260, 160, 50, 40))
+    o = saved.args[0].origin
+    assert (o.title, o.app, o.rect, o.backend) == (None, None, (260, 160, 50, 40), "mss")
+
+
+def test_full_screen_and_clipboard_record_no_window(qtbot, recording_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    controller, lib, windows, listed = recording_app
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+        controller.capture_fullscreen()
+    o = saved.args[0].origin
+    assert (o.title, o.app, o.rect) == (None, None, (0, 0, *screen_size()))
+    assert listed == []  # a full screen has no one window: none are listed
+    data = lib.read_capture_bytes(saved.args[0].id)
+    monkeypatch.setattr("gui.controller.clipboard_png", lambda: data)
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
+        controller.save_clipboard()
+    assert saved.args[0].origin == CaptureOrigin()
