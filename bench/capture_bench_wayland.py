@@ -334,11 +334,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             keyboard = subprocess.Popen(["wtype", "-s", "100000000"], env=w.env(), start_new_session=True)
             time.sleep(0.3)
             # The pointer exists before the app starts (the app binds its wl_pointer at
-            # start-up, so no press is lost); it waits in the bottom-right corner. Headless sway
-            # draws the cursor into the screen, so grim never sees the picture alone and
-            # show_picture's own check gives up: check here, allowing the corner. (sway's
-            # `hide_cursor` would avoid that, but with it set the app's overlay stayed on the
-            # screen after Escape and the app refused further captures.)
+            # start-up, so no press is lost); it waits in the bottom-right corner. The session
+            # now sets `seat * hide_cursor 1` and show_picture waits for the exact pixels; the
+            # fallback and check_screen (which allows the corner) stay from when headless sway
+            # drew the cursor into every screenshot.
             w.move_to(args.width - 1, args.height - 1)
             try:
                 picture = w.show_picture(screen_png, timeout=15)
