@@ -162,6 +162,7 @@ def _capture_directly(
     from capture.grabbers import ScreenGrabbers, memory_path, session_kind
     from capture.region import Rect
     from capture.screen import encode_png, geometry_note, grab_all, grab_region, is_mostly_uniform
+    from capture.windows import capture_origin, top_level_windows, window_for_region
     from storage.library import ACTIVE
     from storage.vocabulary import CaptureSource
 
@@ -178,6 +179,9 @@ def _capture_directly(
     if region is not None:
         image, grab = grab_region(region, grabs)
         source, geometry = CaptureSource.REGION, geometry_note(grab, region)
+        # Listed after the grab; what cannot be listed is "not recorded".
+        captured = region.intersected(grab.geometry)
+        origin = capture_origin(grab, captured, window_for_region(top_level_windows(), captured))
     else:
         grab = grabs[0]
         image, source, geometry = (
@@ -185,6 +189,7 @@ def _capture_directly(
             CaptureSource.FULLSCREEN,
             geometry_note(grab),
         )
+        origin = capture_origin(grab, None, None)
     flags = ["uniform"] if is_mostly_uniform(image) else []
     rec = lib.add_capture(
         encode_png(image),
@@ -193,6 +198,7 @@ def _capture_directly(
         note=args.note,
         screen_geometry=geometry,
         flags=flags,
+        origin=origin,
     )
     if not args.no_ocr:
         run_ocr(lib, [rec.id], args, quiet=True)

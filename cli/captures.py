@@ -114,6 +114,15 @@ def show_capture(args: argparse.Namespace) -> int:
     print(f"  filed under   {filed}")
     print(f"  captured      {local_time(c.captured_at, c.utc_offset_min)}  =  {c.captured_at}")
     print(f"  source        {c.source}{' (' + c.source_name + ')' if c.source_name else ''}")
+    if c.source not in ("import", "clipboard") or not c.origin.empty:
+        o = c.origin
+        missing = "not recorded"
+        app = f"{o.app} ({o.window_class})" if o.app and o.window_class else o.app
+        area = ", ".join(p for p in (o.output, "{},{} {}x{}".format(*o.rect) if o.rect else None) if p)
+        print(f"  window        {o.title or missing}")
+        print(f"  application   {app or missing}")
+        print(f"  screen        {area or missing}")
+        print(f"  captured with {o.backend or missing}")
     print(f"  size          {c.width}x{c.height} px, {c.bytes} bytes, {c.media_type}")
     print(f"  SHA-256       {c.sha256}")
     print(f"  file          {lib.blob_path(c.sha256)}")

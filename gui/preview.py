@@ -333,6 +333,11 @@ class PreviewPane(QWidget):
         self.source_label = value()
         self.filed_label = value()
         self.size_label = value()
+        # Where the pixels came from (shown for screenshots; "not recorded" when unknown).
+        self.window_label = value()
+        self.app_label = value()
+        self.screen_label = value()
+        self.backend_label = value()
         self.sha_edit = QLineEdit()
         self.sha_edit.setReadOnly(True)
         self.sha_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -349,6 +354,11 @@ class PreviewPane(QWidget):
         form.addRow(self.tr("Captured"), self.local_time_label)
         form.addRow(self.tr("In UTC"), self.utc_time_label)
         form.addRow(self.tr("Source"), self.source_label)
+        form.addRow(self.tr("Window"), self.window_label)
+        form.addRow(self.tr("Application"), self.app_label)
+        form.addRow(self.tr("Screen"), self.screen_label)
+        form.addRow(self.tr("Captured with"), self.backend_label)
+        self._details_form = form
         form.addRow(self.tr("Filed under"), self.filed_label)
         form.addRow(self.tr("Size"), self.size_label)
         form.addRow(self.tr("SHA-256"), sha_row)
@@ -492,6 +502,7 @@ class PreviewPane(QWidget):
         self.local_time_label.setText(local)
         self.utc_time_label.setText(utc)
         self.source_label.setText(source)
+        self._show_origin(record)
         self.filed_label.setText(filed)
         self.size_label.setText(self._size_text(record))
         self.sha_edit.setText(record.sha256)
@@ -545,6 +556,30 @@ class PreviewPane(QWidget):
         if record.source == "recovered":
             return self.tr("Recovered after an interruption")
         return record.source
+
+    def _show_origin(self, record: CaptureRecord) -> None:
+        """The window, application, screen and grab backend a screenshot came from; each
+        "not recorded" when the app did not record it (never guessed). Imported and pasted
+        images were not grabbed from a screen: the rows are hidden unless something was recorded."""
+        origin = record.origin
+        missing = self.tr("not recorded")
+        app = origin.app
+        if app and origin.window_class and origin.window_class != app:
+            app = self.tr("{app} (window class {window_class})").format(
+                app=app, window_class=origin.window_class
+            )
+        area = None
+        if origin.rect is not None:
+            x, y, width, height = origin.rect
+            area = self.tr("{width} × {height} at {x}, {y}").format(width=width, height=height, x=x, y=y)
+        screen = ", ".join(p for p in (origin.output, area) if p)
+        self.window_label.setText(origin.title or missing)
+        self.app_label.setText(app or missing)
+        self.screen_label.setText(screen or missing)
+        self.backend_label.setText(origin.backend or missing)
+        shown = record.source not in ("import", "clipboard") or not origin.empty
+        for label in (self.window_label, self.app_label, self.screen_label, self.backend_label):
+            self._details_form.setRowVisible(label, shown)
 
     def _size_text(self, record: CaptureRecord) -> str:
         locale = QLocale()

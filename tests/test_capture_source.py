@@ -300,3 +300,40 @@ def test_full_screen_and_clipboard_record_no_window(qtbot, recording_app, monkey
     with qtbot.waitSignal(controller.capture_saved, timeout=10000) as saved:
         controller.save_clipboard()
     assert saved.args[0].origin == CaptureOrigin()
+
+
+# ------------------------------------------------------------------ the preview's details
+
+
+def test_preview_details_show_the_source_or_not_recorded(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from gui.preview import PreviewPane
+
+    from .test_preview import image, record
+
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    snapped = replace(
+        record(1),
+        source_app="WeChat",
+        source_title="微信 - 乐活健身",
+        source_class="wechat.WeChat",
+        source_output="HDMI-1",
+        source_rect="100,80,640,480",
+        source_backend="mss",
+    )
+    pane.show_capture(snapped, image())
+    assert pane.window_label.text() == "微信 - 乐活健身"
+    assert pane.app_label.text() == "WeChat (window class wechat.WeChat)"
+    assert pane.screen_label.text() == "HDMI-1, 640 × 480 at 100, 80"
+    assert pane.backend_label.text() == "mss"
+    assert pane._details_form.isRowVisible(pane.window_label)
+    pane.show_capture(record(2), image())  # a region from before sources were recorded
+    for label in (pane.window_label, pane.app_label, pane.screen_label, pane.backend_label):
+        assert label.text() == "not recorded" and pane._details_form.isRowVisible(label)
+    pane.show_capture(record(3, source="import", source_name="a.png"), image())
+    assert not pane._details_form.isRowVisible(
+        pane.window_label
+    )  # an imported file has no screen to speak of
