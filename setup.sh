@@ -31,7 +31,7 @@ packages=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
 )
 if [ "$dev" = 1 ]; then
-  packages+=(xvfb xdotool trayer x11-utils poppler-utils sqlite3)
+  packages+=(xvfb xdotool trayer openbox x11-utils poppler-utils sqlite3)
   # Wayland end-to-end tests: a headless sway, grim, the screenshot portal (wlr backend,
   # gtk for Access), PipeWire and a session bus; wtype sends keys to sway.
   packages+=(sway grim xdg-desktop-portal xdg-desktop-portal-wlr xdg-desktop-portal-gtk pipewire dbus wtype)
