@@ -60,22 +60,42 @@ def snapping(qtbot: Any, grab: ScreenGrab) -> Iterator[tuple[CaptureSession, Rec
     s.close()
 
 
+def hover(widget: QWidget, x: int, y: int) -> None:
+    """Move the pointer to (x, y) without a button. The event is sent to the overlay itself:
+    QTest.mouseMove goes through the window system, which an earlier test's window that
+    still grabs the mouse can keep from the overlay."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    local = QPointF(x, y)
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        local,
+        widget.mapToGlobal(local),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, event)
+
+
 def click(widget: QWidget, x: int, y: int) -> None:
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, y))
 
 
 def test_moving_the_pointer_highlights_the_top_most_window_under_it(snapping: Any) -> None:
     s, recorder, overlay = snapping
-    QTest.mouseMove(overlay, QPoint(200, 150))
+    hover(overlay, 200, 150)
     assert overlay.hovered is not None and overlay.hovered.window is CHAT
-    QTest.mouseMove(overlay, QPoint(400, 350))  # both windows here: the one on top wins
+    hover(overlay, 400, 350)  # both windows here: the one on top wins
     assert overlay.hovered.window is ON_TOP
     image = overlay.grab().toImage()
     # Inside the highlight the frozen pixels show undimmed; outside they are dimmed.
     assert image.pixelColor(600, 480) == QColor(*pattern_rgb(600, 480))
     assert image.pixelColor(150, 120).value() < QColor(*pattern_rgb(150, 120)).value()
     assert image.pixelColor(351, 400) != QColor(*pattern_rgb(351, 400))  # the outline
-    QTest.mouseMove(overlay, QPoint(700, 100))  # no window here
+    hover(overlay, 700, 100)  # no window here
     assert overlay.hovered is None
     assert recorder.selected == []  # hovering captures nothing
 
