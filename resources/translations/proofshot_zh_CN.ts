@@ -208,6 +208,10 @@
         <translation>收件箱</translation>
     </message>
     <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
         <source>Same as the previous capture — nothing new on screen</source>
         <translation>与上一张截图相同，屏幕上没有新内容</translation>
     </message>
@@ -218,6 +222,10 @@
     <message>
         <source>This capture is almost entirely one colour: the window may be protected against screenshots. It was kept anyway.</source>
         <translation>这张截图几乎是一片纯色，可能是该窗口禁止截图。截图仍已保存。</translation>
+    </message>
+    <message>
+        <source>{details} · copied to the clipboard</source>
+        <translation>{details} · 已复制到剪贴板</translation>
     </message>
     <message>
         <source>Saved to {where}</source>
@@ -246,6 +254,22 @@
     <message>
         <source>Add note…</source>
         <translation>添加备注…</translation>
+    </message>
+    <message>
+        <source>Could not copy</source>
+        <translation>无法复制</translation>
+    </message>
+    <message>
+        <source>The image could not be read.</source>
+        <translation>无法读取这张图片。</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard</source>
+        <translation>已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Paste it wherever the image is needed.</source>
+        <translation>可以粘贴到任何需要这张图片的地方。</translation>
     </message>
     <message>
         <source>Could not undo</source>
@@ -908,6 +932,22 @@
         <translation>来源</translation>
     </message>
     <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>应用程序</translation>
+    </message>
+    <message>
+        <source>Screen</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <source>Captured with</source>
+        <translation>截取方式</translation>
+    </message>
+    <message>
         <source>Filed under</source>
         <translation>存放位置</translation>
     </message>
@@ -962,6 +1002,18 @@
     <message>
         <source>Recovered after an interruption</source>
         <translation>中断后找回</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>{app} (window class {window_class})</source>
+        <translation>{app}（窗口类 {window_class}）</translation>
+    </message>
+    <message>
+        <source>{width} × {height} at {x}, {y}</source>
+        <translation>{width} × {height}，位于 {x}, {y}</translation>
     </message>
     <message>
         <source>{width} × {height} px, {size} ({bytes} bytes)</source>
@@ -1878,6 +1930,14 @@
         <translation>这里的截屏方式：</translation>
     </message>
     <message>
+        <source>Also copy each capture to the clipboard</source>
+        <translation>同时把每张截图复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Ready to paste into a platform&apos;s dispute form or a complaint page.</source>
+        <translation>可直接粘贴到平台的纠纷申诉表或投诉页面。</translation>
+    </message>
+    <message>
         <source>Start Proofshot when I log in</source>
         <translation>开机登录后自动启动 Proofshot</translation>
     </message>
@@ -2248,12 +2308,20 @@ As read in the screenshot: {raw}</source>
 <context>
     <name>_Overlay</name>
     <message>
+        <source>Click a window or drag to capture · Enter: whole screen · Esc: cancel</source>
+        <translation>点击一个窗口或拖选区域来截取 · Enter：整个屏幕 · Esc：取消</translation>
+    </message>
+    <message>
         <source>Enter: capture this region again · Drag: a new region · Esc: cancel</source>
         <translation>Enter：再次截取这个区域 · 拖动：选择新区域 · Esc：取消</translation>
     </message>
     <message>
         <source>{width} × {height}</source>
         <translation>{width} × {height}</translation>
+    </message>
+    <message>
+        <source>{title} · {width} × {height}</source>
+        <translation>{title} · {width} × {height}</translation>
     </message>
     <message>
         <source>Drag to capture · Enter: whole screen · Esc: cancel</source>
