@@ -29,6 +29,7 @@ CAPTURE_MAY_IMPORT_FROM_STORAGE = frozenset(
         "storage.settings",
         "storage.errors",
         "storage.files",
+        "storage.stitched",
     }
 )
 
