@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm import Session
@@ -27,9 +28,9 @@ from .blobs import sha256_bytes
 from .custody_log import fresh_id
 from .errors import InvalidInput, NoteChanged, NotFound
 from .images import ImageInfo, probe_image
-from .models import Capture, Purchase
+from .models import Capture, CaptureFrame, Purchase
 from .purchases import INBOX, get_purchase_row, resolve
-from .records import SOURCES, CaptureOrigin, CaptureRecord, OcrData, OcrWordBox, rect_text
+from .records import SOURCES, CaptureOrigin, CaptureRecord, FrameRecord, OcrData, OcrWordBox, rect_text
 from .values import MAX_NOTE_CHARS, clean_text, iso_utc, local_offset_minutes, now_utc
 from .vocabulary import CaptureSource, OcrStatus
 
@@ -82,6 +83,7 @@ def record_capture(c: Capture, with_words: bool = False) -> CaptureRecord:
         source_output=c.source_output,
         source_rect=c.source_rect,
         source_backend=c.source_backend,
+        frames=c.frame_count or 0,
     )
 
 
@@ -100,6 +102,49 @@ def _rows(s: Session, ids: Iterable[int]) -> list[Capture]:
 
 
 # ---------------------------------------------------------------------------- making a capture
+
+
+@dataclass(frozen=True)
+class KeptFrame:
+    """A long capture's frame as kept: the SHA-256 of its PNG, its size, its `y` in the
+    long image (storage.long_captures checks them against the recipe)."""
+
+    sha256: str
+    bytes: int
+    width: int
+    height: int
+    y: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "width": self.width,
+            "height": self.height,
+            "y": self.y,
+        }
+
+
+@dataclass(frozen=True)
+class LongParts:
+    """What makes a capture a long one: its recipe (canonical JSON, `Recipe.to_json()`),
+    the recipe's SHA-256 and the frames in the recipe's order."""
+
+    recipe_json: str
+    recipe_sha256: str
+    frames: tuple[KeptFrame, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"recipe": self.recipe_json, "frames": [f.to_dict() for f in self.frames]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LongParts:
+        recipe = str(data["recipe"])
+        frames = tuple(
+            KeptFrame(str(f["sha256"]), int(f["bytes"]), int(f["width"]), int(f["height"]), int(f["y"]))
+            for f in data["frames"]
+        )
+        return cls(recipe, sha256_bytes(recipe.encode("utf-8")), frames)
 
 
 @dataclass(frozen=True)
@@ -122,6 +167,8 @@ class Kept:
     details: dict[str, Any] | None = None
     #: Where the pixels came from (cleaned; None: nothing recorded).
     origin: CaptureOrigin | None = None
+    #: A long capture's recipe and frames (None: an ordinary capture).
+    long: LongParts | None = None
 
 
 def prepare(
@@ -205,6 +252,8 @@ def _columns(capture_id: int, kept: Kept, adopted: bool) -> dict[str, Any]:
         "ocr_status": OcrStatus.PENDING,
         "flags": ",".join((RECOVERED_FLAG,) if adopted else kept.flags) or None,
         **_origin_columns(kept.origin),
+        "recipe": kept.long.recipe_json if kept.long else None,
+        "frame_count": len(kept.long.frames) if kept.long else None,
     }
 
 
@@ -237,6 +286,7 @@ def _origin_event(capture_id: int, kept: Kept, adopted: bool) -> custody_log.New
                 "intended_purchase_id": kept.purchase_id,
                 "captured_at": kept.captured_at,
                 "source": kept.source,
+                **_long_event_data(kept.long),
             },
         )
     return custody_log.NewEvent(
@@ -258,8 +308,17 @@ def _origin_event(capture_id: int, kept: Kept, adopted: bool) -> custody_log.New
             # Where the pixels came from, when anything was recorded (a compatible addition:
             # events of earlier captures have no "origin").
             **({"origin": kept.origin.to_dict()} if kept.origin is not None else {}),
+            **_long_event_data(kept.long),
         },
     )
+
+
+def _long_event_data(long: LongParts | None) -> dict[str, Any]:
+    """A long capture's event names its frames (their SHA-256, in the recipe's order) and
+    the recipe's SHA-256 (a compatible addition: other events have neither)."""
+    if long is None:
+        return {}
+    return {"frames": [f.sha256 for f in long.frames], "recipe_sha256": long.recipe_sha256}
 
 
 def add(s: Session, kept: Kept, *, adopted: bool = False) -> Capture:
@@ -271,6 +330,20 @@ def add(s: Session, kept: Kept, *, adopted: bool = False) -> Capture:
     s.add(c)
     s.flush()
     s.refresh(c)
+    if kept.long is not None:
+        s.add_all(
+            CaptureFrame(
+                capture_id=c.id,
+                position=n,
+                sha256=f.sha256,
+                bytes=f.bytes,
+                width=f.width,
+                height=f.height,
+                y=f.y,
+            )
+            for n, f in enumerate(kept.long.frames)
+        )
+        s.flush()
     custody_log.append_events(s, [_origin_event(c.id, kept, adopted)])
     search_mod.reindex_capture(s, c)
     return c
@@ -287,6 +360,8 @@ def add_many(s: Session, batch: Sequence[tuple[Kept, OcrData | None]]) -> list[i
     events: list[custody_log.NewEvent] = []
     docs: list[tuple[int, str]] = []
     for n, (kept, ocr) in enumerate(batch):
+        if kept.long is not None:
+            raise InvalidInput("long captures are added one by one (Library.add_long_capture)")
         cid = first + n
         p = None
         if kept.purchase_id is not None:
@@ -309,6 +384,21 @@ def add_many(s: Session, batch: Sequence[tuple[Kept, OcrData | None]]) -> list[i
 
 
 # ---------------------------------------------------------------------------- reading
+
+
+def frames_of(s: Session, capture_id: int) -> list[FrameRecord]:
+    """A long capture's frames in the recipe's order (none for an ordinary capture)."""
+    get_row(s, capture_id)
+    rows = s.scalars(
+        select(CaptureFrame).where(CaptureFrame.capture_id == capture_id).order_by(CaptureFrame.position)
+    )
+    return [FrameRecord(f.capture_id, f.position, f.sha256, f.bytes, f.width, f.height, f.y) for f in rows]
+
+
+def recipe_of(s: Session, capture_id: int) -> str | None:
+    """A long capture's recipe JSON (None for an ordinary capture)."""
+    get_row(s, capture_id)
+    return s.scalar(select(Capture.recipe).where(Capture.id == capture_id))
 
 
 def find_by_sha(s: Session, sha256: str, include_trash: bool = False) -> CaptureRecord | None:
@@ -335,7 +425,7 @@ def list_captures(
     row made this 2.5x slower at 10,000 captures (docs/benchmarks.md)."""
     c = Capture.__table__
     p = Purchase.__table__
-    cols = [col for col in c.c if col.name not in ("ocr_words", "ocr_at")]
+    cols = [col for col in c.c if col.name not in ("ocr_words", "ocr_at", "recipe")]
     q = select(*cols, p.c.title.label("purchase_title")).select_from(
         c.outerjoin(p, c.c.purchase_id == p.c.id)
     )
@@ -352,6 +442,7 @@ def list_captures(
     for row in s.execute(q):
         m = dict(row._mapping)
         m["flags"] = tuple(f for f in (m["flags"] or "").split(",") if f)
+        m["frames"] = m.pop("frame_count") or 0
         out.append(CaptureRecord(**m))
     return out
 
@@ -438,12 +529,25 @@ def empty_trash(s: Session) -> tuple[list[int], set[str]]:
     ids = [c.id for c in rows]
     doomed: list[str] = []
     for c in rows:
-        custody_log.append(s, "purged", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256)
+        frames = list(
+            s.scalars(
+                select(CaptureFrame.sha256)
+                .where(CaptureFrame.capture_id == c.id)
+                .order_by(CaptureFrame.position)
+            )
+        )
+        # A long capture's frames go with it; the event names them, so that a frame blob
+        # left by a crash after this commit is removed, not adopted (recovery.adopt_orphans).
+        extra = {"frames": frames} if frames else {}
+        custody_log.append(s, "purged", capture_id=c.id, purchase_id=c.purchase_id, sha256=c.sha256, **extra)
         search_mod.index_document(s.connection(), c.id, None)
+        s.execute(sql_delete(CaptureFrame).where(CaptureFrame.capture_id == c.id))
         s.delete(c)
         doomed.append(c.sha256)
+        doomed.extend(frames)
     s.flush()
     still_used = set(s.scalars(select(Capture.sha256).where(Capture.sha256.in_(doomed))))
+    still_used |= set(s.scalars(select(CaptureFrame.sha256).where(CaptureFrame.sha256.in_(doomed))))
     return ids, set(doomed) - still_used
 
 

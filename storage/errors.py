@@ -45,3 +45,7 @@ class NoteChanged(KnownStorageError):
         )
         self.capture_id = capture_id
         self.current = current
+
+
+class LongCaptureMismatch(KnownStorageError):
+    """A long capture whose image, recipe and frames do not agree; nothing was written."""

@@ -24,7 +24,7 @@ from . import custody_log
 from . import search as search_mod
 from .blobs import BlobStore
 from .db import Transaction
-from .models import Capture, Event
+from .models import Capture, CaptureFrame, Event
 from .records import CheckReport, Problem
 
 #: What `main.py check` tells the user to run when the search index is stale.
@@ -41,21 +41,41 @@ def blob_rows(s: Session) -> list[tuple[int, str, int]]:
     ]
 
 
-def scan_blobs(rows: Sequence[tuple[int, str, int]], blobs: BlobStore, hash_check: bool) -> Iterator[Problem]:
+def frame_rows(s: Session) -> list[tuple[int, int, str, int]]:
+    """(capture id, position, sha256, size) of every long capture's frame, Trash included."""
+    return [
+        (int(cid), int(pos), str(sha), int(size))
+        for cid, pos, sha, size in s.execute(
+            select(
+                CaptureFrame.capture_id, CaptureFrame.position, CaptureFrame.sha256, CaptureFrame.bytes
+            ).order_by(CaptureFrame.capture_id, CaptureFrame.position)
+        ).all()
+    ]
+
+
+def scan_blobs(
+    rows: Sequence[tuple[int, str, int]],
+    blobs: BlobStore,
+    hash_check: bool,
+    frames: Sequence[tuple[int, int, str, int]] = (),
+) -> Iterator[Problem]:
     """Missing originals, originals that changed (by size, or with `hash_check` by
-    SHA-256) and blobs that no row refers to."""
+    SHA-256) and blobs that no row refers to. `frames` are the long captures' frames
+    (`frame_rows`), originals too; a scan that leaves them out calls them orphans."""
     referenced = set()
-    for cid, sha, size in rows:
+    items = [(cid, sha, size, "its original file") for cid, sha, size in rows]
+    items += [(cid, sha, size, f"the original file of its frame {pos + 1}") for cid, pos, sha, size in frames]
+    for cid, sha, size, what in items:
         referenced.add(sha)
         path = blobs.path(sha)
         if not path.is_file():
-            yield Problem("missing_blob", f"capture {cid}: its original file is missing ({path})", cid, sha)
+            yield Problem("missing_blob", f"capture {cid}: {what} is missing ({path})", cid, sha)
             continue
         changed = blobs.verify(sha) == "mismatch" if hash_check else path.stat().st_size != size
         if changed:
             yield Problem(
                 "hash_mismatch",
-                f"capture {cid}: its original file no longer matches its SHA-256 ({path})",
+                f"capture {cid}: {what} no longer matches its SHA-256 ({path})",
                 cid,
                 sha,
             )
@@ -108,11 +128,12 @@ def check(ro: Transaction, blobs: BlobStore, journal: Path) -> CheckReport:
     look for interrupted captures. Reads only."""
     with ro() as s:
         rows = blob_rows(s)
+        frames = frame_rows(s)
         custody = custody_log.verify(s)
         n_events = int(s.scalar(select(func.count(Event.id))) or 0)
         index = index_problems(s)
-    problems = list(scan_blobs(rows, blobs, hash_check=True))
+    problems = list(scan_blobs(rows, blobs, hash_check=True, frames=frames))
     problems += [Problem("custody", msg) for msg in custody]
     problems += index
     problems += journal_problems(journal)
-    return CheckReport(len(rows), len(rows), n_events, tuple(problems))
+    return CheckReport(len(rows), len(rows) + len(frames), n_events, tuple(problems))

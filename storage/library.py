@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from . import captures, custody_log, integrity, purchases, recovery, state
+from . import captures, custody_log, integrity, long_captures, purchases, recovery, state
 from . import search as search_mod
 from .blobs import BlobStore
 from .changes import ChangeWatcher
@@ -49,6 +49,7 @@ from .records import (
     CaptureRecord,
     CheckReport,
     EventRecord,
+    FrameRecord,
     MerchantRecord,
     NewCapture,
     OcrData,
@@ -58,7 +59,7 @@ from .records import (
 )
 from .settings import OwnDetails
 from .values import MAX_NOTE_CHARS, clean_text
-from .vocabulary import OcrStatus
+from .vocabulary import CaptureSource, OcrStatus
 
 DB_NAME = "library.sqlite3"
 #: set_note's `expected` when the caller does not care what the note was.
@@ -125,7 +126,8 @@ class Library:
         if scan:
             with lib._ro() as s:
                 rows = integrity.blob_rows(s)
-            found = list(integrity.scan_blobs(rows, lib.blobs, hash_check=False))
+                frames = integrity.frame_rows(s)
+            found = list(integrity.scan_blobs(rows, lib.blobs, hash_check=False, frames=frames))
             orphans = [p.sha256 for p in found if p.kind == "orphan_blob" and p.sha256]
             recovered += recovery.adopt_orphans(lib.blobs, lib._tx, lib._ro, orphans)
             problems = tuple(p for p in found if p.kind != "orphan_blob")
@@ -336,6 +338,62 @@ class Library:
                 # The purchase may have been deleted meanwhile: then this refuses.
                 kept = replace(kept, purchase_id=purchases.resolve(s, kept.purchase_id))
                 return captures.record_capture(captures.add(s, kept))
+
+    def add_long_capture(
+        self,
+        frames: Sequence[bytes],
+        recipe_json: str,
+        image_png: bytes,
+        *,
+        purchase_id: int | None | _Active = ACTIVE,
+        note: str | None = None,
+        origin: CaptureOrigin | None = None,
+        screen_geometry: str | None = None,
+        captured_at: str | None = None,
+    ) -> CaptureRecord:
+        """Keep a long (scrolling) capture: `image_png` (the long image, PNG) as a new capture
+        of source "long", and `frames` (the PNG files of the frames `recipe_json` names,
+        storage.stitched.Recipe with frame_digest "sha256-png") as originals of their own,
+        listed with it (`long_capture_frames`), never as captures.
+
+        Refused with LongCaptureMismatch, writing nothing, unless the recipe is valid, names
+        exactly the frames given (by the SHA-256 of their PNG bytes) and rebuilds exactly the
+        long image's pixels (storage.long_captures). Kept like `add_capture` (ADR 003): a
+        journal entry naming the frames and the recipe, the frames' blobs then the long
+        image's (each written once, fsynced, renamed), then one transaction with the row,
+        the frames' rows, the `captured` event (listing the frames' hashes and the recipe's
+        SHA-256) and the search document. OCR reads the long image."""
+        checked = long_captures.check_long_capture(frames, recipe_json, image_png)
+        kept = captures.prepare(
+            image_png,
+            source=CaptureSource.LONG,
+            note=note,
+            captured_at=captured_at,
+            screen_geometry=screen_geometry,
+            name="the long image",
+            decode=False,  # decoded in full by the check above
+            origin=origin,
+        )
+        kept = replace(kept, long=checked.parts)
+        with self._ro() as s:
+            kept = replace(kept, purchase_id=purchases.resolve(s, purchase_id))
+        with recovery.journal_entry(self.journal, recovery.intent(kept)):
+            for sha, data in checked.frame_bytes.items():
+                self.blobs.put(data, sha)
+            self.blobs.put(image_png, kept.sha256)  # last: a whole long image means whole frames
+            with self._tx() as s:
+                kept = replace(kept, purchase_id=purchases.resolve(s, kept.purchase_id))
+                return captures.record_capture(captures.add(s, kept))
+
+    def long_capture_frames(self, capture_id: int) -> list[FrameRecord]:
+        """A long capture's frames in the recipe's order (empty for an ordinary capture)."""
+        with self._ro() as s:
+            return captures.frames_of(s, capture_id)
+
+    def long_capture_recipe(self, capture_id: int) -> str | None:
+        """A long capture's recipe (storage.stitched.Recipe JSON); None for an ordinary one."""
+        with self._ro() as s:
+            return captures.recipe_of(s, capture_id)
 
     def bulk_add(self, new: Iterable[NewCapture], *, per_transaction: int = 5000) -> list[int]:
         """Add many captures, each kept exactly as `add_capture` (then `set_ocr_result`,

@@ -8,7 +8,7 @@ migrations and maintained in `search.py`, so they have no model here.
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from .vocabulary import OcrStatus, PurchaseStatus
 
@@ -96,8 +96,28 @@ class Capture(Base):
     ocr_at: Mapped[str | None] = mapped_column(String(32))
     flags: Mapped[str | None] = mapped_column(Text)  # comma-separated warnings, e.g. "uniform"
     deleted_at: Mapped[str | None] = mapped_column(String(32))
+    # A long capture (migration 0004): its recipe (storage.stitched.Recipe JSON; loaded only
+    # when asked for) and how many frames it has (rows of CaptureFrame). NULL otherwise.
+    recipe: Mapped[str | None] = deferred(mapped_column(Text))
+    frame_count: Mapped[int | None] = mapped_column(Integer)
 
     purchase: Mapped[Purchase | None] = relationship(lazy="joined")
+
+
+class CaptureFrame(Base):
+    """One frame of a long capture, an original kept as its own blob (migration 0004).
+    Frames are not captures: they are listed only with the long capture they belong to."""
+
+    __tablename__ = "capture_frames"
+    __table_args__ = (Index("ix_capture_frames_sha256", "sha256"),)
+
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # its index in the recipe
+    sha256: Mapped[str] = mapped_column(String(64))  # of the frame's PNG file
+    bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    y: Mapped[int] = mapped_column(Integer)  # where its row 0 lies in the long image
 
 
 class Event(Base):

@@ -254,10 +254,18 @@ class CaptureRecord:
     source_output: str | None = None
     source_rect: str | None = None  # "X,Y,W,H" in desktop coordinates
     source_backend: str | None = None
+    #: A long capture's number of frames (0: not a long capture); the frames themselves
+    #: are `Library.long_capture_frames(id)`.
+    frames: int = 0
 
     @property
     def in_trash(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_long(self) -> bool:
+        """A long (scrolling) capture: its image was stitched from `frames` frames."""
+        return self.frames > 0
 
     @property
     def origin(self) -> CaptureOrigin:
@@ -296,10 +304,29 @@ class CaptureRecord:
             "flags": list(self.flags),
             "in_trash": self.in_trash,
             "deleted_at": self.deleted_at,
+            "frame_count": self.frames,
         }
         if with_words:
             d["words"] = [[w.text, *w.box, w.conf] for w in self.words]
         return d
+
+
+@dataclass(frozen=True)
+class FrameRecord:
+    """One frame of a long capture: an original (its own blob, named by the SHA-256 of its
+    PNG file), `position` its index in the recipe (0 first), `y` where its row 0 lies in the
+    long image."""
+
+    capture_id: int
+    position: int
+    sha256: str
+    bytes: int
+    width: int
+    height: int
+    y: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ def intent(kept: captures.Kept) -> dict[str, Any]:
         "width": kept.image.width,
         "height": kept.image.height,
         "bytes": kept.size,
+        # A long capture: its recipe and frames, to adopt it whole (absent otherwise).
+        **({"long": kept.long.to_dict()} if kept.long is not None else {}),
     }
 
 
@@ -141,6 +143,13 @@ def adopt(blobs: BlobStore, tx: Transaction, sha: str, intent: dict[str, Any]) -
     to adopt (the blob is not whole, or the capture was committed after all)."""
     if blobs.verify(sha) is not None:
         return None  # the blob never made it to disk whole: nothing was kept, nothing to adopt
+    long = captures.LongParts.from_dict(intent["long"]) if intent.get("long") else None
+    if long is not None and any(blobs.verify(f.sha256) is not None for f in long.frames):
+        # The frames are written before the long image, so this means a damaged disk; the
+        # long image cannot be shown to be its frames' without them: not adopted as a long
+        # capture (the blobs stay; `open(scan=True)` adopts them one by one).
+        log.warning("long capture %s: a frame is not whole; its blobs are left for the scan", sha[:12])
+        return None
     with tx() as s:
         exists = s.scalar(
             select(Capture.id).where(Capture.sha256 == sha, Capture.captured_at == intent.get("captured_at"))
@@ -160,6 +169,7 @@ def adopt(blobs: BlobStore, tx: Transaction, sha: str, intent: dict[str, Any]) -
                 source_name=intent.get("source_name"),
                 note=intent.get("note"),
                 purchase_id=intent.get("purchase_id"),
+                long=long,
             ),
             adopted=True,
         )

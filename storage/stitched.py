@@ -203,3 +203,26 @@ def render(recipe: Recipe, frames: FrameSource) -> Image.Image:
             img = frame(f.sha256)
             out.paste(img.crop((0, f.rows[0], w, f.rows[1])), (0, f.y + f.rows[0]))
     return out
+
+
+def compare_rebuilt(recipe: Recipe, frames: FrameSource, image: Image.Image) -> str | None:
+    """Rebuild the long image from `frames` (`render`) and compare its pixels with `image`
+    (converted to RGB). None when every pixel is the same, else what differs in words (the
+    size, or the first and last rows that differ)."""
+    rebuilt = render(recipe, frames)
+    if image.size != rebuilt.size:
+        return (
+            f"the long image is {image.size[0]}x{image.size[1]} pixels; "
+            f"its frames make {rebuilt.size[0]}x{rebuilt.size[1]}"
+        )
+    got = (image if image.mode == "RGB" else image.convert("RGB")).tobytes()
+    want = rebuilt.tobytes()
+    if got == want:
+        return None
+    stride = recipe.width * 3
+    rows = [
+        y
+        for y in range(recipe.height)
+        if got[y * stride : (y + 1) * stride] != want[y * stride : (y + 1) * stride]
+    ]
+    return f"the long image's rows {rows[0]}..{rows[-1]} differ from what its frames make ({len(rows)} rows)"

@@ -39,13 +39,16 @@ class OcrStatus(StrEnum):
 
 class CaptureSource(StrEnum):
     """How a capture came in. `RECOVERED` is a blob adopted after a crash whose intent
-    was unknown (an orphan found by a scan); a journalled capture keeps its own source."""
+    was unknown (an orphan found by a scan); a journalled capture keeps its own source.
+    `LONG` is a long capture: its image is derived from frames kept with it (0004)."""
 
     REGION = "region"
     FULLSCREEN = "fullscreen"
     IMPORT = "import"
     CLIPBOARD = "clipboard"
     RECOVERED = "recovered"
+    #: A long (scrolling) capture: the long image stitched from frames kept with it.
+    LONG = "long"
 
 
 class Platform(StrEnum):

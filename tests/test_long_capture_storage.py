@@ -1,0 +1,345 @@
+"""Long captures in the library: frames kept as originals, the long image as one capture,
+refused when image, recipe and frames disagree, kept through a crash, exported and verified."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from capture.stitch import Recipe, Stitcher, render
+from storage.db import alembic_config
+from storage.errors import LongCaptureMismatch
+from storage.library import Library
+from storage.records import OcrData
+from storage.stitched import RecipeFrame
+
+from .conftest import ROOT
+from .test_stitch import W, make_chat
+
+DATA = Path(__file__).with_name("data")
+
+
+def _png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Long:
+    frames: list[bytes]  # the PNGs of the frames the recipe names, in its order
+    recipe_json: str
+    image_png: bytes
+    tall: bytes  # the chat's true content (title, every message, input box) as RGB bytes
+    height: int
+
+
+def make_long(seed: int = 1, messages: int = 12, step: int = 45) -> Long:
+    """A synthetic tall chat scrolled in steps, stitched with the real Stitcher."""
+    chat = make_chat(seed, messages=messages)
+    scrolls = [*range(0, chat.max_scroll, step), chat.max_scroll]
+    stitcher = Stitcher(W, chat.frame_height)
+    kept: list[bytes] = []
+    for y in scrolls:
+        img = Image.frombytes("RGB", (W, chat.frame_height), chat.frame(y))
+        png = _png(img)
+        if stitcher.add(img, sha256=_sha(png)).stitched:
+            kept.append(png)
+    recipe = stitcher.recipe()
+    image = render(recipe, {_sha(p): Image.open(io.BytesIO(p)) for p in kept})
+    tall = b"".join(chat.title + chat.column + chat.input)
+    return Long(kept, recipe.to_json(), _png(image), tall, recipe.height)
+
+
+@pytest.fixture(scope="module")
+def long() -> Long:
+    return make_long()
+
+
+def test_the_synthetic_long_capture_is_the_whole_chat(long: Long) -> None:
+    assert len(long.frames) >= 4
+    img = Image.open(io.BytesIO(long.image_png))
+    assert img.size == (W, long.height) and img.convert("RGB").tobytes() == long.tall
+
+
+def test_add_long_capture_keeps_frames_and_long_image_as_one_capture(lib: Library, long: Long) -> None:
+    p = lib.add_purchase({"title": "健身卡"})
+    rec = lib.add_long_capture(
+        long.frames, long.recipe_json, long.image_png, purchase_id=p.id, note="整段聊天"
+    )
+    assert rec.source == "long" and rec.frames == len(long.frames) and rec.is_long
+    assert (rec.width, rec.height, rec.purchase_id, rec.note) == (W, long.height, p.id, "整段聊天")
+    assert rec.sha256 == _sha(long.image_png) and lib.read_capture_bytes(rec.id) == long.image_png
+    frames = lib.long_capture_frames(rec.id)
+    assert [f.sha256 for f in frames] == [_sha(f) for f in long.frames]
+    assert [f.position for f in frames] == list(range(len(long.frames)))
+    recipe = Recipe.from_json(lib.long_capture_recipe(rec.id) or "")
+    assert [f.y for f in frames] == [f.y for f in recipe.frames]
+    for f, data in zip(frames, long.frames, strict=True):
+        assert (f.bytes, f.width, f.height) == (len(data), W, recipe.frame_height)
+        assert lib.blobs.read(f.sha256) == data  # each frame an original of its own
+        assert lib.blob_path(f.sha256).stat().st_mode & 0o777 == 0o400  # written once, read-only
+    # one capture: frames are never listed, counted or found as captures
+    assert [c.id for c in lib.list_captures()] == [rec.id]
+    assert lib.count_captures()["all"] == 1
+    assert all(lib.find_by_sha(_sha(f)) is None for f in long.frames)
+    assert lib.get_capture(rec.id).frames == len(long.frames)
+    assert lib.list_captures()[0].frames == len(long.frames)
+    # the custody event names the frames and the recipe
+    [event] = lib.events(capture_id=rec.id)
+    assert event.kind == "captured" and event.data["source"] == "long"
+    assert event.data["frames"] == [_sha(f) for f in long.frames]
+    assert event.data["recipe_sha256"] == _sha((lib.long_capture_recipe(rec.id) or "").encode())
+    report = lib.check()
+    assert report.ok, report.problems
+    assert report.blobs_checked == 1 + len(long.frames)
+    # an ordinary capture has no frames
+    assert (
+        lib.long_capture_frames(lib.add_capture(long.frames[0], source="region", purchase_id=None).id) == []
+    )
+
+
+def test_ocr_and_search_see_one_capture(lib: Library, long: Long) -> None:
+    rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None)
+    assert lib.captures_needing_ocr() == [rec.id]
+    lib.set_ocr_result(
+        rec.id,
+        OcrData(text="退款 乐活健身 年卡", engine="test", version="1", languages="chi_sim", confidence=90.0),
+    )
+    assert [h.capture_id for h in lib.search("乐活健身")] == [rec.id]
+    assert lib.captures_needing_ocr() == []
+
+
+def _refused(lib: Library, frames: list[bytes], recipe_json: str, image_png: bytes, match: str) -> None:
+    before = sorted(lib.blobs.iter_shas())
+    with pytest.raises(LongCaptureMismatch, match=match):
+        lib.add_long_capture(frames, recipe_json, image_png, purchase_id=None)
+    assert lib.list_captures() == [] and sorted(lib.blobs.iter_shas()) == before
+    assert not list(lib.journal.glob("*.json"))
+
+
+def test_a_long_image_that_is_not_its_frames_is_refused(lib: Library, long: Long) -> None:
+    img = Image.open(io.BytesIO(long.image_png)).convert("RGB")
+    img.putpixel((W // 2, long.height // 2), (1, 2, 3))
+    _refused(lib, long.frames, long.recipe_json, _png(img), r"does not match its frames.*rows")
+    _refused(lib, long.frames, long.recipe_json, _png(img.crop((0, 0, W, long.height - 1))), "pixels")
+
+
+def test_a_missing_extra_or_changed_frame_is_refused(lib: Library, long: Long) -> None:
+    _refused(lib, long.frames[:-1], long.recipe_json, long.image_png, "not given")
+    other = make_long(seed=9)
+    _refused(
+        lib, [*long.frames, other.frames[0]], long.recipe_json, long.image_png, "not in the long capture's"
+    )
+    changed = Image.open(io.BytesIO(long.frames[1])).convert("RGB")
+    changed.putpixel((3, 3), (0, 0, 0))
+    frames = list(long.frames)
+    frames[1] = _png(changed)
+    _refused(lib, frames, long.recipe_json, long.image_png, "not given")
+
+
+def test_a_bad_recipe_is_refused(lib: Library, long: Long) -> None:
+    _refused(lib, long.frames, "{}", long.image_png, "recipe is not valid")
+    data = json.loads(long.recipe_json)
+    data["height"] += 1
+    _refused(lib, long.frames, json.dumps(data), long.image_png, "recipe is not valid")
+    recipe = Recipe.from_json(long.recipe_json)
+    # a recipe naming frames by their RGB bytes cannot be checked against the stored PNGs
+    rgb = Recipe(**{**recipe.__dict__, "frame_digest": "sha256-rgb"})
+    _refused(lib, long.frames, rgb.to_json(), long.image_png, "sha256-png")
+    # frames exchanged (a valid tiling, wrong pixels)
+    a, b, *rest = recipe.frames
+    swapped = Recipe(
+        **{
+            **recipe.__dict__,
+            "frames": (
+                RecipeFrame(b.sha256, a.y, a.rows, a.step),
+                RecipeFrame(a.sha256, b.y, b.rows, b.step),
+                *rest,
+            ),
+        }
+    )
+    _refused(lib, long.frames, swapped.to_json(), long.image_png, "does not match")
+
+
+def test_trash_and_empty_trash_remove_the_frames_too(lib: Library, long: Long) -> None:
+    rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None)
+    keep = lib.add_capture(long.frames[0], source="region", purchase_id=None)  # same bytes as a frame
+    lib.trash([rec.id])
+    assert lib.check().ok
+    assert lib.empty_trash() == [rec.id]
+    assert set(lib.blobs.iter_shas()) == {keep.sha256}
+    purged = [e for e in lib.events(capture_id=rec.id) if e.kind == "purged"]
+    assert purged[0].data["frames"] == [_sha(f) for f in long.frames]
+    assert lib.check().ok
+
+
+def test_check_reports_a_damaged_or_missing_frame(lib: Library, long: Long) -> None:
+    rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None)
+    [f0, f1, *_] = lib.long_capture_frames(rec.id)
+    path = lib.blob_path(f0.sha256)
+    path.chmod(0o600)
+    path.write_bytes(b"x" + path.read_bytes()[1:])
+    lib.blob_path(f1.sha256).unlink()
+    problems = {(p.kind, p.capture_id): p.message for p in lib.check().problems}
+    assert "frame 1" in problems[("hash_mismatch", rec.id)]
+    assert "frame 2" in problems[("missing_blob", rec.id)]
+    # the app's scan does not take a long capture's frames for orphans
+    Library.open(lib.root).close()
+    again = Library.open(lib.root, scan=True)
+    assert again.open_report.recovered == ()
+    again.close()
+
+
+def _library_at_0003(tmp_path: Path) -> Path:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    root = tmp_path / "lib"
+    shutil.copytree(DATA / "schema-0001", root)
+    engine = create_engine(f"sqlite:///{root / 'library.sqlite3'}")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    engine.dispose()
+    con = sqlite3.connect(root / "library.sqlite3")
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
+        assert "recipe" not in {r[1] for r in con.execute("PRAGMA table_info(captures)")}
+    finally:
+        con.close()
+    return root
+
+
+def test_a_0003_library_upgrades_keeping_its_data(tmp_path: Path, long: Long) -> None:
+    root = _library_at_0003(tmp_path)
+    lib = Library.open(root)
+    try:
+        assert lib.open_report.backup is not None
+        caps = lib.list_captures()
+        assert len(caps) == 2 and all(c.frames == 0 and not c.is_long for c in caps)
+        assert all(
+            lib.long_capture_frames(c.id) == [] and lib.long_capture_recipe(c.id) is None for c in caps
+        )
+        assert [h.capture_id for h in lib.search("退款")] == [1]
+        assert lib.check().ok
+        rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None)
+        assert len(lib.long_capture_frames(rec.id)) == len(long.frames)
+        assert len(lib.list_captures()) == 3 and lib.check().ok
+    finally:
+        lib.close()
+
+
+CHILD = textwrap.dedent(
+    """
+    import os, signal, sys, pathlib
+    from storage.library import Library
+    from tests.test_long_capture_storage import make_long
+    long = make_long()
+    lib = Library.open(sys.argv[1])
+    where = sys.argv[2]
+    def die(*a, **k):
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_put = lib.blobs.put
+    puts = []
+    def put(data, sha=None):
+        puts.append(sha)
+        if where == "mid_frames" and len(puts) == 3:
+            die()  # two frames written, the third not
+        real_put(data, sha)
+        if where == "after_blobs" and data == long.image_png:
+            die()
+    lib.blobs.put = put
+    if where == "in_transaction":
+        import storage.custody_log
+        storage.custody_log.append_events = die
+    elif where == "after_commit":
+        real_unlink = pathlib.Path.unlink
+        def unlink(self, *a, **k):
+            if self.parent.name == "journal":
+                die()
+            return real_unlink(self, *a, **k)
+        pathlib.Path.unlink = unlink
+    lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None, note="kept through a crash")
+    print("survived")
+    """
+)
+
+
+def _run_child(library: Path, where: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(library), where],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert "survived" not in proc.stdout and proc.returncode == -9, proc.stderr
+
+
+@pytest.mark.parametrize("where", ["after_blobs", "in_transaction"])
+def test_killed_before_commit_the_long_capture_is_adopted_whole(
+    tmp_path: Path, long: Long, where: str
+) -> None:
+    library = tmp_path / "lib"
+    _run_child(library, where)
+    assert list((library / "journal").glob("*.json"))
+    lib = Library.open(library)
+    [rec] = lib.list_captures()
+    assert lib.open_report.recovered == (rec.id,)
+    assert rec.source == "long" and "recovered" in rec.flags and rec.note == "kept through a crash"
+    assert rec.frames == len(long.frames) and lib.read_capture_bytes(rec.id) == long.image_png
+    assert [f.sha256 for f in lib.long_capture_frames(rec.id)] == [_sha(f) for f in long.frames]
+    assert Recipe.from_json(lib.long_capture_recipe(rec.id) or "").to_json() == long.recipe_json
+    [event] = lib.events(capture_id=rec.id)
+    assert event.kind == "recovered" and event.data["frames"] == [_sha(f) for f in long.frames]
+    assert lib.check().ok and not list((library / "journal").glob("*.json"))
+    lib.close()
+    again = Library.open(library, scan=True)
+    assert again.open_report.recovered == () and len(again.list_captures()) == 1
+    again.close()
+
+
+def test_killed_after_commit_keeps_exactly_one_long_capture(tmp_path: Path, long: Long) -> None:
+    library = tmp_path / "lib"
+    _run_child(library, "after_commit")
+    lib = Library.open(library, scan=True)
+    [rec] = lib.list_captures()
+    assert lib.open_report.recovered == () and "recovered" not in rec.flags
+    assert rec.frames == len(long.frames) and lib.check().ok
+    lib.close()
+
+
+def test_killed_while_writing_the_frames_loses_no_original(tmp_path: Path, long: Long) -> None:
+    library = tmp_path / "lib"
+    _run_child(library, "mid_frames")
+    lib = Library.open(library)
+    assert lib.list_captures() == [] and lib.open_report.recovered == ()
+    written = set(lib.blobs.iter_shas())
+    assert written == {_sha(f) for f in long.frames[:2]}  # whole blobs only; no long image
+    assert not list((library / "journal").glob("*.json"))
+    lib.close()
+    # The frames written are originals: the app's scan adopts them rather than lose them.
+    again = Library.open(library, scan=True)
+    assert len(again.open_report.recovered) == 2
+    assert {c.sha256 for c in again.list_captures()} == written
+    assert again.check().ok
+    again.close()
