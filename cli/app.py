@@ -57,6 +57,15 @@ def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         help="this region of the screen (desktop coordinates: physical pixels on X11, layout units on Wayland)",
     )
     g.add_argument("--fullscreen", action="store_true", help="the whole screen")
+    g.add_argument(
+        "--done", action="store_true", help="finish the running long capture and file it (prints the capture)"
+    )
+    g.add_argument("--cancel", action="store_true", help="cancel the running long capture (nothing is filed)")
+    p.add_argument(
+        "--long",
+        action="store_true",
+        help="a long (scrolling) capture in the running app: the overlay, or at once with --region",
+    )
     p.add_argument("--purchase", metavar="ID", help="file under this purchase ('inbox' for none)")
     p.add_argument("--note")
     p.add_argument(
@@ -118,6 +127,10 @@ def capture_screen(args: argparse.Namespace) -> int:
     capture --region or --fullscreen directly."""
     from capture.region import parse_region
 
+    if args.long and args.fullscreen:
+        raise UserError("--long takes a region (--region X,Y,W,H) or none, not --fullscreen")
+    if args.done or args.cancel:
+        return _end_long_capture(args)
     region = None
     if args.region is not None:
         try:
@@ -133,6 +146,8 @@ def capture_screen(args: argparse.Namespace) -> int:
         request["region"] = list(region.as_tuple())
     elif args.fullscreen:
         request["fullscreen"] = True
+    if args.long:
+        request["long"] = True
     reply = _send(library_path(args), request, 60.0)
     if reply is not None:
         if not reply.get("ok"):
@@ -143,17 +158,59 @@ def capture_screen(args: argparse.Namespace) -> int:
                 emit_json(c)
             else:
                 print(f"Saved capture #{c['id']} ({c['width']}x{c['height']}) sha256 {c['sha256']}")
+        elif reply.get("started"):
+            if args.json:
+                emit_json({"started": True, "region": reply.get("region")})
+            else:
+                print(
+                    "Long capture started: scroll the chat, then press Done "
+                    "(or run main.py capture --done; --cancel cancels)."
+                )
         elif not args.json:
-            print("Drag over the screen to capture (Esc cancels).")
+            if args.long:
+                print("Drag over the chat to capture it while you scroll (Esc cancels).")
+            else:
+                print("Drag over the screen to capture (Esc cancels).")
         else:
             emit_json({"opened": bool(reply.get("opened"))})
         return EXIT_OK
+    if args.long:
+        raise UserError(
+            "Proofshot is not running for this library; a long capture needs the running app (start it: main.py)"
+        )
     if region is None and not args.fullscreen:
         raise UserError(
             "Proofshot is not running for this library; start it (main.py), "
             "or capture directly with --region X,Y,W,H or --fullscreen"
         )
     return _capture_directly(args, region, purchase, inbox)
+
+
+def _end_long_capture(args: argparse.Namespace) -> int:
+    """`capture --done` / `--cancel`: finish or cancel the running app's long capture."""
+    if args.long or args.purchase is not None or args.note is not None:
+        raise UserError("--done and --cancel take no other capture option")
+    request: dict[str, Any] = (
+        {"cmd": "capture", "done": True} if args.done else {"cmd": "capture", "cancel": True}
+    )
+    # Done waits for the long image to be put together and filed.
+    reply = _send(library_path(args), request, 300.0)
+    if reply is None:
+        raise UserError("Proofshot is not running for this library, so no long capture is running")
+    if not reply.get("ok"):
+        raise UserError(str(reply.get("error") or "the running Proofshot could not do that"))
+    if args.cancel:
+        if args.json:
+            emit_json({"cancelled": True})
+        else:
+            print("Long capture cancelled; nothing was filed.")
+        return EXIT_OK
+    c = reply["capture"]
+    if args.json:
+        emit_json(c)
+    else:
+        print(f"Saved long capture #{c['id']} ({c['width']}x{c['height']}) sha256 {c['sha256']}")
+    return EXIT_OK
 
 
 def _capture_directly(

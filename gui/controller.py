@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, SignalInstance
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QCursor, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
@@ -37,6 +37,7 @@ from storage.values import merge_notes
 
 from .desktop_shortcut import BackendInfo
 from .library_import import clipboard_png
+from .long_capture import FrameGrabber, LongCaptureResult, LongCaptureSession, MssRegionGrabber
 from .overlay import CaptureSession, _pair_grabs_with_screens
 from .screens import current_screens
 from .single_instance import Message, Responder
@@ -334,6 +335,8 @@ class Controller(QObject):
         # never answers), so it runs on a thread of its own and the overlay opens when done.
         self.grabbers = grabbers if grabbers is not None else ScreenGrabbers(memory=memory_path())
         self._grabber = grabber if grabber is not None else self.grabbers.grab
+        # A long capture grabs its region alone with mss where mss is the backend in use.
+        self._region_grab_with_mss = grabber is None
         self._grab_in_thread = (
             grab_in_thread if grab_in_thread is not None else self.grabbers.session == "wayland"
         )
@@ -362,6 +365,8 @@ class Controller(QObject):
         self.hotkey_problem: str | None = None
         self._needs_desktop_shortcut = False  # Wayland without a shortcuts portal
         self._session: CaptureSession | None = None
+        self._long: LongCaptureSession | None = None
+        self._long_done_token: Responder | None = None  # a `capture --done` waiting for the result
         self._last_region: Rect | None = None
         self._pending_note: dict[int, str] = {}
         self.toast = Toast()
@@ -381,6 +386,7 @@ class Controller(QObject):
         tray.capture_region_requested.connect(self.capture_region)
         tray.capture_fullscreen_requested.connect(self.capture_fullscreen)
         tray.capture_again_requested.connect(self.capture_again)
+        tray.long_capture_requested.connect(self.capture_long)
         tray.clipboard_requested.connect(self.save_clipboard)
         tray.purchase_chosen.connect(self.set_active_purchase)
         tray.new_purchase_requested.connect(self.new_purchase)
@@ -528,6 +534,8 @@ class Controller(QObject):
         if self._session is not None:
             self._session.close()
             self._session = None
+        if self._long is not None:
+            self._long.cancel()  # nothing half-stitched is filed
         self._bring_back()
         self.writer.stop()
         self.ocr.stop()
@@ -581,7 +589,7 @@ class Controller(QObject):
         stay off the screen until `_bring_back()`. False when a grab is under way already.
         With `windows`, the desktop's windows are listed right after the grab
         (`_grab_windows`)."""
-        if self._grab_pending:
+        if self._grab_pending or self._long is not None:
             return False
         hidden = False
         if self._aside is None:
@@ -684,15 +692,20 @@ class Controller(QObject):
             aside.restore()
 
     def capture_region(
-        self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None, preselect: Rect | None = None
+        self,
+        purchase_id: PurchaseTarget = ACTIVE,
+        note: str | None = None,
+        preselect: Rect | None = None,
+        long_capture: bool = False,
     ) -> bool:
         """Freeze every screen and let the user drag a region (`preselect`: a region in
-        desktop coordinates shown selected, for "Capture again"). False if one is open already."""
-        if self._session is not None or self._grab_pending:
+        desktop coordinates shown selected, for "Capture again"; `long_capture`: the region
+        starts a long capture). False if one is open already."""
+        if self._session is not None or self._grab_pending or self._long is not None:
             return False
 
         def opened(grabs: list[ScreenGrab]) -> None:
-            self._open_session(grabs, purchase_id, note, preselect)
+            self._open_session(grabs, purchase_id, note, preselect, long_capture)
 
         def failed(exc: KnownCaptureError) -> None:
             self._bring_back()
@@ -701,11 +714,21 @@ class Controller(QObject):
         return self._grab_screens_then(opened, failed)
 
     def _open_session(
-        self, grabs: list[ScreenGrab], purchase_id: PurchaseTarget, note: str | None, preselect: Rect | None
+        self,
+        grabs: list[ScreenGrab],
+        purchase_id: PurchaseTarget,
+        note: str | None,
+        preselect: Rect | None,
+        long_capture: bool = False,
     ) -> None:
-        session = CaptureSession(grabs, preselect=preselect, windows=self._grab_windows)
+        session = CaptureSession(
+            grabs, preselect=preselect, windows=self._grab_windows, long_capture=long_capture
+        )
         session.region_selected.connect(
             lambda grab, rect: self._on_region_selected(grab, rect, purchase_id, note)
+        )
+        session.long_capture_selected.connect(
+            lambda grab, rect: self._on_long_capture_selected(grab, rect, purchase_id, note)
         )
         session.cancelled.connect(self._on_overlay_cancelled)
         session.overlay_shown.connect(lambda at: timing.info("overlay_visible_at=%.6f", at))
@@ -733,6 +756,194 @@ class Controller(QObject):
         window = snapped or window_for_region(self._grab_windows, region)
         self._keep_region(grab.crop(rect), grab, region, purchase_id, note, started=started, window=window)
         self._bring_back()
+
+    # ------------------------------------------------------------------ long captures
+
+    @property
+    def long_capture(self) -> LongCaptureSession | None:
+        """The long capture under way, if any."""
+        return self._long
+
+    def capture_long(self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None) -> bool:
+        """The overlay for a long capture: the region the user selects is watched while they
+        scroll. False if a capture is open already."""
+        return self.capture_region(purchase_id, note, long_capture=True)
+
+    def capture_long_rect(
+        self,
+        rect: Rect,
+        purchase_id: PurchaseTarget = ACTIVE,
+        note: str | None = None,
+        token: Responder | None = None,
+    ) -> None:
+        """A long capture of a region given in desktop coordinates (main.py capture --long
+        --region), started at once; `token` is told it started (or why not)."""
+        if self._long is not None:
+            self._fail(self.tr("A long capture is running already; finish or cancel it first."), token)
+            return
+
+        def grabbed(grabs: list[ScreenGrab]) -> None:
+            grab = next((g for g in grabs if g.holds(rect.x, rect.y)), None)
+            if grab is None:
+                self._bring_back()
+                self._fail(self.tr("The region {region} is not on any screen.").format(region=rect), token)
+                return
+            region = rect.intersected(grab.geometry)
+            window = window_for_region(self._grab_windows, region)
+            if self._start_long(grab, region, purchase_id, note, window, token) and callable(token):
+                token({"ok": True, "started": True, "region": list(region.as_tuple())})
+
+        def failed(exc: KnownCaptureError) -> None:
+            self._bring_back()
+            self._fail(self.grab_failure_text(exc), token)
+
+        if not self._grab_screens_then(grabbed, failed):
+            self._fail(self.tr("A capture is being taken already; try again in a moment."), token)
+
+    def _on_long_capture_selected(
+        self, grab: ScreenGrab, rect: Rect, purchase_id: PurchaseTarget, note: str | None
+    ) -> None:
+        snapped = self._session.snapped_window if self._session is not None else None
+        self._end_session()
+        region = grab.to_desktop(rect)
+        window = snapped or window_for_region(self._grab_windows, region)
+        self._start_long(grab, region, purchase_id, note, window, None)
+
+    def _start_long(
+        self,
+        grab: ScreenGrab,
+        region: Rect,
+        purchase_id: PurchaseTarget,
+        note: str | None,
+        window: WindowInfo | None,
+        token: Responder | None,
+    ) -> bool:
+        """Watch `region` (desktop coordinates, on `grab`'s screen) until Done or Cancel.
+        Our other windows stay off the screen meanwhile; the long capture's own window is
+        placed beside the region, never over it."""
+        if region.empty:
+            self._bring_back()
+            self._fail(self.tr("The region is empty."), token)
+            return False
+        frame_grabber, close = self._frame_grabber(grab, region)
+        session = LongCaptureSession(
+            region, self._logical_rect(grab, region), frame_grabber, close_grabber=close
+        )
+        session.finished.connect(
+            lambda result: self._on_long_finished(result, grab, region, purchase_id, note, window)
+        )
+        session.cancelled.connect(self._on_long_cancelled)
+        session.failed.connect(self._on_long_failed)
+        if not session.start():
+            self._bring_back()
+            self._fail(
+                self.tr(
+                    "There is no room beside the region for the long capture's window. "
+                    "Select a smaller part of the screen."
+                ),
+                token,
+            )
+            return False
+        log.info("long capture of %s started", region)
+        self._long = session
+        self._last_region = region
+        self.tray.set_capture_again_enabled(True)
+        return True
+
+    def _frame_grabber(
+        self, grab: ScreenGrab, region: Rect
+    ) -> tuple[FrameGrabber, Callable[[], None] | None]:
+        """How the long capture grabs its region: mss on the region alone where mss is the
+        backend, else the screen's grab through the same backend, cropped."""
+        if self._region_grab_with_mss and grab.backend == "mss" and grab.scale == 1:
+            mss_grabber = MssRegionGrabber(region)
+            return mss_grabber, mss_grabber.close
+        screens = current_screens()
+        own = [s for s in screens if s.name and s.name == grab.name] or [
+            s
+            for s in screens
+            if s.geometry.x <= region.x < s.geometry.right and s.geometry.y <= region.y < s.geometry.bottom
+        ]
+        wanted = own or screens
+
+        def grab_frame() -> Image.Image:
+            image, _ = grab_region(region, self._grabber(wanted))
+            return image
+
+        return grab_frame, None
+
+    def _logical_rect(self, grab: ScreenGrab, region: Rect) -> QRect:
+        """`region` (desktop coordinates) in Qt's logical coordinates, for placing windows."""
+        x, y, w, h = region.as_tuple()
+        try:
+            for g, screen in _pair_grabs_with_screens(self._grabbed or [grab], QGuiApplication.screens()):
+                if g is grab:
+                    # Desktop coordinates are physical pixels except on Wayland (logical there).
+                    ratio = 1.0 if QGuiApplication.platformName() == "wayland" else screen.devicePixelRatio()
+                    sg = screen.geometry()
+                    return QRect(
+                        round(sg.x() + (x - grab.geometry.x) / ratio),
+                        round(sg.y() + (y - grab.geometry.y) / ratio),
+                        max(1, round(w / ratio)),
+                        max(1, round(h / ratio)),
+                    )
+        except Exception:  # a screen unplugged meanwhile
+            log.debug("no screen for grab %d", grab.index, exc_info=True)
+        return QRect(x, y, w, h)
+
+    def finish_long_capture(self, token: Responder | None = None) -> bool:
+        """Done (main.py capture --done): `token` gets the capture once it is filed."""
+        if self._long is None:
+            return False
+        if token is not None:
+            self._long_done_token = token
+        self._long.finish()
+        return True
+
+    def cancel_long_capture(self) -> bool:
+        if self._long is None:
+            return False
+        self._long.cancel()
+        return True
+
+    def _take_done_token(self) -> Responder | None:
+        token, self._long_done_token = self._long_done_token, None
+        return token
+
+    def _on_long_finished(
+        self,
+        result: LongCaptureResult,
+        grab: ScreenGrab,
+        region: Rect,
+        purchase_id: PurchaseTarget,
+        note: str | None,
+        window: WindowInfo | None,
+    ) -> None:
+        self._long = None
+        self._bring_back()
+        self.writer.submit(
+            CaptureJob(
+                source="long",
+                purchase_id=purchase_id,
+                note=note,
+                screen_geometry=geometry_note(grab, region),
+                origin=capture_origin(grab, region, window, self._output_name(grab)),
+                token=self._take_done_token(),
+                long_capture=result,
+            )
+        )
+
+    def _on_long_cancelled(self) -> None:
+        self._long = None
+        self._bring_back()
+        token = self._take_done_token()
+        if callable(token):
+            token({"ok": False, "error": "the long capture was cancelled; nothing was filed"})
+
+    def _on_long_failed(self, message: str) -> None:
+        self._long = None
+        self._bring_back()
+        self._fail(message, self._take_done_token())
 
     def _output_name(self, grab: ScreenGrab) -> str | None:
         """The name of the screen `grab` shows: the backend's (Wayland outputs), else Qt's."""
@@ -1137,6 +1348,7 @@ class Controller(QObject):
                     "library": str(self.lib.root),
                     "tray": self.tray_shown,
                     "window": self.control_window is not None and self.control_window.isVisible(),
+                    "long_capture": self._long.status() if self._long is not None else None,
                 }
             )
         elif cmd == "show" and request.get("library_window"):
@@ -1166,6 +1378,15 @@ class Controller(QObject):
             respond({"ok": False, "error": f"unknown request {cmd!r}"})
 
     def _handle_capture(self, request: Message, respond: Responder) -> None:
+        if request.get("done") or request.get("cancel"):
+            if self._long is None:
+                respond({"ok": False, "error": "no long capture is running"})
+            elif request.get("done"):
+                self.finish_long_capture(respond)
+            else:
+                self.cancel_long_capture()
+                respond({"ok": True, "cancelled": True})
+            return
         purchase: PurchaseTarget = None if request.get("inbox") else ACTIVE
         if request.get("purchase_id") is not None:
             try:
@@ -1180,7 +1401,13 @@ class Controller(QObject):
             except (ValueError, TypeError):
                 respond({"ok": False, "error": "the region must be four whole numbers"})
                 return
-            self.capture_rect(Rect(x, y, w, h), purchase, note, token=respond)
+            if request.get("long"):
+                self.capture_long_rect(Rect(x, y, w, h), purchase, note, token=respond)
+            else:
+                self.capture_rect(Rect(x, y, w, h), purchase, note, token=respond)
+        elif request.get("long"):
+            opened = self.capture_long(purchase, note)
+            respond({"ok": True, "opened": opened})
         elif request.get("fullscreen"):
             self.capture_fullscreen(purchase, note, token=respond)
         else:

@@ -354,7 +354,12 @@ class _Overlay(QWidget):
             self._paint_hovered(painter, self.hovered)
         if self._cursor is not None:
             self._paint_crosshair(painter, self._cursor)
-        if self._show_help and self.selection is None:
+        if self._show_help and self.selection is None and self._session.long_capture:
+            self._paint_help(
+                painter,
+                self.tr("Long capture: drag over the chat, then scroll it · Esc: cancel"),
+            )
+        elif self._show_help and self.selection is None:
             self._paint_help(
                 painter,
                 self.tr("Click a window or drag to capture · Enter: whole screen · Esc: cancel")
@@ -502,6 +507,9 @@ class CaptureSession(QObject):
 
     # (the ScreenGrab, a capture.region.Rect in physical pixels relative to the grab's corner)
     region_selected = Signal(object, object)
+    # The same, for a long (scrolling) capture of the region: key S after a selection, or
+    # any selection in a session started for a long capture (`long_capture`).
+    long_capture_selected = Signal(object, object)
     cancelled = Signal()
     # time.time() when the first overlay was painted (for latency benchmarks)
     overlay_shown = Signal(float)
@@ -513,8 +521,10 @@ class CaptureSession(QObject):
         *,
         preselect: Rect | None = None,
         windows: Sequence[WindowInfo] = (),
+        long_capture: bool = False,
     ) -> None:
-        """`preselect`: a region in desktop coordinates to show selected at the start
+        """`long_capture`: the region chosen starts a long capture (`long_capture_selected`).
+        `preselect`: a region in desktop coordinates to show selected at the start
         ("Capture again"): Enter takes it, a drag makes a new one, Esc cancels.
         `windows`: the desktop's top-level windows at the grab, top-most first (desktop
         coordinates, capture.windows), to highlight under the pointer and snap to on a click."""
@@ -535,6 +545,7 @@ class CaptureSession(QObject):
         # Release of a drag captures at once (the product's default: it must feel instant).
         # When False the selection stays for arrow keys and Enter (or a double-click) captures.
         self.capture_on_release = True
+        self.long_capture = long_capture
 
     @property
     def overlays(self) -> list[QWidget]:
@@ -632,6 +643,9 @@ class CaptureSession(QObject):
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._on_region_chosen(target, target.selection or target.bounds)
             return True
+        if key == Qt.Key.Key_S and target.selection is not None:
+            self._on_region_chosen(target, target.selection, long_capture=True)
+            return True
         if key in _ARROWS:
             dx, dy = _ARROWS[Qt.Key(key)]
             mods = event.modifiers()
@@ -647,7 +661,7 @@ class CaptureSession(QObject):
             if overlay is not sender:
                 overlay.clear_selection()
 
-    def _on_region_chosen(self, overlay: _Overlay, logical: Rect) -> None:
+    def _on_region_chosen(self, overlay: _Overlay, logical: Rect, long_capture: bool = False) -> None:
         if self._finished:
             return
         physical = overlay.physical(logical)
@@ -657,7 +671,10 @@ class CaptureSession(QObject):
         log.debug("selected %s logical -> %s physical on grab %d", logical, physical, overlay.grab_.index)
         self.snapped_window = overlay.snapped_window(logical)
         self.close()  # first: the overlays must never be in a later screenshot
-        self.region_selected.emit(overlay.grab_, physical)
+        if long_capture or self.long_capture:
+            self.long_capture_selected.emit(overlay.grab_, physical)
+        else:
+            self.region_selected.emit(overlay.grab_, physical)
 
     def _on_cancel_requested(self) -> None:
         if self._finished:

@@ -23,6 +23,7 @@ class TrayMenu(QObject):
     capture_region_requested = Signal()
     capture_fullscreen_requested = Signal()
     capture_again_requested = Signal()
+    long_capture_requested = Signal()
     clipboard_requested = Signal()
     purchase_chosen = Signal(object)  # purchase id, or None for the Inbox
     new_purchase_requested = Signal()
@@ -44,6 +45,7 @@ class TrayMenu(QObject):
         self.action_fullscreen = self._add(self.tr("Capture full screen"), self.capture_fullscreen_requested)
         self.action_again = self._add(self.tr("Capture again (same region)"), self.capture_again_requested)
         self.action_again.setEnabled(False)
+        self.action_long = self._add(self.tr("Long capture"), self.long_capture_requested)
         self.action_clipboard = self._add(self.tr("Save clipboard image"), self.clipboard_requested)
         self.menu.addSeparator()
         self.new_purchase_label = self.tr("New purchase…")
@@ -139,7 +141,13 @@ class ControlWindow(QWidget):
         self.explanation.setWordWrap(True)
         layout.addWidget(self.explanation)
         self.set_hotkey_text(hotkey_text)
-        for action in (tray.action_region, tray.action_fullscreen, tray.action_again, tray.action_clipboard):
+        for action in (
+            tray.action_region,
+            tray.action_fullscreen,
+            tray.action_again,
+            tray.action_long,
+            tray.action_clipboard,
+        ):
             button = QPushButton(action.text().split("\t")[0])
             button.clicked.connect(action.trigger)
             action.enabledChanged.connect(button.setEnabled)

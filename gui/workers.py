@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import enum
+import hashlib
+import io
 import logging
 import os
 import queue
@@ -25,14 +27,16 @@ from PySide6.QtCore import QThread, Signal
 
 from capture.errors import KnownCaptureError
 from capture.screen import encode_png, is_mostly_uniform
+from capture.stitch import render
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
 from storage.purchases import PurchaseTarget
-from storage.records import CaptureOrigin
+from storage.records import CaptureOrigin, CaptureRecord
 
 if TYPE_CHECKING:
     from capture.ocr import OcrEngine  # loaded when there is text to read, not at start-up
 
+    from .long_capture import LongCaptureResult
     from .single_instance import Responder
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,9 @@ class CaptureJob:
     # Set by the writer: the id of the capture kept just before this one when it had the
     # very same bytes (same SHA-256), i.e. nothing changed on screen.
     same_as: int | None = None
+    # A long capture: its recipe and frames (the writer renders the long image and files
+    # the frames with it); `image` and `data` are unused then.
+    long_capture: LongCaptureResult | None = None
 
 
 class CaptureWriter(QThread):
@@ -109,6 +116,13 @@ class CaptureWriter(QThread):
             if job is _STOP:
                 return
             try:
+                if job.long_capture is not None:
+                    record = self._save_long_capture(job, job.long_capture)
+                    self._previous = (record.sha256, record.id)
+                    self.capture_saved.emit(record, job)
+                    del record
+                    _release_memory()
+                    continue
                 flags: list[str] = []
                 data = job.data
                 if data is None:
@@ -141,6 +155,28 @@ class CaptureWriter(QThread):
             except Exception as exc:  # a bug: keep the thread alive and say so
                 log.exception("saving a capture failed")
                 self.capture_failed.emit(f"internal error: {exc!r}", job)
+
+    def _save_long_capture(self, job: CaptureJob, long: LongCaptureResult) -> CaptureRecord:
+        """Render the long image from the frames the recipe names and file all of it."""
+        t0 = time.perf_counter()
+        by_sha = {hashlib.sha256(png).hexdigest(): png for png in long.frames}
+
+        def frame(sha: str) -> Image.Image:
+            return Image.open(io.BytesIO(by_sha[sha]))
+
+        image = render(long.recipe, frame)
+        image_png = encode_png(image)
+        del image
+        timing.info("long_capture_rendered_ms=%.1f", (time.perf_counter() - t0) * 1000)
+        return self._lib.add_long_capture(
+            long.frames,
+            long.recipe_json,
+            image_png,
+            purchase_id=job.purchase_id,
+            note=job.note,
+            origin=job.origin,
+            screen_geometry=job.screen_geometry,
+        )
 
 
 class OcrWorker(QThread):
