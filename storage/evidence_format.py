@@ -52,6 +52,22 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "
 _SAFE_PUNCT = set("-_.()[]（）【】·")
 
 
+def frames_dir(stem: str) -> str:
+    """The folder of a long capture's frames, beside its long image: `captures/<stem>-frames`."""
+    return f"{CAPTURES_DIR}/{stem}-frames"
+
+
+def frame_file(stem: str, position: int, sha256: str) -> str:
+    """A long capture's frame: `captures/<stem>-frames/NN-<sha8>.png` (NN from 01, the
+    frame's place in the recipe)."""
+    return f"{frames_dir(stem)}/{position + 1:02d}-{sha256[:8]}.png"
+
+
+def recipe_file(stem: str) -> str:
+    """A long capture's recipe (storage.stitched.Recipe JSON): `captures/<stem>.recipe.json`."""
+    return f"{CAPTURES_DIR}/{stem}.recipe.json"
+
+
 def is_partial_name(name: str) -> bool:
     """True for the name of a folder (or zip) an export was still writing."""
     return name.startswith(".") and PARTIAL_MARK in name

@@ -43,7 +43,10 @@ from .evidence_format import (
     capture_file_stem,
     custody_lines,
     format_sums,
+    frame_file,
+    frames_dir,
     is_partial_name,
+    recipe_file,
     safe_name,
 )
 from .report import build_report_html, format_local, platform_name
@@ -298,6 +301,43 @@ def _capture_entry(
     }
 
 
+def _export_long(lib: Library, w: _Writer, c: CaptureRecord, stem: str) -> dict[str, Any]:
+    """Write a long capture's recipe and frames beside its long image; its manifest entry."""
+    recipe = lib.long_capture_recipe(c.id)
+    frames = lib.long_capture_frames(c.id)
+    if recipe is None or not frames:
+        raise ExportError(f"capture {c.id} is a long capture without its frames; run `main.py check`")
+    recipe_rel = recipe_file(stem)
+    recipe_sha = w.write(recipe_rel, recipe.encode("utf-8"))
+    (w.root / frames_dir(stem)).mkdir()
+    out = []
+    for f in frames:
+        rel = frame_file(stem, f.position, f.sha256)
+        try:
+            digest = w.copy(rel, lib.blob_path(f.sha256))
+        except FileNotFoundError:
+            raise ExportError(
+                f"frame {f.position + 1} of capture {c.id} is missing from the library; run `main.py check`"
+            ) from None
+        if digest != f.sha256:
+            raise ExportError(
+                f"frame {f.position + 1} of capture {c.id} no longer matches its SHA-256; run `main.py check`"
+            )
+        out.append(
+            {
+                "position": f.position,
+                "file": rel,
+                "sha256": f.sha256,
+                "bytes": f.bytes,
+                "width": f.width,
+                "height": f.height,
+                "y": f.y,
+            }
+        )
+    fsync_dir(w.root / frames_dir(stem))
+    return {"recipe_file": recipe_rel, "recipe_sha256": recipe_sha, "frames": out}
+
+
 def _file_times(events: list[dict[str, Any]]) -> dict[int, str]:
     """{capture id: the imported file's own modification time} from the custody events
     that recorded the captures (storage.library add_capture keeps it there)."""
@@ -398,7 +438,10 @@ def export_purchase(
             w.write(text_rel, text.encode("utf-8"))
             ocr_texts[seq] = text
             images[file_rel] = partial / file_rel
-            entries.append(_capture_entry(seq, c, file_rel, text_rel, file_times.get(c.id)))
+            entry = _capture_entry(seq, c, file_rel, text_rel, file_times.get(c.id))
+            if c.is_long:
+                entry["long"] = _export_long(lib, w, c, stem)
+            entries.append(entry)
 
         lines, last_line = custody_lines(events)
         w.write(CUSTODY, "".join(line + "\n" for line in lines).encode("utf-8"))

@@ -108,6 +108,7 @@ _T: dict[str, tuple[str, str]] = {
     "at_import": ("Imported at", "导入时间"),
     "at_clipboard": ("Pasted at", "粘贴时间"),
     "at_recovered": ("Recorded at", "记录时间"),
+    "at_long": ("Captured at", "截取时间"),
     "local_suffix": (" (local time)", "（当地）"),
     "utc_suffix": (" (UTC)", "（UTC）"),
     "file_mtime": ("File last modified", "文件自身的修改时间"),
@@ -170,6 +171,15 @@ _T: dict[str, tuple[str, str]] = {
     "src_import_named": ("imported file ({name})", "导入的文件（{name}）"),
     "src_clipboard": ("pasted from the clipboard", "从剪贴板粘贴"),
     "src_recovered": ("recovered after an interruption", "中断后恢复"),
+    "src_long": (
+        "long capture (frames taken while scrolling, stitched)",
+        "长截图（滚动时截取的多帧拼接而成）",
+    ),
+    "frames": ("Frames", "帧"),
+    "frames_desc": (
+        "{n} frames, kept as originals in {dir}/; the long image is rebuilt from them by `main.py verify`",
+        "共 {n} 帧，原始文件保存在 {dir}/ 中；`main.py verify` 会用它们重建长图并核对",
+    ),
     "st_open": ("open", "进行中"),
     "st_disputed": ("disputed", "有争议"),
     "st_resolved": ("resolved", "已解决"),
@@ -592,6 +602,18 @@ def build_report_html(
             (t("source"), _e(_source_text(c, lang))),
         ]
         capture_rows += _origin_rows(c, lang, val)
+        long = c.get("long")
+        if isinstance(long, dict) and long.get("frames"):
+            frames = long["frames"]
+            folder = str(frames[0]["file"]).rsplit("/", 1)[0]
+            listing = "<br/>".join(f"{int(f['position']) + 1:02d} {_e(f['sha256'])}" for f in frames)
+            capture_rows.append(
+                (
+                    t("frames"),
+                    _e(t("frames_desc", n=len(frames), dir=folder))
+                    + f'<br/><span class="mono">{listing}</span>',
+                )
+            )
         capture_rows += [
             (t("note"), _multiline(c["note"]) if c.get("note") else missing),
         ]

@@ -8,6 +8,7 @@ none. Unfinished exports (`.Proofshot_….partial-…`) are never taken for evid
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -257,6 +258,8 @@ def _check(tree: _Tree, path: Path, problems: list[VerifyProblem]) -> VerifyRepo
             text_rel = c["ocr"]["text_file"]
             if text_rel not in present and text_rel not in listed:
                 bad(text_rel, "OCR text file missing")
+            if isinstance(c.get("long"), dict):
+                _check_long(tree, present, c, digest, bad)
     for rel in sorted(present - listed - {SUMS}):
         bad(rel, "not part of the export: not listed in SHA256SUMS or manifest.json (added later?)")
 
@@ -268,6 +271,61 @@ def _check(tree: _Tree, path: Path, problems: list[VerifyProblem]) -> VerifyRepo
         events=events,
         problems=tuple(problems),
     )
+
+
+def _check_long(tree: _Tree, present: set[str], c: dict[str, Any], digest: Any, bad: Any) -> None:
+    """A long capture: its frames and recipe are there and unchanged, the recipe names
+    exactly those frames, and rebuilding the long image from them (storage.stitched.render)
+    gives exactly the long image's pixels."""
+    from PIL import Image, UnidentifiedImageError
+
+    from .stitched import Recipe, compare_rebuilt
+
+    seq, long = c["seq"], c["long"]
+    frames: list[dict[str, Any]] = long["frames"]
+    ok = True
+    for f in frames:
+        rel, n = f["file"], f["position"] + 1
+        if not rel.startswith(CAPTURES_DIR + "/"):
+            bad(MANIFEST, f"frame {n} of capture {seq} is outside {CAPTURES_DIR}/: {rel}")
+            ok = False
+        elif rel not in present:
+            bad(rel, f"frame {n} of long capture {seq} is missing")
+            ok = False
+        elif digest(rel)[0] != f["sha256"]:
+            bad(
+                rel,
+                f"frame {n} of long capture {seq} changed: its SHA-256 is {digest(rel)[0]}, "
+                f"recorded {f['sha256']}",
+            )
+    recipe_rel = long["recipe_file"]
+    if recipe_rel not in present:
+        bad(recipe_rel, f"the recipe of long capture {seq} is missing")
+        return
+    if digest(recipe_rel)[0] != long["recipe_sha256"]:
+        bad(recipe_rel, f"the recipe of long capture {seq} changed: its SHA-256 does not match manifest.json")
+    try:
+        recipe = Recipe.from_json(tree.read(recipe_rel).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        bad(recipe_rel, f"the recipe of long capture {seq} is not valid ({exc})")
+        return
+    if [f.sha256 for f in recipe.frames] != [f["sha256"] for f in frames]:
+        bad(recipe_rel, f"the recipe of long capture {seq} does not name the frames manifest.json lists")
+        return
+    if not ok or c["file"] not in present:
+        return
+    files = {f["sha256"]: f["file"] for f in frames}
+    try:
+        image = Image.open(io.BytesIO(tree.read(c["file"])))
+        diff = compare_rebuilt(recipe, lambda sha: Image.open(io.BytesIO(tree.read(files[sha]))), image)
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        bad(c["file"], f"long capture {seq} cannot be rebuilt from its frames ({exc})")
+        return
+    if diff is not None:
+        bad(
+            c["file"],
+            f"long capture {seq} is not what its frames and recipe make (rebuilt and compared): {diff}",
+        )
 
 
 def _check_custody(
@@ -290,6 +348,7 @@ def _check_custody(
 
     prev = GENESIS
     origins: dict[int, str] = {}
+    origin_data: dict[int, dict[str, Any]] = {}
     count = 0
     for n, raw in enumerate(raw_lines, start=1):
         where = f"{CUSTODY} line {n}"
@@ -322,6 +381,7 @@ def _check_custody(
         if ev["kind"] in _ORIGIN_KINDS and isinstance(ev["data"], dict) and ev["capture_id"] is not None:
             # The latest: a library may reuse the number of a capture deleted for good.
             origins[ev["capture_id"]] = str(ev["data"].get("sha256"))
+            origin_data[ev["capture_id"]] = ev["data"]
     if manifest is not None:
         cust = manifest["custody"]
         if count != cust["events"]:
@@ -337,6 +397,16 @@ def _check_custody(
                     c["file"],
                     f"custody.jsonl has no record of capture {c['seq']} being taken with this SHA-256",
                 )
+            elif isinstance(c.get("long"), dict):
+                data = origin_data.get(c["capture_id"], {})
+                if (
+                    data.get("frames") != [f["sha256"] for f in c["long"]["frames"]]
+                    or data.get("recipe_sha256") != c["long"]["recipe_sha256"]
+                ):
+                    bad(
+                        c["file"],
+                        f"custody.jsonl records other frames or another recipe for long capture {c['seq']}",
+                    )
     return count
 
 

@@ -343,3 +343,104 @@ def test_killed_while_writing_the_frames_loses_no_original(tmp_path: Path, long:
     assert {c.sha256 for c in again.list_captures()} == written
     assert again.check().ok
     again.close()
+
+
+# ---------------------------------------------------------------------- export and verify
+
+
+@pytest.fixture
+def exported_long(lib: Library, long: Long, tmp_path: Path) -> tuple[Path, int]:
+    from storage.export import export_purchase
+
+    p = lib.add_purchase({"title": "健身卡"}, {"display_name": "乐活健身"})
+    lib.add_capture(make_long(seed=3).frames[0], source="region", purchase_id=p.id)  # an ordinary one too
+    rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=p.id)
+    result = export_purchase(lib, p.id, tmp_path / "out", language="en", make_zip=True)
+    assert result.zip_path is not None
+    return result.folder, rec.id
+
+
+def _verify(path: Path) -> list[str]:
+    from storage.verify import verify_evidence
+
+    return [str(p) for p in verify_evidence(path).problems]
+
+
+def test_export_holds_frames_long_image_and_recipe_and_verifies(
+    exported_long: tuple[Path, int], long: Long
+) -> None:
+    folder, cid = exported_long
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    [entry] = [c for c in manifest["captures"] if c["capture_id"] == cid]
+    assert entry["source"] == "long" and (folder / entry["file"]).read_bytes() == long.image_png
+    assert [c for c in manifest["captures"] if c["capture_id"] != cid][0].get("long") is None
+    frames = entry["long"]["frames"]
+    assert [f["sha256"] for f in frames] == [_sha(f) for f in long.frames]
+    stem = entry["file"].rsplit(".", 1)[0]
+    for n, (f, data) in enumerate(zip(frames, long.frames, strict=True), start=1):
+        assert f["file"] == f"{stem}-frames/{n:02d}-{_sha(data)[:8]}.png"
+        assert (folder / f["file"]).read_bytes() == data
+    recipe_rel = entry["long"]["recipe_file"]
+    assert recipe_rel == f"{stem}.recipe.json"
+    recipe_bytes = (folder / recipe_rel).read_bytes()
+    assert Recipe.from_json(recipe_bytes.decode()).to_json() == long.recipe_json
+    assert entry["long"]["recipe_sha256"] == _sha(recipe_bytes)
+    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    for rel in [recipe_rel, *(f["file"] for f in frames)]:
+        assert f"{_sha((folder / rel).read_bytes())}  {rel}" in sums
+        assert rel in {f["path"] for f in manifest["files"]}
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert f"{len(frames)} frames" in report and all(f["sha256"] in report for f in frames)
+    assert _verify(folder) == []
+    assert _verify(folder.with_name(folder.name + ".zip")) == []
+
+
+def _writable(path: Path) -> Path:
+    path.chmod(0o644)
+    return path
+
+
+def test_a_tampered_frame_fails_verify_naming_it(exported_long: tuple[Path, int]) -> None:
+    folder, cid = exported_long
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    [entry] = [c for c in manifest["captures"] if c["capture_id"] == cid]
+    frame = entry["long"]["frames"][1]
+    path = _writable(folder / frame["file"])
+    img = Image.open(path).convert("RGB")
+    img.putpixel((W // 2, 30), (255, 0, 0))
+    path.write_bytes(_png(img))
+    problems = _verify(folder)
+    assert any(
+        p.startswith(frame["file"]) and "frame 2 of long capture" in p and "changed" in p for p in problems
+    )
+
+
+def test_a_tampered_long_image_fails_verify_even_with_every_hash_rewritten(
+    exported_long: tuple[Path, int], long: Long
+) -> None:
+    folder, cid = exported_long
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    [entry] = [c for c in manifest["captures"] if c["capture_id"] == cid]
+    img = Image.open(io.BytesIO(long.image_png)).convert("RGB")
+    img.putpixel((W // 2, long.height // 2), (0, 0, 0))
+    forged = _png(img)
+    _writable(folder / entry["file"]).write_bytes(forged)
+    problems = _verify(folder)
+    assert any(
+        p.startswith(entry["file"]) and "is not what its frames and recipe make" in p for p in problems
+    )
+    # someone rewrites the manifest and SHA256SUMS to match: the rebuild still catches it
+    entry["sha256"], entry["bytes"] = _sha(forged), len(forged)
+    for f in manifest["files"]:
+        if f["path"] == entry["file"]:
+            f["sha256"], f["bytes"] = _sha(forged), len(forged)
+    _writable(folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    sums = [
+        line
+        for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+        if not line.endswith(entry["file"])
+    ]
+    sums.append(f"{_sha(forged)}  {entry['file']}")
+    _writable(folder / "SHA256SUMS").write_text("\n".join(sums) + "\n")
+    problems = _verify(folder)
+    assert any("is not what its frames and recipe make" in p and "rows" in p for p in problems), problems
