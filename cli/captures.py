@@ -98,12 +98,15 @@ def show_capture(args: argparse.Namespace) -> int:
     c = lib.get_capture(parse_id(args.id, "capture id"), with_words=True)
     events = lib.events(capture_id=c.id)
     sugg = suggestions_for(c.ocr_text)
+    frames = lib.long_capture_frames(c.id) if c.is_long else []
     if args.json:
         emit_json(
             {
                 **c.to_dict(with_words=True),
                 "path": str(lib.blob_path(c.sha256)),
                 "screen_geometry": c.screen_geometry,
+                # A long capture's frames (originals, in the recipe's order); [] otherwise.
+                "frames": [{**f.to_dict(), "path": str(lib.blob_path(f.sha256))} for f in frames],
                 "suggestions": sugg,
                 "events": [e.to_dict() for e in events],
             }
@@ -126,6 +129,10 @@ def show_capture(args: argparse.Namespace) -> int:
     print(f"  size          {c.width}x{c.height} px, {c.bytes} bytes, {c.media_type}")
     print(f"  SHA-256       {c.sha256}")
     print(f"  file          {lib.blob_path(c.sha256)}")
+    if frames:
+        print(f"  frames        {len(frames)}, stitched into this image (each kept as an original)")
+        for f in frames:
+            print(f"    {f.position + 1:2d}  {f.sha256}  y={f.y}  {f.width}x{f.height} px, {f.bytes} bytes")
     if c.flags:
         print(f"  warnings      {', '.join(c.flags)}")
     if c.note:

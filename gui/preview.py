@@ -338,6 +338,8 @@ class PreviewPane(QWidget):
         self.app_label = value()
         self.screen_label = value()
         self.backend_label = value()
+        # A long capture's frames (hidden for other captures).
+        self.frames_label = value()
         self.sha_edit = QLineEdit()
         self.sha_edit.setReadOnly(True)
         self.sha_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -362,6 +364,7 @@ class PreviewPane(QWidget):
         form.addRow(self.tr("Filed under"), self.filed_label)
         form.addRow(self.tr("Size"), self.size_label)
         form.addRow(self.tr("SHA-256"), sha_row)
+        form.addRow(self.tr("Frames"), self.frames_label)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -507,6 +510,7 @@ class PreviewPane(QWidget):
         self.size_label.setText(self._size_text(record))
         self.sha_edit.setText(record.sha256)
         self.sha_edit.setCursorPosition(0)
+        self._show_frames(record)
         warnings = self._warnings(record)
         self.warning_label.setText("\n".join(warnings))
         self.warning_frame.setVisible(bool(warnings))
@@ -555,7 +559,24 @@ class PreviewPane(QWidget):
             return self.tr("Clipboard")
         if record.source == "recovered":
             return self.tr("Recovered after an interruption")
+        if record.source == "long":
+            return self.tr("Long capture")
         return record.source
+
+    def _show_frames(self, record: CaptureRecord) -> None:
+        """A long capture's frames: how many, and each one's SHA-256 (shortened), in order."""
+        self._details_form.setRowVisible(self.frames_label, record.is_long)
+        if not record.is_long:
+            self.frames_label.clear()
+            return
+        text = self.tr("{n} frames, each kept as an original; the image is stitched from them").format(
+            n=record.frames
+        )
+        lines = [
+            self.tr("{n}. {sha}…").format(n=n, sha=sha[:12])
+            for n, sha in enumerate(record.frame_hashes, start=1)
+        ]
+        self.frames_label.setText("\n".join([text, *lines]))
 
     def _show_origin(self, record: CaptureRecord) -> None:
         """The window, application, screen and grab backend a screenshot came from; each

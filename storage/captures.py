@@ -84,6 +84,7 @@ def record_capture(c: Capture, with_words: bool = False) -> CaptureRecord:
         source_rect=c.source_rect,
         source_backend=c.source_backend,
         frames=c.frame_count or 0,
+        frame_hashes=tuple(f.sha256 for f in c.frame_rows) if c.frame_count else (),
     )
 
 

@@ -102,6 +102,10 @@ class Capture(Base):
     frame_count: Mapped[int | None] = mapped_column(Integer)
 
     purchase: Mapped[Purchase | None] = relationship(lazy="joined")
+    # A long capture's frames, loaded only when read (record_capture, for long captures).
+    frame_rows: Mapped[list[CaptureFrame]] = relationship(
+        lazy="select", order_by="CaptureFrame.position", viewonly=True
+    )
 
 
 class CaptureFrame(Base):

@@ -257,6 +257,9 @@ class CaptureRecord:
     #: A long capture's number of frames (0: not a long capture); the frames themselves
     #: are `Library.long_capture_frames(id)`.
     frames: int = 0
+    #: The frames' SHA-256 in the recipe's order, when the record was read with them
+    #: (`Library.get_capture`, `get_captures`; listings give only the count).
+    frame_hashes: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def in_trash(self) -> bool:

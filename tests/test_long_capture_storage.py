@@ -444,3 +444,50 @@ def test_a_tampered_long_image_fails_verify_even_with_every_hash_rewritten(
     _writable(folder / "SHA256SUMS").write_text("\n".join(sums) + "\n")
     problems = _verify(folder)
     assert any("is not what its frames and recipe make" in p and "rows" in p for p in problems), problems
+
+
+# ---------------------------------------------------------------------- shown to the user
+
+
+def test_get_capture_carries_the_frame_hashes(lib: Library, long: Long) -> None:
+    rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None)
+    assert lib.get_capture(rec.id, with_words=True).frame_hashes == tuple(_sha(f) for f in long.frames)
+    assert lib.get_captures([rec.id])[0].frame_hashes == tuple(_sha(f) for f in long.frames)
+    assert lib.get_capture(rec.id) == lib.list_captures()[0]  # the hashes do not make records differ
+
+
+def test_preview_details_list_the_frames(qtbot, lib: Library, long: Long) -> None:  # type: ignore[no-untyped-def]
+    from gui.preview import PreviewPane
+
+    from .test_preview import image
+
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None)
+    pane.show_capture(lib.get_capture(rec.id, with_words=True), image())
+    assert pane.source_label.text() == "Long capture"
+    assert pane._details_form.isRowVisible(pane.frames_label)
+    lines = pane.frames_label.text().splitlines()
+    assert lines[0].startswith(f"{len(long.frames)} frames")
+    assert lines[1:] == [f"{n}. {_sha(f)[:12]}…" for n, f in enumerate(long.frames, start=1)]
+    plain = lib.add_capture(long.frames[0], source="region", purchase_id=None)
+    pane.show_capture(lib.get_capture(plain.id, with_words=True), image())
+    assert not pane._details_form.isRowVisible(pane.frames_label)
+
+
+def test_captures_show_lists_the_frames(cli, long: Long) -> None:  # type: ignore[no-untyped-def]
+    lib = Library.open(cli.library)
+    rec = lib.add_long_capture(long.frames, long.recipe_json, long.image_png, purchase_id=None)
+    lib.close()
+    doc = cli.json("captures", "show", str(rec.id))
+    assert doc["source"] == "long" and doc["frame_count"] == len(long.frames)
+    assert [f["sha256"] for f in doc["frames"]] == [_sha(f) for f in long.frames]
+    assert all(
+        Path(f["path"]).read_bytes() == data for f, data in zip(doc["frames"], long.frames, strict=True)
+    )
+    out = cli.run("captures", "show", str(rec.id)).stdout
+    assert f"frames        {len(long.frames)}," in out
+    assert all(_sha(f) in out for f in long.frames)
+    listed = cli.json("captures", "list")
+    assert [c["id"] for c in listed] == [rec.id]

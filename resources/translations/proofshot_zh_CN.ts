@@ -1008,6 +1008,22 @@
         <translation>未记录</translation>
     </message>
     <message>
+        <source>Frames</source>
+        <translation>帧</translation>
+    </message>
+    <message>
+        <source>Long capture</source>
+        <translation>长截图</translation>
+    </message>
+    <message>
+        <source>{n} frames, each kept as an original; the image is stitched from them</source>
+        <translation>共 {n} 帧，每帧都保存为原始文件；此图由它们拼接而成</translation>
+    </message>
+    <message>
+        <source>{n}. {sha}…</source>
+        <translation>{n}. {sha}…</translation>
+    </message>
+    <message>
         <source>{app} (window class {window_class})</source>
         <translation>{app}（窗口类 {window_class}）</translation>
     </message>
