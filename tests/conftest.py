@@ -23,6 +23,17 @@ EVALSET = ROOT / "tests" / "data" / "evalset"
 MAIN = ROOT / "main.py"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _qt_widgets_application():
+    """One QApplication for the whole session, made first: code under test that only needs
+    a QGuiApplication (the report's PDF) would otherwise make one, and every widget test
+    after it in the same process would fail to start."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    yield app
+
+
 @pytest.fixture
 def lib(tmp_path: Path):
     from storage.library import Library
