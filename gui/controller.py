@@ -387,6 +387,7 @@ class Controller(QObject):
         tray.capture_fullscreen_requested.connect(self.capture_fullscreen)
         tray.capture_again_requested.connect(self.capture_again)
         tray.long_capture_requested.connect(self.capture_long)
+        tray.action_long.setVisible(QGuiApplication.platformName() != "wayland")
         tray.clipboard_requested.connect(self.save_clipboard)
         tray.purchase_chosen.connect(self.set_active_purchase)
         tray.new_purchase_requested.connect(self.new_purchase)
@@ -766,8 +767,24 @@ class Controller(QObject):
 
     def capture_long(self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None) -> bool:
         """The overlay for a long capture: the region the user selects is watched while they
-        scroll. False if a capture is open already."""
+        scroll. False if a capture is open already (or long captures cannot run here)."""
+        if not self._long_capture_possible(None):
+            return False
         return self.capture_region(purchase_id, note, long_capture=True)
+
+    def _long_capture_possible(self, token: Responder | None) -> bool:
+        """Long captures need the long capture's window beside the region, never over it:
+        on Wayland the compositor, not the app, decides where a window goes."""
+        if QGuiApplication.platformName() != "wayland":
+            return True
+        self._fail(
+            self.tr(
+                "Long captures are not available on Wayland yet: the desktop decides where Proofshot's "
+                "window goes, and it could cover the chat. Capture the chat screen by screen instead."
+            ),
+            token,
+        )
+        return False
 
     def capture_long_rect(
         self,
@@ -780,6 +797,11 @@ class Controller(QObject):
         --region), started at once; `token` is told it started (or why not)."""
         if self._long is not None:
             self._fail(self.tr("A long capture is running already; finish or cancel it first."), token)
+            return
+        if self._session is not None:  # its overlay covers the screen: it would be in every frame
+            self._fail(self.tr("A capture is being taken already; try again in a moment."), token)
+            return
+        if not self._long_capture_possible(token):
             return
 
         def grabbed(grabs: list[ScreenGrab]) -> None:
@@ -821,9 +843,10 @@ class Controller(QObject):
         """Watch `region` (desktop coordinates, on `grab`'s screen) until Done or Cancel.
         Our other windows stay off the screen meanwhile; the long capture's own window is
         placed beside the region, never over it."""
-        if region.empty:
+        if region.empty or not self._long_capture_possible(token):
             self._bring_back()
-            self._fail(self.tr("The region is empty."), token)
+            if region.empty:
+                self._fail(self.tr("The region is empty."), token)
             return False
         frame_grabber, close = self._frame_grabber(grab, region)
         session = LongCaptureSession(

@@ -152,6 +152,7 @@ class ControlWindow(QWidget):
             button.clicked.connect(action.trigger)
             action.enabledChanged.connect(button.setEnabled)
             button.setEnabled(action.isEnabled())
+            button.setVisible(action.isVisible())
             layout.addWidget(button)
         purchases = QPushButton(tray.purchase_menu.title())
         purchases.setMenu(tray.purchase_menu)

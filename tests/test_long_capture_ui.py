@@ -285,6 +285,17 @@ def test_requests_start_finish_and_cancel_a_long_capture(qtbot, parts, chat: Cha
     assert len(lib.list_captures()) == 1
 
 
+def test_no_long_capture_starts_while_the_overlay_is_open(qtbot, parts) -> None:  # type: ignore[no-untyped-def]
+    controller, lib, screen = parts
+    with qtbot.waitSignal(controller.overlay_opened, timeout=5000):
+        controller.capture_region()
+    replies = _requests(
+        controller, {"cmd": "capture", "long": True, "region": list(screen.region.as_tuple())}
+    )
+    assert replies[0]["ok"] is False and controller.long_capture is None
+    assert _requests(controller, {"cmd": "capture", "long": True}) == [{"ok": True, "opened": False}]
+
+
 def test_a_region_with_no_room_beside_it_is_explained(qtbot, parts) -> None:  # type: ignore[no-untyped-def]
     controller, lib, screen = parts
     from PySide6.QtGui import QGuiApplication
