@@ -368,7 +368,10 @@ class _Overlay(QWidget):
             )
         elif self._show_help and self.preselected is not None and self.selection == self.preselected[0]:
             self._paint_help(
-                painter, self.tr("Enter: capture this region again · Drag: a new region · Esc: cancel")
+                painter,
+                self.tr(
+                    "Enter: capture this region again · S: long capture · Drag: a new region · Esc: cancel"
+                ),
             )
         if self._cursor is not None:
             self._paint_magnifier(painter, self._cursor)
