@@ -27,7 +27,7 @@ from typing import Any
 from PIL import Image
 from PySide6.QtCore import QObject, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QImage, QKeyEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from capture.region import Rect
 from capture.screen import encode_png
@@ -157,8 +157,9 @@ class _Preview(QWidget):
         painter.end()
 
 
-class LongCaptureWindow(QWidget):
-    """The small window beside the region: preview, frame count, messages, Done / Cancel."""
+class LongCaptureWindow(QFrame):
+    """The small window beside the region: preview, frame count, messages, Done / Cancel.
+    Frameless, so that a window manager's decoration cannot reach over the region."""
 
     done_requested = Signal()
     cancel_requested = Signal()
@@ -166,7 +167,15 @@ class LongCaptureWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
-        self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
+        self.setWindowFlags(
+            Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.setObjectName("ProofshotLongCapture")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#ProofshotLongCapture { background: palette(window); border: 1px solid palette(mid); "
+            "border-radius: 6px; }"
+        )
         # The user keeps scrolling the chat with the keyboard: showing this takes no focus.
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         layout = QVBoxLayout(self)
