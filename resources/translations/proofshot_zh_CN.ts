@@ -180,8 +180,28 @@
         <translation>无法截取屏幕</translation>
     </message>
     <message>
+        <source>Long captures are not available on Wayland yet: the desktop decides where Proofshot&apos;s window goes, and it could cover the chat. Capture the chat screen by screen instead.</source>
+        <translation>Wayland 上暂不支持长截图：窗口位置由桌面决定，Proofshot 的窗口可能会挡住聊天内容。请逐屏截取聊天记录。</translation>
+    </message>
+    <message>
+        <source>A long capture is running already; finish or cancel it first.</source>
+        <translation>已有一个长截图正在进行，请先完成或取消它。</translation>
+    </message>
+    <message>
         <source>A capture is being taken already; try again in a moment.</source>
         <translation>正在截屏，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The region {region} is not on any screen.</source>
+        <translation>区域 {region} 不在任何屏幕上。</translation>
+    </message>
+    <message>
+        <source>The region is empty.</source>
+        <translation>区域是空的。</translation>
+    </message>
+    <message>
+        <source>There is no room beside the region for the long capture&apos;s window. Select a smaller part of the screen.</source>
+        <translation>区域旁边没有位置放长截图窗口。请选择屏幕上小一些的部分。</translation>
     </message>
     <message>
         <source>Nothing to repeat yet</source>
@@ -843,6 +863,57 @@
     <message>
         <source>There is no image on the clipboard.</source>
         <translation>剪贴板里没有图片。</translation>
+    </message>
+</context>
+<context>
+    <name>LongCaptureSession</name>
+    <message>
+        <source>The screen could not be read: {error}</source>
+        <translation>无法读取屏幕：{error}</translation>
+    </message>
+    <message>
+        <source>Keep scrolling; press Done when you reach the end.</source>
+        <translation>继续滚动；到底后按“完成”。</translation>
+    </message>
+    <message>
+        <source>Scrolled too fast — scroll back a little</source>
+        <translation>滚动太快了——请往回滚一点</translation>
+    </message>
+    <message>
+        <source>Something changed in the chat — this part was not added; scroll back a little and go on</source>
+        <translation>聊天内容发生了变化——这部分没有加入；请往回滚一点再继续</translation>
+    </message>
+    <message>
+        <source>Too many identical lines to tell apart — scroll a little less</source>
+        <translation>相同的内容太多，无法分辨——请每次少滚一点</translation>
+    </message>
+    <message>
+        <source>Nothing was captured.</source>
+        <translation>没有截取到任何内容。</translation>
+    </message>
+</context>
+<context>
+    <name>LongCaptureWindow</name>
+    <message>
+        <source>Cancel</source>
+        <extracomment>How often the region is grabbed while the user scrolls (a grab still under way is not doubled). The preview&apos;s size (logical pixels). Room kept between the region and the window. Grabs the region now (on the worker thread), as an RGB image of the region&apos;s size.</extracomment>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Scroll the chat slowly; press Done when you reach the end.</source>
+        <translation>慢慢滚动聊天记录；到底后按“完成”。</translation>
+    </message>
+    <message>
+        <source>{n} frame(s)</source>
+        <translation>{n} 帧</translation>
+    </message>
+    <message>
+        <source>Putting the long image together…</source>
+        <translation>正在拼接长图…</translation>
     </message>
 </context>
 <context>
@@ -2223,6 +2294,10 @@ As read in the screenshot: {raw}</source>
         <translation>再截一次（同一区域）</translation>
     </message>
     <message>
+        <source>Long capture</source>
+        <translation>长截图</translation>
+    </message>
+    <message>
         <source>Save clipboard image</source>
         <translation>保存剪贴板中的图片</translation>
     </message>
@@ -2328,8 +2403,12 @@ As read in the screenshot: {raw}</source>
         <translation>点击一个窗口或拖选区域来截取 · Enter：整个屏幕 · Esc：取消</translation>
     </message>
     <message>
-        <source>Enter: capture this region again · Drag: a new region · Esc: cancel</source>
-        <translation>Enter：再次截取这个区域 · 拖动：选择新区域 · Esc：取消</translation>
+        <source>Long capture: drag over the chat, then scroll it · Esc: cancel</source>
+        <translation>长截图：拖选聊天区域，然后滚动它 · Esc：取消</translation>
+    </message>
+    <message>
+        <source>Enter: capture this region again · S: long capture · Drag: a new region · Esc: cancel</source>
+        <translation>Enter：再次截取这个区域 · S：长截图 · 拖动：选择新区域 · Esc：取消</translation>
     </message>
     <message>
         <source>{width} × {height}</source>
