@@ -59,6 +59,11 @@ def send_request(library: Path, request: dict[str, Any], timeout_s: float = 30.0
             if not chunk:
                 break
             data += chunk
+    return parse_reply(data)
+
+
+def parse_reply(data: bytes) -> dict[str, Any]:
+    """The app's reply line as an object; a missing or garbled one as an error reply."""
     if not data:
         return {"ok": False, "error": "the running Proofshot did not answer"}
     try:

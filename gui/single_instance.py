@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from .instance_client import server_name
+from .instance_client import parse_reply, server_name
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,7 @@ def send_request(library: Path, request: Message, timeout_ms: int = 30000) -> Me
             break
         data += bytes(sock.readAll().data())
     sock.disconnectFromServer()
-    if not data:
-        return {"ok": False, "error": "the running Proofshot did not answer"}
-    try:
-        reply = json.loads(data.decode("utf-8"))
-    except ValueError:
-        return {"ok": False, "error": "the running Proofshot sent an unreadable answer"}
-    return reply if isinstance(reply, dict) else {"ok": False, "error": "unexpected answer"}
+    return parse_reply(data)
 
 
 class InstanceServer(QObject):
