@@ -146,17 +146,30 @@ class PortalShot:
             return img.convert("RGB")
 
 
+_portal_lock_depth = 0
+_portal_lock_file: IO[bytes] | None = None
+
+
 @contextlib.contextmanager
 def portal_file_lock() -> Iterator[None]:
-    """Held while a portal screenshot is taken and its file read: xdg-desktop-portal-wlr 0.7
-    always writes /tmp/out.png, whichever session asks, so concurrent test sessions on one
-    machine take turns (tests driving the app's own portal grab should hold it too)."""
-    with open(PORTAL_LOCK, "a+b") as lock:
+    """Held while a portal can write its screenshot: xdg-desktop-portal-wlr 0.7 always writes
+    /tmp/out.png, whichever session asks, so test sessions on one machine (two test runs at
+    once) take turns. A session holds it from start_portal() until it is closed, so no other
+    run's portal writes that file meanwhile; it nests within one process."""
+    global _portal_lock_depth, _portal_lock_file
+    if _portal_lock_depth == 0:
+        lock = open(PORTAL_LOCK, "a+b")  # noqa: SIM115 (kept open while held)
         fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        _portal_lock_file = lock
+    _portal_lock_depth += 1
+    try:
+        yield
+    finally:
+        _portal_lock_depth -= 1
+        if _portal_lock_depth == 0 and _portal_lock_file is not None:
+            fcntl.flock(_portal_lock_file, fcntl.LOCK_UN)
+            _portal_lock_file.close()
+            _portal_lock_file = None
 
 
 class PictureWindow:
@@ -278,6 +291,7 @@ class WaylandSession:
         self._relay_fd: int | None = None
         self._relay_fifo = self.root / "bindings.fifo"
         self._closed = False
+        self._portal_lock: contextlib.ExitStack | None = None  # held from start_portal() to close()
 
     # Life cycle ----------------------------------------------------------------------
 
@@ -371,6 +385,9 @@ class WaylandSession:
         for _name, proc in reversed(self._procs):
             _stop_group(proc)
         _kill_marked(self.marker)
+        if self._portal_lock is not None:
+            self._portal_lock.close()
+            self._portal_lock = None
         if self.log_dir is not None and self.logs_dir.is_dir():
             shutil.copytree(self.logs_dir, self.log_dir, dirs_exist_ok=True)
         doc = self.client_runtime / "doc"
@@ -649,6 +666,10 @@ class WaylandSession:
         answers every screenshot request with a refusal (response 2)."""
         if self.bus_address:
             return self.bus_address
+        if self._portal_lock is None:
+            # This session's portal may write /tmp/out.png until the session is closed.
+            self._portal_lock = contextlib.ExitStack()
+            self._portal_lock.enter_context(portal_file_lock())
         portal = next((p for p in PORTAL_PATHS if os.access(p, os.X_OK)), None)
         missing = [t for t in ("dbus-daemon", "pipewire", "grim") if shutil.which(t) is None]
         if portal is None:
