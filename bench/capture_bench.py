@@ -235,16 +235,16 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-class Bench:
-    def __init__(self, env: dict[str, str], tmp: Path, args: argparse.Namespace) -> None:
-        self.args = args
-        self.env = {**env, "PROOFSHOT_CONFIG_DIR": str(tmp / "config"), "PYTHONPATH": str(ROOT)}
-        self.app_env = dict(kv.split("=", 1) for kv in args.app_env)
-        self.library = tmp / "library"
-        self.log = AppLog(tmp / "app.log")
-        self.app: subprocess.Popen[bytes] | None = None
-        self.image_wid: str | None = None
-        self.shift = 0
+class AppProcess:
+    """The tray app being measured, and its command line: shared by this bench and the
+    Wayland one (bench/capture_bench_wayland.py). Subclasses set `library`, `log`, `env`
+    (the command line's environment) and `app_env` (extra variables for the app)."""
+
+    library: Path
+    log: AppLog
+    env: dict[str, str]
+    app_env: dict[str, str]
+    app: subprocess.Popen[bytes] | None = None
 
     # --- the app -------------------------------------------------------------------------
 
@@ -293,6 +293,18 @@ class Bench:
         if proc.returncode != 0:
             raise RuntimeError(f"captures list failed: {proc.stderr}")
         return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+class Bench(AppProcess):
+    def __init__(self, env: dict[str, str], tmp: Path, args: argparse.Namespace) -> None:
+        self.args = args
+        self.env = {**env, "PROOFSHOT_CONFIG_DIR": str(tmp / "config"), "PYTHONPATH": str(ROOT)}
+        self.app_env = dict(kv.split("=", 1) for kv in args.app_env)
+        self.library = tmp / "library"
+        self.log = AppLog(tmp / "app.log")
+        self.app: subprocess.Popen[bytes] | None = None
+        self.image_wid: str | None = None
+        self.shift = 0
 
     # --- the screen ----------------------------------------------------------------------
 

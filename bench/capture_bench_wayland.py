@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
 import subprocess
 import sys
 import tempfile
@@ -81,7 +80,7 @@ def package_versions() -> dict[str, str]:
     return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
 
 
-class WaylandBench:
+class WaylandBench(cb.AppProcess):
     def __init__(self, w: WaylandSession, tmp: Path, args: argparse.Namespace) -> None:
         self.w = w
         self.args = args
@@ -96,6 +95,7 @@ class WaylandBench:
             "PYTHONPATH": str(ROOT),
             **dict(kv.split("=", 1) for kv in args.app_env),
         }
+        self.app_env: dict[str, str] = {}  # already in env: the shortcut's runs get them too
         self.app: subprocess.Popen[bytes] | None = None
         self.binding = w.bind(
             KEYS,
@@ -105,54 +105,6 @@ class WaylandBench:
         )
         self.binding_runs = 0
         self.escape_lost = 0
-
-    # --- the app -------------------------------------------------------------------------
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, str(MAIN), "--library", str(self.library), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-        )
-
-    def start_app(self) -> float:
-        t = time.monotonic()
-        with open(self.log.path, "ab") as out:
-            self.app = subprocess.Popen(
-                [sys.executable, str(MAIN), "--no-welcome", "-v", "--library", str(self.library)],
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.app.poll() is not None:
-                raise RuntimeError(f"the app exited with {self.app.returncode}:\n{self.log.text()}")
-            if self.cli("status").returncode == 0:
-                return time.monotonic() - t
-            time.sleep(0.2)
-        raise RuntimeError("the app did not start:\n" + self.log.text())
-
-    def stop_app(self) -> None:
-        if self.app is not None and self.app.poll() is None:
-            self.app.send_signal(signal.SIGTERM)
-            try:
-                self.app.wait(20)
-            except subprocess.TimeoutExpired:
-                self.app.kill()
-                self.app.wait()
-
-    def captures(self) -> list[dict[str, Any]]:
-        import json
-
-        proc = self.cli("captures", "list", "--json")
-        if proc.returncode != 0:
-            raise RuntimeError(f"captures list failed: {proc.stderr}")
-        return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
     # --- the overlay ---------------------------------------------------------------------
 
