@@ -30,24 +30,23 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
 from PIL import Image
 
 from .region import Rect
 from .screen import ScreenGrab, ScreenGrabFailed, grab_all
+from .session import Session, session_bus_address, session_kind
 
 log = logging.getLogger(__name__)
 
-Session = Literal["x11", "wayland", "windows", "macos"]
 
 #: Why a backend was passed over (stable codes; the GUI says them in the user's language).
 #: not_installed: its program is missing; no_wayland: no Wayland display to talk to;
@@ -89,19 +88,6 @@ class ScreenGrabber(Protocol):
     def grab(self, screens: Sequence[ScreenInfo]) -> list[ScreenGrab]:
         """Every screen's pixels; GrabFailed says why not."""
         ...
-
-
-def session_kind(env: Mapping[str, str] | None = None, platform: str | None = None) -> Session:
-    """The kind of desktop session this process runs in."""
-    env = os.environ if env is None else env
-    platform = sys.platform if platform is None else platform
-    if platform.startswith("win"):
-        return "windows"
-    if platform == "darwin":
-        return "macos"
-    if env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or env.get("WAYLAND_DISPLAY"):
-        return "wayland"
-    return "x11"
 
 
 class MssGrabber:
@@ -208,15 +194,6 @@ class GrimGrabber:
         return grabs
 
 
-def _bus_address(env: Mapping[str, str]) -> str | None:
-    address = env.get("DBUS_SESSION_BUS_ADDRESS")
-    if address:
-        return address
-    runtime = env.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
-    bus = Path(runtime) / "bus"
-    return f"unix:path={bus}" if bus.exists() else None
-
-
 def read_and_remove(path: Path, not_before: float) -> bytes:
     """The bytes of a file the portal wrote for us, which is deleted at once.
 
@@ -257,7 +234,7 @@ class PortalGrabber:
         self.last_file_sha256 = ""  # of the portal's file, for the log
 
     def unavailable_reason(self) -> str | None:
-        return None if _bus_address(os.environ) else "no_portal"
+        return None if session_bus_address(os.environ) else "no_portal"
 
     def screenshot_file(self) -> tuple[bytes, str]:
         """Ask the portal for a screenshot; (the file's bytes, its URI). The file is gone."""
@@ -265,7 +242,7 @@ class PortalGrabber:
         from jeepney.io.blocking import Proxy, open_dbus_connection
         from jeepney.wrappers import DBusErrorResponse
 
-        address = _bus_address(os.environ)
+        address = session_bus_address(os.environ)
         if address is None:
             raise GrabFailed("no_portal", "there is no session bus to reach the desktop's screenshot portal")
         try:

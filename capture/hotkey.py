@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from .errors import KnownCaptureError
+from .session import session_bus_address, session_kind
 
 log = logging.getLogger(__name__)
 
@@ -321,13 +322,8 @@ class PynputBackend:
 
 
 def wayland_session(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
-    """True on a Linux Wayland session: XDG_SESSION_TYPE=wayland or WAYLAND_DISPLAY set (the same
-    rule as capture.grabbers.session_kind)."""
-    env = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    if not platform.startswith("linux"):
-        return False
-    return env.get("XDG_SESSION_TYPE", "").lower() == "wayland" or bool(env.get("WAYLAND_DISPLAY"))
+    """True on a Wayland session (capture.session.session_kind)."""
+    return session_kind(environ, platform) == "wayland"
 
 
 PORTAL_BUS_NAME = "org.freedesktop.portal.Desktop"
@@ -350,16 +346,6 @@ _NO_PORTAL_ERRORS = (
     "org.freedesktop.DBus.Error.Spawn.ChildExited",
     "org.freedesktop.DBus.Error.Spawn.ServiceNotFound",
 )
-
-
-def _session_bus_address(environ: Mapping[str, str]) -> str | None:
-    address = environ.get("DBUS_SESSION_BUS_ADDRESS", "")
-    if address:
-        return address
-    runtime = environ.get("XDG_RUNTIME_DIR", "")
-    if runtime and os.path.exists(os.path.join(runtime, "bus")):
-        return "unix:path=" + os.path.join(runtime, "bus")
-    return None
 
 
 class PortalShortcutsBackend:
@@ -392,7 +378,7 @@ class PortalShortcutsBackend:
     def unavailable_code(self) -> HotkeyReason | None:
         if not wayland_session():
             return "not_wayland"
-        if (self._address or _session_bus_address(os.environ)) is None:
+        if (self._address or session_bus_address(os.environ)) is None:
             return "no_bus"
         return None
 
@@ -405,7 +391,7 @@ class PortalShortcutsBackend:
 
     def start(self, hotkey: str, callback: Callable[[], None]) -> None:
         """Bind `hotkey` as the desktop's preferred trigger for "capture" and listen for it."""
-        address = self._address or _session_bus_address(os.environ)
+        address = self._address or session_bus_address(os.environ)
         if address is None:
             raise self._fail("no_bus", "there is no session bus to reach the desktop's shortcuts portal")
         from jeepney.io.threading import DBusRouter, open_dbus_connection

@@ -216,9 +216,10 @@ def _end_long_capture(args: argparse.Namespace) -> int:
 def _capture_directly(
     args: argparse.Namespace, region: Rect | None, purchase: int | None, inbox: bool
 ) -> int:
-    from capture.grabbers import ScreenGrabbers, memory_path, session_kind
+    from capture.grabbers import ScreenGrabbers, memory_path
     from capture.region import Rect
     from capture.screen import encode_png, geometry_note, grab_all, grab_region, is_mostly_uniform
+    from capture.session import session_kind
     from capture.windows import capture_origin, top_level_windows, window_for_region
     from storage.library import ACTIVE
     from storage.vocabulary import CaptureSource

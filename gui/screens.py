@@ -6,8 +6,9 @@ import os
 
 from PySide6.QtGui import QGuiApplication
 
-from capture.grabbers import ScreenInfo, session_kind
+from capture.grabbers import ScreenInfo
 from capture.region import Rect
+from capture.session import session_kind
 
 _app: QGuiApplication | None = None
 

@@ -16,11 +16,11 @@ from capture.grabbers import (
     ScreenGrabbers,
     ScreenInfo,
     read_and_remove,
-    session_kind,
     split_layout,
 )
 from capture.region import Rect
 from capture.screen import ScreenGrab, geometry_note, grab_region
+from capture.session import session_kind
 
 
 class Fake:
