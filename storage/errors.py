@@ -28,6 +28,11 @@ class BadImage(KnownStorageError):
     """A file that is not an image Proofshot can keep (corrupt, too large, wrong type)."""
 
 
+class BadDocument(KnownStorageError):
+    """A file that is not a document Proofshot can keep (not a PDF/OFD/XML/e-mail, damaged,
+    too many pages, unsafe); the message starts with the file's name."""
+
+
 class LibraryTooNew(KnownStorageError):
     """The library was written by a newer Proofshot than this one."""
 
