@@ -1,5 +1,9 @@
 """Running OCR on stored captures: read the original, recognise, hand the text to storage.
 
+A document (PDF, OFD, e-invoice XML, e-mail: `storage.documents`) is read by
+`capture.doc_text`: its own text, and OCR only for the PDF pages that have none, so it
+needs no engine unless it has scanned pages.
+
 The one place where the capture side and the storage side meet for OCR, shared by
 the command line and the tray app's worker. It takes the library as an `OcrLibrary`
 (the few methods it calls; `storage.library.Library` is one) and imports only storage's
@@ -12,13 +16,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, fields, replace
+from typing import Any, Protocol
 
+from storage.documents import is_document
+from storage.errors import BadDocument
 from storage.images import decode
 from storage.records import CaptureRecord, OcrData, OcrWordBox
 from storage.vocabulary import OcrStatus
 
+from .doc_text import read_document
 from .errors import OcrFailed, OcrUnavailable
 from .ocr import OcrEngine, OcrResult
 
@@ -64,29 +71,64 @@ def to_ocr_data(result: OcrResult) -> OcrData:
     )
 
 
-def ocr_capture(lib: OcrLibrary, engine: OcrEngine, capture_id: int) -> OcrOutcome:
+def ocr_capture(lib: OcrLibrary, engine: OcrEngine | None, capture_id: int) -> OcrOutcome:
     """Recognise one capture and store the outcome. Never raises for an OCR problem:
-    the capture is marked `failed` or `unavailable` with the reason instead."""
+    the capture is marked `failed` or `unavailable` with the reason instead.
+
+    `engine` may be None when no engine is wanted: documents with their own text are
+    read, an image (or a scanned page) is `unavailable`."""
     rec = lib.get_capture(capture_id)
+    if is_document(rec.media_type):
+        return _read_document(lib, engine, rec)
     try:
+        if engine is None:
+            raise OcrUnavailable(NO_ENGINE)
         image = decode(lib.blobs.read(rec.sha256))
         result = engine.recognize(image)
     except OcrUnavailable as exc:
-        unavailable = OcrStatus.UNAVAILABLE
-        return OcrOutcome(
-            capture_id, unavailable, lib.set_ocr_problem(capture_id, unavailable, str(exc)), str(exc)
-        )
+        return _problem(lib, capture_id, OcrStatus.UNAVAILABLE, str(exc))
     except (OcrFailed, OSError, ValueError) as exc:
-        failed = OcrStatus.FAILED
-        return OcrOutcome(capture_id, failed, lib.set_ocr_problem(capture_id, failed, str(exc)), str(exc))
+        return _problem(lib, capture_id, OcrStatus.FAILED, str(exc))
     return OcrOutcome(
         capture_id, OcrStatus.DONE, lib.set_ocr_result(capture_id, to_ocr_data(result)), None, result.seconds
     )
 
 
+#: OcrData carries an OCR error kept with a done reading (pages of a document not read).
+_OCR_DATA_HAS_ERROR = "error" in {f.name for f in fields(OcrData)}
+
+#: Why an image is not read when no engine was given.
+NO_ENGINE = "no OCR engine was given"
+
+
+def _problem(lib: OcrLibrary, capture_id: int, status: OcrStatus, message: str) -> OcrOutcome:
+    return OcrOutcome(capture_id, status, lib.set_ocr_problem(capture_id, status, message), message)
+
+
+def _read_document(lib: OcrLibrary, engine: OcrEngine | None, rec: CaptureRecord) -> OcrOutcome:
+    """A document's text (capture.doc_text). One that cannot be read is `failed` with the
+    reason; one with scanned pages the engine could not read keeps the text it has
+    (status done, the pages not read in its OCR error)."""
+    if rec.doc_problem:
+        return _problem(lib, rec.id, OcrStatus.FAILED, rec.doc_problem)
+    try:
+        reading = read_document(lib.blobs.read(rec.sha256), rec.media_type, engine, rec.page_count)
+    except OcrUnavailable as exc:
+        return _problem(lib, rec.id, OcrStatus.UNAVAILABLE, str(exc))
+    except (BadDocument, OcrFailed, OSError, ValueError) as exc:
+        return _problem(lib, rec.id, OcrStatus.FAILED, str(exc))
+    data = reading.data
+    if reading.problem is not None and _OCR_DATA_HAS_ERROR:
+        # The pages not read are said in ocr_error while the status is done.
+        extra: dict[str, Any] = {"error": reading.problem}
+        data = replace(data, **extra)
+    record = lib.set_ocr_result(rec.id, data)
+    return OcrOutcome(rec.id, OcrStatus.DONE, record, reading.problem, reading.seconds)
+
+
 def ocr_many(
     lib: OcrLibrary,
-    engine: OcrEngine,
+    engine: OcrEngine | None,
     capture_ids: Iterable[int],
     workers: int = 2,
     progress: Callable[[int, int, OcrOutcome], None] | None = None,

@@ -13,12 +13,21 @@ Two kinds of wrong suggestion are worse than none, so they are left out:
   of their addresses or the line before it (a name and phone, then the address).
 * Line prices as the order amount. When an amount follows a total's label (实付款,
   合计, Total...) only the amounts with the surest such label are suggested.
+
+An invoice's facts (`CaptureRecord.facts`, read from an e-invoice's XML or its text by
+storage.documents) are surer than what is found in text, so each comes before the
+text-found suggestions of its field: the seller's name (company), its unified social
+credit code / tax ID (credit_code), the total with tax (amount, as sure as 实付款), the
+date of issue (ordered_at) and the invoice number (notes). The buyer's name and tax ID
+are never suggested, and neither an invoice number nor a tax ID is offered again as an
+order number found in the text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from storage.records import CaptureRecord, PurchaseRecord
 from storage.settings import OwnDetails
@@ -34,7 +43,16 @@ TARGET_FIELDS = {
     "amount": "amount",
     "email": "notes",
     "url": "shop_url",
+    # From an invoice's facts only (never found in plain text):
+    "company": "company",
+    "credit_code": "credit_code",
+    "invoice_date": "ordered_at",
+    "invoice_no": "notes",
 }
+#: Kinds suggested only from an invoice's facts.
+FACT_KINDS = frozenset({"company", "credit_code", "invoice_date", "invoice_no"})
+#: How sure a total read from an invoice's facts is (entities.Entity.total's scale: the amount paid).
+FACT_TOTAL = 3
 #: Kinds that identify a person, and so may be the buyer's own when found beside them.
 PERSONAL_KINDS = frozenset({"phone", "email", "wechat_id"})
 # Own names shorter than this are too likely to appear inside other words.
@@ -50,6 +68,7 @@ class Suggestion:
     field: str  # the purchase or merchant field it would fill
     currency: str | None = None
     total: int = 0  # for amounts: entities.Entity.total (3 = the amount paid)
+    source: str = "text"  # "text": found in the capture's text; "invoice": the invoice's facts
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -60,6 +79,7 @@ class Suggestion:
             "field": self.field,
             "currency": self.currency,
             "total": self.total,
+            "source": self.source,
         }
 
 
@@ -120,16 +140,85 @@ class _Own:
         return out
 
 
+def invoice_no_text(number: str, currency: str | None) -> str:
+    """An invoice number as it goes into the purchase's notes."""
+    return f"发票号码 {number}" if (currency or "CNY") == "CNY" else f"Invoice {number}"
+
+
+def _fact_text(facts: Mapping[str, Any], key: str) -> str | None:
+    value = facts.get(key)
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
+def fact_suggestions(capture: CaptureRecord) -> list[Suggestion]:
+    """The suggestions an invoice's facts make (none for a capture without facts), in
+    the order company, credit_code, amount, invoice_date, invoice_no. Never the buyer's."""
+    facts = capture.facts or {}
+    out: list[Suggestion] = []
+    currency = _fact_text(facts, "currency") or "CNY"
+
+    def add(kind: str, raw: str | None, value: str | None = None, **more: Any) -> None:
+        if raw:
+            out.append(
+                Suggestion(kind, value or raw, raw, capture.id, TARGET_FIELDS[kind], source="invoice", **more)
+            )
+
+    add("company", _fact_text(facts, "seller_name"))
+    add("credit_code", _fact_text(facts, "seller_tax_id"))
+    add("amount", _fact_text(facts, "total"), currency=currency, total=FACT_TOTAL)
+    add("invoice_date", _fact_text(facts, "issued_on"))
+    number = _fact_text(facts, "invoice_number")
+    add("invoice_no", number, invoice_no_text(number, currency) if number else None)
+    return out
+
+
+def _facts_known(purchase: PurchaseRecord) -> set[tuple[str, str]]:
+    """(kind, key) of the facts the purchase and its seller already hold."""
+    known: set[tuple[str, str]] = set()
+    m = purchase.merchant
+    if m is not None:
+        if m.company:
+            known.add(("company", _key(m.company)))
+        if m.credit_code:
+            known.add(("credit_code", _key(m.credit_code)))
+    if purchase.amount:
+        known.add(("amount", _key(purchase.amount)))
+    if purchase.ordered_at:
+        known.add(("invoice_date", _key(purchase.ordered_at[:10])))
+    return known
+
+
 def purchase_suggestions(
     purchase: PurchaseRecord, captures: list[CaptureRecord], exclude: OwnDetails | Iterable[str] = ()
 ) -> list[Suggestion]:
-    """Phones, WeChat IDs, order numbers, amounts, e-mails and URLs found in the
-    captures' text that the purchase does not record yet, first occurrence first.
+    """Invoice facts, then phones, WeChat IDs, order numbers, amounts, e-mails and URLs
+    found in the captures' text that the purchase does not record yet, first occurrence first.
 
     `exclude` are the user's own details (an OwnDetails, or plain phones and names),
     never suggested, nor is a phone, e-mail or WeChat ID beside one of them. Amounts after a total's
-    label replace the plain amounts (line prices), the surest label first."""
+    label replace the plain amounts (line prices), the surest label first; an invoice's
+    total counts as the surest."""
     own = _Own(exclude)
+    ordered_captures = sorted(captures, key=lambda c: c.captured_at)
+    facts: dict[tuple[str, str], Suggestion] = {}
+    # An invoice's number and tax IDs (the buyer's too) are not order numbers or phones.
+    not_in_text: set[str] = set()
+    facts_known = _facts_known(purchase)
+    notes_key = _key(purchase.notes or "")
+    for c in ordered_captures:
+        for key_name in ("invoice_number", "seller_tax_id", "buyer_tax_id"):
+            value = _fact_text(c.facts or {}, key_name)
+            if value:
+                not_in_text.add(_key(value))
+        for f in fact_suggestions(c):
+            key = (f.kind, _key(f.raw))
+            if key in facts_known or key in facts or _key(f.raw) in own.keys:
+                continue
+            if f.kind == "invoice_no" and notes_key and _key(f.raw) in notes_key:
+                continue
+            facts[key] = f
     known: set[str] = set()
     m = purchase.merchant
     if m is not None:
@@ -141,14 +230,19 @@ def purchase_suggestions(
         known.add(_key(purchase.order_no))
     if purchase.amount:
         known.add(_key(purchase.amount))
+    fact_amounts = {_key(f.raw) for f in facts.values() if f.kind == "amount"}
     seen: dict[tuple[str, str], Suggestion] = {}
-    for c in sorted(captures, key=lambda c: c.captured_at):
+    for c in ordered_captures:
         text = c.ocr_text or ""
         entities = extract_entities(text)
         near_own = own.beside_own(text, entities)
         for e in entities:
             field = TARGET_FIELDS.get(e.kind)
             if field is None or _entity_key(e) in known or own.is_own(e):
+                continue
+            if _entity_key(e) in not_in_text or _key(e.value) in not_in_text:
+                continue
+            if e.kind == "amount" and _key(e.value) in fact_amounts:
                 continue
             if e.kind in PERSONAL_KINDS and e.start >= 0 and text.count("\n", 0, e.start) in near_own:
                 continue
@@ -160,7 +254,7 @@ def purchase_suggestions(
                 seen[key] = replace(earlier, total=e.total)
     ordered = list(seen.values())
     amounts = [s for s in ordered if s.kind == "amount"]
-    surest = max((s.total for s in amounts), default=0)
+    surest = max((s.total for s in [*amounts, *facts.values()] if s.kind == "amount"), default=0)
     if surest:
         amounts = [s for s in amounts if s.total == surest]
     out = [s for s in ordered if s.kind != "amount"]
@@ -168,4 +262,5 @@ def purchase_suggestions(
     if first_amount is not None:
         at = sum(1 for s in ordered[:first_amount] if s.kind != "amount")
         out[at:at] = amounts
-    return out
+    # The facts are the surest of their fields: before everything found in text.
+    return [*facts.values(), *out]

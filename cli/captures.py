@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .common import (
     EXIT_OK,
@@ -18,6 +18,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from storage.library import Library
     from storage.records import CaptureRecord
 
     from .common import Subcommands
@@ -70,6 +71,85 @@ def suggestions_for(text: str | None) -> list[dict[str, str | None]]:
     ]
 
 
+#: How `captures show` names an invoice's facts (storage.documents.InvoiceFacts), in order.
+FACT_LABELS = (
+    ("invoice_number", "invoice number"),
+    ("issued_on", "issued on"),
+    ("seller_name", "seller"),
+    ("seller_tax_id", "seller tax ID"),
+    ("buyer_name", "buyer"),
+    ("buyer_tax_id", "buyer tax ID"),
+    ("total", "total"),
+)
+#: The e-mail headers `captures show` prints, in order.
+EMAIL_HEADERS = (("from", "From"), ("to", "To"), ("cc", "Cc"), ("date", "Date"), ("subject", "Subject"))
+
+
+def attachments_of(lib: Library, c: CaptureRecord) -> list[dict[str, Any]]:
+    """An e-mail's attachments as its doc_info lists them, each with the id of the
+    capture it was filed as (None when it stays inside the e-mail only). An attachment
+    that was already in the library is the capture of the same SHA-256."""
+    listed = (c.doc_info or {}).get("attachments") or []
+    filed = {r.sha256: r.id for r in lib.get_captures(list(c.attachment_ids))}
+    out: list[dict[str, Any]] = []
+    for a in listed:
+        if not isinstance(a, dict):
+            continue
+        cid = filed.get(a.get("sha256") or "")
+        if cid is None and a.get("filed") and a.get("sha256"):
+            found = lib.find_by_sha(a["sha256"])
+            cid = found.id if found is not None else None
+        out.append({**a, "capture_id": cid})
+    return out
+
+
+def parent_email(lib: Library, c: CaptureRecord) -> dict[str, Any] | None:
+    """The e-mail an attachment was filed from: its id and subject."""
+    from storage.errors import NotFound
+
+    if c.parent_id is None:
+        return None
+    try:
+        parent = lib.get_capture(c.parent_id)
+    except NotFound:
+        return {"id": c.parent_id, "subject": None}
+    return {"id": parent.id, "subject": (parent.doc_info or {}).get("subject")}
+
+
+def _print_document(
+    c: CaptureRecord, attachments: list[dict[str, Any]], parent: dict[str, Any] | None
+) -> None:
+    """The lines of `captures show` that only a document has."""
+    pages = f", {c.page_count} page{'s' if c.page_count != 1 else ''}" if c.page_count else ""
+    print(f"  document      {c.doc_kind}{pages}")
+    if c.doc_problem:
+        print(f"  problem       {c.doc_problem}")
+    info = c.doc_info or {}
+    if c.doc_kind == "email":
+        for key, label in EMAIL_HEADERS:
+            if info.get(key):
+                print(f"  {label + ':':13s} {info[key]}")
+        if info.get("remote_content"):
+            print(f"  remote content left out: {info['remote_content']}")
+    if attachments:
+        print("  attachments:")
+        for a in attachments:
+            where = f"capture #{a['capture_id']}" if a.get("capture_id") else "kept in the e-mail only"
+            why = f" ({a['reason']})" if a.get("reason") and not a.get("capture_id") else ""
+            print(f"    {a.get('name')}  {a.get('media_type')}, {a.get('bytes')} bytes  {where}{why}")
+    if parent is not None:
+        subject = f" “{parent['subject']}”" if parent.get("subject") else ""
+        print(f"  from e-mail   #{parent['id']}{subject}")
+    if c.facts:
+        print(f"  invoice facts (from {c.facts.get('source') or 'the text'}):")
+        for key, label in FACT_LABELS:
+            value = c.facts.get(key)
+            if value:
+                if key == "total":
+                    value = f"{value} {c.facts.get('currency') or ''}".rstrip()
+                print(f"    {label:15s} {value}")
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -99,6 +179,8 @@ def show_capture(args: argparse.Namespace) -> int:
     events = lib.events(capture_id=c.id)
     sugg = suggestions_for(c.ocr_text)
     frames = lib.long_capture_frames(c.id) if c.is_long else []
+    attachments = attachments_of(lib, c) if c.is_document else []
+    parent = parent_email(lib, c)
     if args.json:
         emit_json(
             {
@@ -108,6 +190,10 @@ def show_capture(args: argparse.Namespace) -> int:
                 # A long capture's frames (originals, in the recipe's order); [] otherwise.
                 "frames": [{**f.to_dict(), "path": str(lib.blob_path(f.sha256))} for f in frames],
                 "suggestions": sugg,
+                # A document's: an e-mail's attachments with their capture ids, the e-mail
+                # an attachment came from.
+                "attachments": attachments,
+                "parent_email": parent,
                 "events": [e.to_dict() for e in events],
             }
         )
@@ -126,7 +212,12 @@ def show_capture(args: argparse.Namespace) -> int:
         print(f"  application   {app or missing}")
         print(f"  screen        {area or missing}")
         print(f"  captured with {o.backend or missing}")
-    print(f"  size          {c.width}x{c.height} px, {c.bytes} bytes, {c.media_type}")
+    if c.is_document:
+        first = f"; page 1 is {c.width}x{c.height} px" if c.width and c.height else ""
+        print(f"  size          {c.bytes} bytes, {c.media_type}{first}")
+        _print_document(c, attachments, parent)
+    else:
+        print(f"  size          {c.width}x{c.height} px, {c.bytes} bytes, {c.media_type}")
     print(f"  SHA-256       {c.sha256}")
     print(f"  file          {lib.blob_path(c.sha256)}")
     if frames:

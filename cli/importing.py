@@ -1,23 +1,30 @@
-"""`import`: image files become captures, byte for byte."""
+"""`import`: image and document files (PDF, OFD, XML e-invoices, .eml e-mails) become
+captures, byte for byte, through the one import path (storage.importing); an e-mail's
+attachments are filed as captures of their own, listed under it."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .common import EXIT_OK, EXIT_USER, UserError, emit_json, open_library, parse_target, print_capture_line
+from .common import EXIT_OK, EXIT_USER, emit_json, open_library, parse_target, print_capture_line
 from .ocr import add_engine_options, run_ocr
 
 if TYPE_CHECKING:
-    from storage.records import CaptureRecord
+    from storage.importing import ImportOutcome
+    from storage.library import Library
 
     from .common import Subcommands
 
 
 def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
-    p = commands.add_parser("import", help="import image files as captures", parents=[common])
+    p = commands.add_parser(
+        "import",
+        help="import image files, PDF/OFD/XML invoices and .eml e-mails as captures",
+        parents=[common],
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--purchase", metavar="ID", help="file under this purchase ('inbox' for none)")
     p.add_argument("--note")
@@ -26,38 +33,42 @@ def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=import_files)
 
 
-def read_image_file(path_text: str) -> bytes:
-    """The bytes of an image file named on the command line; a folder, a missing or an
-    unreadable file, or one too large to be a screenshot is a UserError."""
-    from storage.images import MAX_BYTES
+def _message(name: str, problem: str) -> str:
+    """A problem as one line that names the file."""
+    return problem if problem.startswith(name) else f"{name}: {problem}"
 
-    path = Path(path_text)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise UserError(f"{path_text}: no such file") from None
-    except OSError as exc:
-        raise UserError(f"{path_text}: cannot be read ({exc.strerror})") from None
-    if path.is_dir():
-        raise UserError(
-            f"{path_text} is a folder; give the image files in it (for example {path_text}/*.png)"
+
+def _new_ids(outcome: ImportOutcome) -> list[int]:
+    """The captures this import made: the file's and its attachments' (not duplicates)."""
+    ids = [outcome.record.id] if outcome.record is not None and not outcome.duplicate else []
+    for a in outcome.attachments:
+        ids += _new_ids(a)
+    return ids
+
+
+def _print_attachments(lib: Library, outcome: ImportOutcome, depth: int = 1) -> None:
+    """An e-mail's attachments, indented under it (an attached e-mail's under that)."""
+    pad = "    " * depth
+    for a in outcome.attachments:
+        if a.record is None:
+            print(f"{pad}attachment {a.name}: not filed: {a.problem}")
+            continue
+        c = lib.get_capture(a.record.id)
+        dup = "  (already in the library)" if a.duplicate else ""
+        print(
+            f"{pad}attachment #{c.id:<5} {a.name}  {c.doc_kind or 'image'}  ocr:{c.ocr_status:11s} {c.sha256}{dup}"
         )
-    if st.st_size > MAX_BYTES:
-        raise UserError(f"{path_text} is {st.st_size // (1024 * 1024)} MB, too large to be a screenshot")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path_text}: cannot be read ({exc.strerror})") from None
+        _print_attachments(lib, a, depth + 1)
 
 
 def import_files(args: argparse.Namespace) -> int:
     """Import each file (one already in the library is reported and counts as imported),
-    then read the new captures' text unless --no-ocr. Exit 0 only if every file made it."""
-    from storage.blobs import sha256_bytes
-    from storage.errors import BadImage
+    then read the new captures' text, attachments' included, unless --no-ocr. Exit 0
+    only if every file made it (an e-mail's attachment that could not be filed does
+    not count: the e-mail keeps it)."""
+    from storage.errors import KnownStorageError
+    from storage.importing import import_file
     from storage.library import ACTIVE
-    from storage.values import file_modified_utc
-    from storage.vocabulary import CaptureSource
 
     lib = open_library(args)
     target = None
@@ -65,39 +76,47 @@ def import_files(args: argparse.Namespace) -> int:
         target = parse_target(args.purchase)
         if target is not None:
             lib.get_purchase(target)  # unknown id: fail before touching anything
-    results: list[tuple[CaptureRecord, bool]] = []  # (capture, made now)
+    outcomes: list[ImportOutcome] = []
     failures = 0
     for name in args.files:
         try:
-            data = read_image_file(name)
-            existing = lib.find_by_sha(sha256_bytes(data))
-            if existing is not None:
-                print(f"{name}: already in the library as capture {existing.id}", file=sys.stderr)
-                results.append((existing, False))
-                continue
-            rec = lib.add_capture(
-                data,
-                source=CaptureSource.IMPORT,
-                purchase_id=ACTIVE if args.purchase is None else target,
-                note=args.note,
-                source_name=Path(name).name,
-                file_modified_at=file_modified_utc(name),
-                name=name,
+            outcome = import_file(
+                lib, Path(name), purchase_id=ACTIVE if args.purchase is None else target, note=args.note
             )
-            results.append((rec, True))
-        except (UserError, BadImage) as exc:
+        except KnownStorageError as exc:
             failures += 1
-            print(f"{exc}" if str(exc).startswith(name) else f"{name}: {exc}", file=sys.stderr)
-    new_ids = [r.id for r, created in results if created]
+            print(_message(name, str(exc)), file=sys.stderr)
+            continue
+        if outcome.record is None:
+            failures += 1
+            print(_message(name, outcome.problem or "could not be imported"), file=sys.stderr)
+            continue
+        if outcome.duplicate:
+            print(f"{name}: already in the library as capture {outcome.record.id}", file=sys.stderr)
+        for a in outcome.attachments:
+            if a.record is None:
+                print(f"{name}: its attachment {a.name} was not filed: {a.problem}", file=sys.stderr)
+        outcomes.append(outcome)
     if not args.no_ocr:
-        run_ocr(lib, new_ids, args)
-    final = [lib.get_capture(r.id) for r, _ in results]
-    created = {r.id: c for r, c in results}
+        run_ocr(lib, [cid for o in outcomes for cid in _new_ids(o)], args)
+
+    def as_json(o: ImportOutcome) -> dict[str, Any]:
+        if o.record is None:
+            return {"name": o.name, "problem": o.problem}
+        return {
+            **lib.get_capture(o.record.id).to_dict(),
+            "name": o.name,
+            "duplicate": o.duplicate,
+            "attachments": [as_json(a) for a in o.attachments],
+        }
+
     if args.json:
-        emit_json([{**c.to_dict(), "duplicate": not created[c.id]} for c in final])
+        emit_json([as_json(o) for o in outcomes])
     else:
-        for c in final:
-            print_capture_line(c)
+        for o in outcomes:
+            assert o.record is not None
+            print_capture_line(lib.get_capture(o.record.id))
+            _print_attachments(lib, o)
         if failures:
-            print(f"{len(final)} imported, {failures} could not be imported", file=sys.stderr)
+            print(f"{len(outcomes)} imported, {failures} could not be imported", file=sys.stderr)
     return EXIT_OK if failures == 0 else EXIT_USER

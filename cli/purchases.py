@@ -38,6 +38,18 @@ MERCHANT_FLAGS = {
     "address": "address",
     "merchant_notes": "notes",
 }
+#: The `purchases edit` option that fills a suggestion's field (capture.suggestions.TARGET_FIELDS).
+SUGGESTION_FLAGS = {
+    "phone": "--phone",
+    "account_id": "--account",
+    "order_no": "--order",
+    "amount": "--amount",
+    "notes": "--notes",
+    "shop_url": "--shop-url",
+    "company": "--company",
+    "credit_code": "--credit-code",
+    "ordered_at": "--ordered-at",
+}
 #: How `purchases show` labels the merchant's details, in order.
 MERCHANT_LABELS = (
     ("platform", "platform"),
@@ -214,7 +226,10 @@ def show_purchase(args: argparse.Namespace) -> int:
     if suggestions:
         print("Found in its captures (add with purchases edit):")
         for s in suggestions:
-            print(f"  {s.kind:10s} {s.value}   (capture #{s.capture_id})")
+            flag = SUGGESTION_FLAGS.get(s.field)
+            hint = f"; {flag}" if flag else ""
+            from_invoice = ", invoice" if s.source == "invoice" else ""
+            print(f"  {s.kind:12s} {s.value}   (capture #{s.capture_id}{from_invoice}{hint})")
     return EXIT_OK
 
 

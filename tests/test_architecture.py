@@ -32,6 +32,9 @@ CAPTURE_MAY_IMPORT_FROM_STORAGE = frozenset(
         "storage.stitched",
     }
 )
+#: Documents (PDF, OFD, XML, e-mail) are read on the capture side through this plain
+#: package: it and every module in it may be imported by capture, and load no SQLAlchemy or Qt.
+CAPTURE_MAY_IMPORT_STORAGE_PACKAGE = "storage.documents"
 
 #: What `ruff format --check` covers: every tree of Python code in the project.
 FORMAT_CHECKED = ("capture", "storage", "gui", "cli", "main.py", "tests", "bench")
@@ -67,10 +70,20 @@ def _absolute_imports(source: str, filename: str = "<source>") -> list[tuple[int
     return found
 
 
+def _documents_modules() -> list[str]:
+    """storage.documents and its modules (found on disk: they are imported lazily)."""
+    package = CAPTURE_MAY_IMPORT_STORAGE_PACKAGE
+    folder = ROOT / Path(*package.split("."))
+    return [package, *(f"{package}.{m.name}" for m in pkgutil.iter_modules([str(folder)]))]
+
+
 def _forbidden_for_capture(module: str) -> bool:
     top = module.split(".")[0]
     if top in ("gui", "main"):
         return True
+    package = CAPTURE_MAY_IMPORT_STORAGE_PACKAGE
+    if module == package or module.startswith(package + "."):
+        return False
     return top == "storage" and module not in CAPTURE_MAY_IMPORT_FROM_STORAGE
 
 
@@ -83,7 +96,7 @@ def _tool(name: str) -> list[str]:
 
 
 def test_capture_and_storage_load_no_qt() -> None:
-    loaded = _loaded_after_import(_modules("capture") + _modules("storage"))
+    loaded = _loaded_after_import(_modules("capture") + _modules("storage") + _documents_modules())
     assert not {m for m in loaded if m.startswith("PySide6")}
 
 
@@ -98,10 +111,18 @@ def test_importing_a_capture_module_loads_no_sqlalchemy(module: str) -> None:
     assert not {m for m in loaded if m.split(".")[0] == "sqlalchemy"}
 
 
-@pytest.mark.parametrize("module", sorted(CAPTURE_MAY_IMPORT_FROM_STORAGE))
+@pytest.mark.parametrize("module", sorted(CAPTURE_MAY_IMPORT_FROM_STORAGE) + _documents_modules())
 def test_the_storage_modules_capture_may_use_load_no_sqlalchemy(module: str) -> None:
     loaded = _loaded_after_import([module])
     assert not {m for m in loaded if m.split(".")[0] == "sqlalchemy"}
+
+
+def test_reading_a_document_on_the_capture_side_loads_no_sqlalchemy() -> None:
+    """capture.pipeline reads documents (storage.documents' readers, loaded on first use)
+    without loading the library: the readers are plain too."""
+    loaded = _loaded_after_import(["capture.pipeline", "capture.doc_text", *_documents_modules()])
+    assert "storage.documents" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("sqlalchemy", "PySide6")}
 
 
 def test_capture_imports_from_storage_only_its_leaf_modules() -> None:
@@ -110,7 +131,7 @@ def test_capture_imports_from_storage_only_its_leaf_modules() -> None:
         for line, module in _absolute_imports(path.read_text(encoding="utf-8"), str(path)):
             if _forbidden_for_capture(module):
                 bad.append(f"capture/{path.name}:{line} imports {module}")
-    allowed = ", ".join(sorted(CAPTURE_MAY_IMPORT_FROM_STORAGE))
+    allowed = ", ".join([*sorted(CAPTURE_MAY_IMPORT_FROM_STORAGE), CAPTURE_MAY_IMPORT_STORAGE_PACKAGE + ".*"])
     rule = f"capture may import from storage only {allowed}, and nothing from gui or main:\n"
     assert not bad, rule + "\n".join(bad)
 
@@ -120,6 +141,8 @@ def test_the_import_scan_sees_every_form_of_import() -> None:
         "from storage.library import Library\n"
         "import storage.db\n"
         "from storage import search, normalize\n"
+        "from storage.documents import read_text\n"
+        "import storage.documents.pdf\n"
         "from gui import app\n"
         "import main\n"
         "from .errors import OcrFailed\n"
@@ -137,7 +160,8 @@ def test_the_import_scan_sees_every_form_of_import() -> None:
         "main",
         "storage.export",
     ]
-    assert (3, "storage.normalize") in found and (10, "storage.normalize") in found
+    assert (3, "storage.normalize") in found and (12, "storage.normalize") in found
+    assert (4, "storage.documents") in found and (5, "storage.documents.pdf") in found
 
 
 def test_the_library_is_what_capture_pipeline_asks_for(tmp_path: Path) -> None:
