@@ -5,6 +5,11 @@ text (CJK fonts are embedded as subsets, so Chinese is searchable and copyable),
 images are handed to the PDF as they are, scaled by the page transform rather than
 resampled. The report sizes images to fit a page (storage/report.py: IMAGE_BOX), and
 every capture starts a new page, so no image is cut by a page break.
+
+The rendered pages of documents (pages/ in the export) are derived images, drawn from the
+original PDF or OFD at 144 dpi; they are scaled down here to twice their size in the
+report (about 190 dpi on paper), so a document of fifty pages does not hold fifty full
+page bitmaps in memory while the PDF is written. Screenshots are never resampled.
 """
 
 from __future__ import annotations
@@ -16,7 +21,13 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from storage.evidence_format import PAGES_DIR
+
 log = logging.getLogger(__name__)
+
+#: Pixels per CSS pixel kept of a document's rendered page in the PDF report.
+_PAGE_IMAGE_DENSITY = 2.0
+_IMG_SIZE = re.compile(r'<img[^>]*\bsrc="([^"]+)"[^>]*\bwidth="(\d+)"[^>]*\bheight="(\d+)"')
 
 # Document units per page: A4 at 96 units per inch, so CSS pixels in the HTML mean
 # what they mean in a browser printing on A4.
@@ -71,12 +82,26 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
     font.setPointSizeF(10)
     doc.setDefaultFont(font)
     doc.setBaseUrl(QUrl.fromLocalFile(str(out.parent) + os.sep))
+    shown = _shown_sizes(html)
     for src, path in images.items():
         image = QImage(str(path))
         if image.isNull():
             log.warning("cannot load %s for the report", path)
             continue
+        if src.startswith(PAGES_DIR + "/") and src in shown:
+            w, h = shown[src]
+            limit_w, limit_h = round(w * _PAGE_IMAGE_DENSITY), round(h * _PAGE_IMAGE_DENSITY)
+            if image.width() > limit_w or image.height() > limit_h:
+                image = image.scaled(
+                    limit_w,
+                    limit_h,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+        # Under the name as written and as resolved against the base URL, which is the one
+        # QTextDocument looks up (else it loads the file itself, unscaled).
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(src), image)
+        doc.addResource(QTextDocument.ResourceType.ImageResource, doc.baseUrl().resolved(QUrl(src)), image)
     doc.setHtml(html)
     a4_mm = QPageSize(QPageSize.PageSizeId.A4).size(QPageSize.Unit.Millimeter)
     page = QSizeF(a4_mm.width() / 25.4 * _DPI, a4_mm.height() / 25.4 * _DPI)
@@ -118,6 +143,15 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
     drawn = doc.toPlainText() + footer
     del painter, writer  # finishes the file
     fix_cjk_text_map(out, drawn)
+
+
+def _shown_sizes(html: str) -> dict[str, tuple[int, int]]:
+    """{image src: (width, height) in CSS pixels} as the report's <img> tags give them."""
+    import html as html_mod
+
+    return {
+        html_mod.unescape(m.group(1)): (int(m.group(2)), int(m.group(3))) for m in _IMG_SIZE.finditer(html)
+    }
 
 
 _FOOTER = re.compile(r'<meta name="proofshot-footer" content="([^"]*)"')

@@ -1,4 +1,4 @@
-"""The evidence folder format, version 1 (ARCHITECTURE.md §7, docs/evidence-format.md).
+"""The evidence folder format, versions 1 and 2 (ARCHITECTURE.md §7, docs/evidence-format.md).
 
 What the exporter writes and the verifier reads in common: the fixed file names, safe
 folder and file names, the hash chain over the lines of `custody.jsonl`, the
@@ -19,7 +19,12 @@ from typing import Any
 from .custody import GENESIS, canonical_json
 
 FORMAT = "proofshot-evidence"
-FORMAT_VERSION = 1
+#: The newest format version this code writes and reads. Version 2 is version 1 plus
+#: documents (PDF, OFD, XML, e-mail: `captures[].document`, the `pages/` folder); an
+#: export without documents is still written as version 1, so older readers check it.
+FORMAT_VERSION = 2
+#: The version of an export that holds no document.
+FORMAT_VERSION_IMAGES = 1
 
 README = "README.txt"
 MANIFEST = "manifest.json"
@@ -28,6 +33,11 @@ SUMS = "SHA256SUMS"
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
 CAPTURES_DIR = "captures"
+#: Rendered pages of PDF and OFD documents (derived from the originals in captures/).
+PAGES_DIR = "pages"
+#: At most this many pages of one document are rendered into the export and its report;
+#: the rest are in the original file (and their text in its .txt file).
+MAX_EXPORT_PAGES = 50
 
 #: Folder names start with this; unfinished exports are hidden folders ending in PARTIAL_MARK.
 FOLDER_PREFIX = "Proofshot_"
@@ -44,6 +54,20 @@ MEDIA_EXTENSIONS = {
     "image/webp": "webp",
     "image/bmp": "bmp",
     "image/gif": "gif",
+    # Documents (storage.documents.EXTENSIONS; written out here so that this module, the
+    # format's description, stays readable on its own).
+    "application/pdf": "pdf",
+    "application/ofd": "ofd",
+    "application/xml": "xml",
+    "message/rfc822": "eml",
+}
+
+#: The media type of each document kind (storage.documents.MEDIA_TYPES).
+DOCUMENT_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "ofd": "application/ofd",
+    "xml": "application/xml",
+    "email": "message/rfc822",
 }
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
@@ -66,6 +90,11 @@ def frame_file(stem: str, position: int, sha256: str) -> str:
 def recipe_file(stem: str) -> str:
     """A long capture's recipe (storage.stitched.Recipe JSON): `captures/<stem>.recipe.json`."""
     return f"{CAPTURES_DIR}/{stem}.recipe.json"
+
+
+def page_file(stem: str, page: int) -> str:
+    """A document's rendered page (`page` from 1): `pages/<stem>-p001.png`."""
+    return f"{PAGES_DIR}/{stem}-p{page:03d}.png"
 
 
 def is_partial_name(name: str) -> bool:

@@ -33,8 +33,11 @@ from .evidence_format import (
     FOLDER_PREFIX,
     FORMAT,
     FORMAT_VERSION,
+    FORMAT_VERSION_IMAGES,
     MANIFEST,
+    MAX_EXPORT_PAGES,
     MEDIA_EXTENSIONS,
+    PAGES_DIR,
     PARTIAL_MARK,
     README,
     REPORT_HTML,
@@ -46,6 +49,7 @@ from .evidence_format import (
     frame_file,
     frames_dir,
     is_partial_name,
+    page_file,
     recipe_file,
     safe_name,
 )
@@ -212,6 +216,7 @@ def _readme(manifest: dict[str, Any]) -> str:
     p = manifest["purchase"]
     m = manifest.get("merchant") or {}
     n = len(manifest["captures"])
+    max_pages = MAX_EXPORT_PAGES
     at, offset = manifest["exported_at"], int(manifest["export_utc_offset_min"])
     merchant = m.get("display_name") or "-"
     if m.get("platform"):
@@ -223,13 +228,16 @@ def _readme(manifest: dict[str, Any]) -> str:
 购买 / Purchase:   {p["title"]}
 商家 / Merchant:   {merchant}
 订单号 / Order no: {p.get("order_no") or "-"}
-截图 / Captures:   {n}
+截图与文件 / Captures and documents: {n}
 导出时间：{format_local(at, offset, "zh_CN")}
 Exported: {format_local(at, offset, "en")}
 
 【中文】
 这是 Proofshot 为一笔网购导出的证据材料。captures/ 文件夹中的图片是截取或导入时保存的原始
-文件，未经任何修改；每张图片旁的 .txt 文件是从图中识别出的文字（可能有误）。report.pdf 和
+文件，未经任何修改；每张图片旁的 .txt 文件是从图中识别出的文字（可能有误）。导入的文件（PDF、
+OFD、XML 电子发票和 .eml 电子邮件）也以原始文件保存在 captures/ 中，旁边的 .txt 是从中读出的文字；
+pages/ 文件夹中的图片是 PDF 和 OFD 各页的渲染图（由原始文件生成，便于查看；每份文件最多 {max_pages} 页，
+其余页见原始文件）。report.pdf 和
 report.html 是可打印的报告：购买信息、商家信息、按时间排列的全部截图（含截取或导入
 时间和 SHA-256 值）以及保管记录。manifest.json 是机器可读的清单，custody.jsonl 是本软件对这些
 截图所做操作的记录，每条记录都通过哈希值与前一条相连。
@@ -248,6 +256,10 @@ report.html 是可打印的报告：购买信息、商家信息、按时间排�
 This folder is evidence about one online purchase, exported by Proofshot. The images in
 captures/ are the original files stored when each was taken or imported, unchanged; the
 .txt file beside each one is the text read from it (OCR; it may contain errors).
+Imported documents (PDF, OFD and XML e-invoices, .eml e-mails) are in captures/ too, as
+the original files, each with the text read from it; pages/ holds the pages of each PDF
+and OFD drawn as images (made from the original, for reading; at most {max_pages} pages a
+document, the rest are in the original file).
 report.pdf and report.html are a printable report: the purchase, the merchant, every
 capture in time order with its time and SHA-256, and the custody log. manifest.json is a
 machine-readable record; custody.jsonl lists what the app did with these captures, each
@@ -264,7 +276,7 @@ What it proves: these files have not changed since the export, and were recorded
 Proofshot at the times stated. What it does not: it is not a notarised record, and the
 times come from the user's computer clock. Keep the original phone and chat too.
 
-Format: {FORMAT} version {FORMAT_VERSION} (docs/evidence-format.md in Proofshot).
+Format: {FORMAT} version {manifest["format_version"]} (docs/evidence-format.md in Proofshot).
 """
 
 
@@ -336,6 +348,94 @@ def _export_long(lib: Library, w: _Writer, c: CaptureRecord, stem: str) -> dict[
         )
     fsync_dir(w.root / frames_dir(stem))
     return {"recipe_file": recipe_rel, "recipe_sha256": recipe_sha, "frames": out}
+
+
+def _export_document(
+    lib: Library,
+    w: _Writer,
+    c: CaptureRecord,
+    stem: str,
+    seq_of_id: Mapping[int, int],
+    seq_of_sha: Mapping[str, int],
+    images: dict[str, Path],
+) -> dict[str, Any]:
+    """Write a document's rendered pages (PDF, OFD: at most MAX_EXPORT_PAGES) into pages/;
+    its manifest entry's `document` object. The original and its text are written by the
+    caller like any capture's."""
+    from PIL import Image
+
+    info: Mapping[str, Any] = c.doc_info if isinstance(c.doc_info, dict) else {}
+    page_files: list[dict[str, Any]] = []
+    pages_problem: str | None = None
+    if c.doc_kind in ("pdf", "ofd") and c.page_count > 0 and not c.doc_problem:
+        (w.root / PAGES_DIR).mkdir(exist_ok=True)
+        for page in range(min(c.page_count, MAX_EXPORT_PAGES)):
+            try:
+                src = lib.page_png(c.id, page)
+            except KnownStorageError as exc:
+                # The original is still exported; the reader is told why pages are missing.
+                log.warning("capture %s: page %s not rendered: %s", c.id, page + 1, exc)
+                pages_problem = str(exc)
+                break
+            rel = page_file(stem, page + 1)
+            digest = w.copy(rel, src)
+            try:
+                with Image.open(w.root / rel) as im:
+                    width, height = im.size
+            except (OSError, Image.DecompressionBombError) as exc:
+                raise ExportError(f"page {page + 1} of capture {c.id} could not be drawn ({exc})") from None
+            page_files.append(
+                {
+                    "page": page + 1,
+                    "file": rel,
+                    "sha256": digest,
+                    "bytes": w.files[rel][1],
+                    "width": width,
+                    "height": height,
+                }
+            )
+            images[rel] = w.root / rel
+        fsync_dir(w.root / PAGES_DIR)
+    email: dict[str, Any] | None = None
+    if c.doc_kind == "email":
+        email = {
+            k: _text_or_none(info.get(k))
+            for k in ("from", "to", "cc", "date", "date_utc", "subject", "message_id")
+        }
+        email["remote_content"] = max(0, int(info.get("remote_content") or 0))
+        attachments = []
+        for a in info.get("attachments") or []:
+            if not isinstance(a, dict):
+                continue
+            sha = a.get("sha256") if isinstance(a.get("sha256"), str) else None
+            attachments.append(
+                {
+                    "name": str(a.get("name") or ""),
+                    "media_type": str(a.get("media_type") or "application/octet-stream"),
+                    "bytes": max(0, int(a.get("bytes") or 0)),
+                    "sha256": sha,
+                    "kind": _text_or_none(a.get("kind")),
+                    "filed": bool(a.get("filed")),
+                    "reason": _text_or_none(a.get("reason")),
+                    # The attachment's own capture, when it is part of this export.
+                    "seq": seq_of_sha.get(sha) if sha else None,
+                }
+            )
+        email["attachments"] = attachments
+    return {
+        "kind": c.doc_kind,
+        "pages": c.page_count,
+        "page_files": page_files,
+        "pages_problem": pages_problem,
+        "facts": dict(c.facts) if isinstance(c.facts, dict) and c.facts else None,
+        "problem": c.doc_problem,
+        "email": email,
+        "parent_seq": seq_of_id.get(c.parent_id) if c.parent_id is not None else None,
+    }
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _file_times(events: list[dict[str, Any]]) -> dict[int, str]:
@@ -418,6 +518,10 @@ def export_purchase(
         ocr_texts: dict[int, str] = {}
         file_times = _file_times(events)
         images: dict[str, Path] = {}
+        seq_of_id = {c.id: seq for seq, c in enumerate(captures, start=1)}
+        seq_of_sha: dict[str, int] = {}
+        for seq, c in enumerate(captures, start=1):
+            seq_of_sha.setdefault(c.sha256, seq)
         for seq, c in enumerate(captures, start=1):
             stem = capture_file_stem(seq, c.captured_at, c.sha256)
             ext = MEDIA_EXTENSIONS.get(c.media_type, "bin")
@@ -437,8 +541,11 @@ def export_purchase(
             text = c.ocr_text or ""
             w.write(text_rel, text.encode("utf-8"))
             ocr_texts[seq] = text
-            images[file_rel] = partial / file_rel
             entry = _capture_entry(seq, c, file_rel, text_rel, file_times.get(c.id))
+            if c.doc_kind is not None:
+                entry["document"] = _export_document(lib, w, c, stem, seq_of_id, seq_of_sha, images)
+            else:
+                images[file_rel] = partial / file_rel
             if c.is_long:
                 entry["long"] = _export_long(lib, w, c, stem)
             entries.append(entry)
@@ -448,7 +555,10 @@ def export_purchase(
 
         manifest: dict[str, Any] = {
             "format": FORMAT,
-            "format_version": FORMAT_VERSION,
+            # Version 2 only when there is a document, so older readers still check the rest.
+            "format_version": FORMAT_VERSION
+            if any("document" in e for e in entries)
+            else FORMAT_VERSION_IMAGES,
             "exported_at": exported_at,
             "export_utc_offset_min": offset,
             "app": {"name": app_name, "version": app_version},
@@ -480,6 +590,8 @@ def export_purchase(
         manifest_sha = w.write(MANIFEST, manifest_bytes)
         w.write(SUMS, format_sums([(rel, d) for rel, (d, _) in w.files.items()]).encode("utf-8"))
         fsync_dir(partial / CAPTURES_DIR)
+        if (partial / PAGES_DIR).is_dir():
+            fsync_dir(partial / PAGES_DIR)
         fsync_dir(partial)
 
         # Rename into place; a name taken meanwhile gets the next suffix, never an overwrite.
@@ -528,7 +640,7 @@ def export_purchase(
         files=len(w.files),
         captures=len(entries),
         manifest_sha256=manifest_sha,
-        format_version=FORMAT_VERSION,
+        format_version=manifest["format_version"],
     )
     seconds = time.perf_counter() - started
     log.debug("exported purchase %s to %s in %.2f s", purchase_id, final, seconds)
@@ -547,7 +659,7 @@ def export_purchase(
 
 # ---------------------------------------------------------------------- zip
 
-_STORED_EXT = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf")
+_STORED_EXT = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf", ".ofd")
 
 
 def _walk(folder: Path) -> Iterator[str]:

@@ -215,10 +215,100 @@ _T: dict[str, tuple[str, str]] = {
     "kind_purchase_created": ("purchase recorded", "创建购买记录"),
     "kind_purchase_edited": ("purchase edited", "修改购买记录"),
     "kind_exported": ("exported (an earlier export)", "导出（此前的一次导出）"),
+    # Documents: PDF, OFD, XML e-invoices and e-mails (format version 2).
+    "proves_docs": (
+        "Documents (PDF, OFD and XML e-invoices, e-mails) are kept the same way: the file in "
+        "captures/ is the original, byte for byte, with its SHA-256. The page images in pages/ are "
+        "drawn from it so that it can be read here, and can be drawn again from it; the invoice "
+        "details and the text shown are what Proofshot read from it.",
+        "文件（PDF、OFD、XML 电子发票和电子邮件）同样保存：captures/ 中的文件即原始文件，逐字节相同，并附 SHA-256 值。"
+        "pages/ 中的页面图像由原始文件生成，便于在此阅读，可随时重新生成；所列发票信息和文字是 Proofshot 从原始文件中读出的。",
+    ),
+    "at_attachment": ("Imported at", "导入时间"),
+    "src_attachment": ("attachment of an e-mail ({name})", "电子邮件的附件（{name}）"),
+    "doc_kind": ("Kind of file", "文件类型"),
+    "doc_pdf": ("PDF document", "PDF 文件"),
+    "doc_ofd": ("OFD document (GB/T 33190)", "OFD 版式文件（GB/T 33190）"),
+    "doc_xml": ("XML file", "XML 文件"),
+    "doc_xml_invoice": ("XML e-invoice", "XML 电子发票"),
+    "doc_email": ("E-mail (.eml file)", "电子邮件（.eml 文件）"),
+    "doc_pages_1": ("1 page", "1 页"),
+    "doc_pages_n": ("{n} pages", "{n} 页"),
+    "doc_bytes": ("{size} bytes", "{size} 字节"),
+    "doc_name": ("Original file name", "原文件名"),
+    "doc_parent": ("Attached to", "所属邮件"),
+    "doc_parent_seq": ("the e-mail in Capture {n}", "截图 {n} 中的电子邮件"),
+    "doc_parent_gone": ("an e-mail that is not part of this export", "不在本材料中的一封电子邮件"),
+    "doc_unreadable": ("Cannot be read", "无法读取"),
+    "doc_password": (
+        "The PDF is password-protected: it is kept as it is; it cannot be read.",
+        "此 PDF 设有密码：已按原样保存，无法读取。",
+    ),
+    "doc_problem": ("Kept as it is; cannot be read: {reason}", "已按原样保存，但无法读取。"),
+    "doc_page_of": ("Page {n} of {total}", "第 {n} 页（共 {total} 页）"),
+    "doc_pages_rest": (
+        "Pages {first}–{last} are in the original file, {file}; their text is in {text}.",
+        "第 {first}–{last} 页见原始文件 {file}；其文字见 {text}。",
+    ),
+    "doc_pages_missing": (
+        "The pages could not be drawn for this report ({reason}); the original file is complete.",
+        "未能为本报告生成页面图像；原始文件完整无缺。",
+    ),
+    "facts_title": ("Invoice details read from the document", "从文件中读出的发票信息"),
+    "facts_hint": (
+        "Read by Proofshot from {source}; compare them with the document itself.",
+        "由 Proofshot 从{source}中读出，请与原件核对。",
+    ),
+    "fsrc_xml": ("the invoice's XML", "发票 XML"),
+    "fsrc_ofd-xml": ("the invoice XML inside the OFD file", "OFD 文件内嵌的发票 XML"),
+    "fsrc_ofd-text": ("the text of the OFD file", "OFD 文件的文字"),
+    "fsrc_pdf-text": ("the text of the PDF", "PDF 的文字"),
+    "fsrc_email-text": ("the text of the e-mail", "邮件正文"),
+    "fsrc_other": ("the document", "文件"),
+    "fact_invoice_number": ("Invoice number", "发票号码"),
+    "fact_issued_on": ("Date of issue", "开票日期"),
+    "fact_seller_name": ("Seller", "销售方名称"),
+    "fact_seller_tax_id": (
+        "Seller's tax ID (unified social credit code)",
+        "销售方纳税人识别号（统一社会信用代码）",
+    ),
+    "fact_buyer_name": ("Buyer", "购买方名称"),
+    "fact_buyer_tax_id": ("Buyer's tax ID", "购买方纳税人识别号"),
+    "fact_total": ("Total with tax", "价税合计"),
+    "email_title": ("The e-mail", "电子邮件"),
+    "em_from": ("From", "发件人"),
+    "em_to": ("To", "收件人"),
+    "em_cc": ("Cc", "抄送"),
+    "em_date": ("Date, as written in the e-mail", "日期（邮件中所写）"),
+    "em_date_utc": ("Date (UTC)", "日期（UTC）"),
+    "em_subject": ("Subject", "主题"),
+    "em_message_id": ("Message ID", "邮件标识"),
+    "em_remote": (
+        "{n} remote images or styles of the e-mail were left out; nothing was loaded from the internet.",
+        "已略去邮件中的 {n} 个远程图片或样式；未从网络加载任何内容。",
+    ),
+    "em_attachments": ("Attachments", "附件"),
+    "em_no_attachments": ("none", "无"),
+    "em_att_seq": ("filed as Capture {n}", "另存为截图 {n}"),
+    "em_att_elsewhere": ("filed separately, not in this purchase", "已另存，不在本购买中"),
+    "em_att_inside": ("kept inside the e-mail", "保存在邮件原件中"),
+    "doc_text": (
+        "Text of the document (its own text; scanned pages read by OCR may contain errors)",
+        "文件中的文字（取自文件本身；扫描页经 OCR 识别，可能有误）",
+    ),
+    "email_text": (
+        "Text of the e-mail (as plain text; nothing remote was loaded)",
+        "邮件正文（纯文本；未加载任何远程内容）",
+    ),
+    "doc_text_none": ("No text was read from this document.", "未从此文件读出文字。"),
 }
 
 #: Image formats by media type, as a reader knows them.
 _MEDIA = {
+    "application/pdf": "PDF",
+    "application/ofd": "OFD",
+    "application/xml": "XML",
+    "message/rfc822": "EML",
     "image/png": "PNG",
     "image/jpeg": "JPEG",
     "image/webp": "WebP",
@@ -408,6 +498,8 @@ def _origin_of(c: Mapping[str, Any]) -> str:
 def _source_text(c: Mapping[str, Any], language: str) -> str:
     if c.get("source") == CaptureSource.IMPORT and c.get("source_name"):
         return text("src_import_named", language, name=c["source_name"])
+    if c.get("source") == CaptureSource.ATTACHMENT:
+        return text("src_attachment", language, name=c.get("source_name") or "—")
     return _t("source", language, "src_", c.get("source"))
 
 
@@ -460,6 +552,158 @@ def _event_kind(ev: Mapping[str, Any], purchase_id: Any, language: str) -> str:
     if f"kind_{kind}" in _T:
         return text(f"kind_{kind}", language)
     return kind.replace("_", " ")
+
+
+def _pages_text(n: int, language: str) -> str:
+    return text("doc_pages_1", language) if n == 1 else text("doc_pages_n", language, n=n)
+
+
+def _document_rows(
+    c: Mapping[str, Any], language: str, val: Callable[[Any], str]
+) -> list[tuple[str, str] | tuple[str, str, bool]]:
+    """A document's own rows in its table: its kind, pages and size, its file's name, the
+    e-mail it came from, and why it cannot be read."""
+    doc: Mapping[str, Any] = c["document"]
+    kind = str(doc.get("kind"))
+    key = "doc_xml_invoice" if kind == "xml" and doc.get("facts") else f"doc_{kind}"
+    what = [text(key, language) if key in _T else kind]
+    if kind in ("pdf", "ofd") and int(doc.get("pages") or 0) > 0:
+        what.append(_pages_text(int(doc["pages"]), language))
+    what.append(text("doc_bytes", language, size=f"{int(c['bytes']):,}"))
+    rows: list[tuple[str, str] | tuple[str, str, bool]] = [
+        (text("doc_kind", language), _e(text("list_sep", language).join(what))),
+        (text("doc_name", language), val(c.get("source_name"))),
+    ]
+    if c.get("source") == CaptureSource.ATTACHMENT or doc.get("parent_seq") is not None:
+        parent = doc.get("parent_seq")
+        rows.append(
+            (
+                text("doc_parent", language),
+                f'<a href="#capture-{int(parent)}">{_e(text("doc_parent_seq", language, n=parent))}</a>'
+                if parent is not None
+                else _e(text("doc_parent_gone", language)),
+            )
+        )
+    if doc.get("problem"):
+        rows.append(
+            (text("doc_unreadable", language), f"<b>{_e(_problem_text(str(doc['problem']), language))}</b>")
+        )
+    return rows
+
+
+def _problem_text(problem: str, language: str) -> str:
+    if "password" in problem.lower() or "密码" in problem:
+        return text("doc_password", language)
+    return text("doc_problem", language, reason=problem)
+
+
+def _document_parts(c: Mapping[str, Any], language: str, val: Callable[[Any], str]) -> list[str]:
+    """The invoice details, the e-mail's headers and attachments, and the pages."""
+    doc: Mapping[str, Any] = c["document"]
+    out: list[str] = []
+    facts = doc.get("facts")
+    if isinstance(facts, dict) and any(facts.get(k) for k in _FACT_KEYS):
+        rows: list[tuple[str, str] | tuple[str, str, bool]] = []
+        for k in _FACT_KEYS:
+            value = facts.get(k)
+            if value in (None, ""):
+                continue
+            if k == "total":
+                shown = _e(format_amount(str(value), str(facts.get("currency") or "CNY"), language))
+            elif k == "issued_on":
+                shown = _e(format_date(str(value), language))
+            else:
+                shown = _e(value)
+            rows.append(
+                (text(f"fact_{k}", language), shown, k in ("invoice_number", "seller_tax_id", "buyer_tax_id"))
+            )
+        source = str(facts.get("source") or "other")
+        source_text = text(f"fsrc_{source}" if f"fsrc_{source}" in _T else "fsrc_other", language)
+        out += [
+            f"<p><b>{_e(text('facts_title', language))}</b></p>",
+            _kv(rows).replace('<table class="kv"', '<table class="kv facts"', 1),
+            f'<p class="sub">{_e(text("facts_hint", language, source=source_text))}</p>',
+        ]
+    email = doc.get("email")
+    if isinstance(email, dict):
+        rows = []
+        for k in ("from", "to", "cc", "date", "date_utc", "subject", "message_id"):
+            value = email.get(k)
+            if value in (None, "") and k in ("cc", "date_utc", "message_id"):
+                continue
+            shown = val(value)
+            if k == "date_utc" and value:
+                try:
+                    shown = _e(format_utc(str(value), language, seconds=True))
+                except ValueError:
+                    shown = _e(value)
+            rows.append((text(f"em_{k}", language), shown, k == "message_id"))
+        atts = email.get("attachments") or []
+        listing = []
+        for a in atts:
+            size = text("doc_bytes", language, size=f"{int(a.get('bytes') or 0):,}")
+            line = f'{_e(a.get("name") or "—")} <span class="sub">({_e(size)})</span> — '
+            if a.get("seq") is not None:
+                line += (
+                    f'<a href="#capture-{int(a["seq"])}">{_e(text("em_att_seq", language, n=a["seq"]))}</a>'
+                )
+            elif a.get("filed"):
+                line += _e(text("em_att_elsewhere", language))
+            else:
+                line += _e(text("em_att_inside", language))
+            listing.append(line)
+        rows.append(
+            (
+                text("em_attachments", language),
+                "<br/>".join(listing) or _e(text("em_no_attachments", language)),
+            )
+        )
+        out += [f"<p><b>{_e(text('email_title', language))}</b></p>", _kv(rows)]
+        if int(email.get("remote_content") or 0) > 0:
+            out.append(f'<p class="sub">{_e(text("em_remote", language, n=email["remote_content"]))}</p>')
+    pages = doc.get("page_files") or []
+    total = int(doc.get("pages") or 0)
+    for pf in pages:
+        w, h = fit_image(int(pf["width"]), int(pf["height"]))
+        # The caption under its page: a page image that does not fit moves to the next
+        # sheet of the PDF, and its caption goes with it.
+        out += [
+            f'<p align="center"><img class="shot" src="{_e(pf["file"])}" width="{w}" height="{h}" '
+            f'alt="{_e(pf["file"])}"/></p>',
+            f'<p align="center" class="sub">{_e(text("doc_page_of", language, n=pf["page"], total=total))}</p>',
+        ]
+    if doc.get("pages_problem"):
+        out.append(
+            f'<p class="sub">{_e(text("doc_pages_missing", language, reason=doc["pages_problem"]))}</p>'
+        )
+    elif pages and total > len(pages):
+        out.append(
+            "<p><b>"
+            + _e(
+                text(
+                    "doc_pages_rest",
+                    language,
+                    first=len(pages) + 1,
+                    last=total,
+                    file=c["file"],
+                    text=c["ocr"]["text_file"],
+                )
+            )
+            + "</b></p>"
+        )
+    return out
+
+
+#: Invoice facts in the order the report shows them (storage.documents.InvoiceFacts).
+_FACT_KEYS = (
+    "invoice_number",
+    "issued_on",
+    "seller_name",
+    "seller_tax_id",
+    "buyer_name",
+    "buyer_tax_id",
+    "total",
+)
 
 
 def build_report_html(
@@ -558,7 +802,9 @@ def build_report_html(
         _kv(export_rows),
         f"<h2>{_e(t('proves_title'))}</h2>",
         f'<table class="statement" width="100%" cellpadding="8" cellspacing="0"><tr><td>'
-        f"<p>{_e(t('proves'))}</p><p><b>{_e(t('not_proves'))}</b></p><p>{_e(t('how_check'))}</p>"
+        f"<p>{_e(t('proves'))}</p>"
+        + (f"<p>{_e(t('proves_docs'))}</p>" if any("document" in c for c in captures) else "")
+        + f"<p><b>{_e(t('not_proves'))}</b></p><p>{_e(t('how_check'))}</p>"
         "</td></tr></table>",
         f'<h2 class="capture">{_e(t("timeline"))}</h2>',
         f"<p>{_e(t('timeline_intro'))}</p>",
@@ -572,10 +818,13 @@ def build_report_html(
         w, h = fit_image(c["width"], c["height"])
         ocr = c["ocr"]
         ocr_text = (ocr_texts or {}).get(c["seq"], "")
+        doc = c.get("document") if isinstance(c.get("document"), dict) else None
         if ocr_text.strip():
             ocr_html = f'<div class="ocr">{_multiline(ocr_text)}</div>'
+        elif doc is not None and doc.get("problem"):
+            ocr_html = f'<p class="ocr">{_e(_problem_text(str(doc["problem"]), lang))}</p>'
         elif ocr["status"] == OcrStatus.DONE:
-            ocr_html = f'<p class="ocr">{_e(t("ocr_none"))}</p>'
+            ocr_html = f'<p class="ocr">{_e(t("doc_text_none" if doc is not None else "ocr_none"))}</p>'
         else:
             ocr_html = f'<p class="ocr">{_e(t("ocr_status_" + ocr["status"]))}</p>'
         size = f"{c['bytes']:,}"
@@ -584,7 +833,7 @@ def build_report_html(
             (at_label + t("local_suffix"), _e(format_local(c["captured_at"], offset, lang, seconds=True))),
             (at_label + t("utc_suffix"), _e(format_utc(c["captured_at"], lang, seconds=True))),
         ]
-        if c.get("source") == CaptureSource.IMPORT or c.get("file_modified_at"):
+        if c.get("source") in (CaptureSource.IMPORT, CaptureSource.ATTACHMENT) or c.get("file_modified_at"):
             modified = c.get("file_modified_at")
             capture_rows.append(
                 (
@@ -598,9 +847,14 @@ def build_report_html(
         capture_rows += [
             (t("sha256"), _e(c["sha256"]), True),
             (t("file"), _e(c["file"]), True),
-            (t("image"), _e(t("image_desc", w=c["width"], h=c["height"], fmt=media, size=size))),
-            (t("source"), _e(_source_text(c, lang))),
         ]
+        if doc is not None:
+            capture_rows += _document_rows(c, lang, val)
+        else:
+            capture_rows.append(
+                (t("image"), _e(t("image_desc", w=c["width"], h=c["height"], fmt=media, size=size)))
+            )
+        capture_rows.append((t("source"), _e(_source_text(c, lang))))
         capture_rows += _origin_rows(c, lang, val)
         long = c.get("long")
         if isinstance(long, dict) and long.get("frames"):
@@ -620,14 +874,21 @@ def build_report_html(
         # The first capture follows the timeline heading on its page; each other one starts a page.
         cls = ' class="capture"' if i > 0 else ""
         parts += [
-            f'<h3{cls} id="capture-{c["seq"]}">{_e(t("capture_of", n=c["seq"], total=total))}'
+            f'<h3{cls} id="capture-{c["seq"]}"><a name="capture-{c["seq"]}"></a>'
+            f"{_e(t('capture_of', n=c['seq'], total=total))}"
             f" &nbsp;·&nbsp; {_e(format_local(c['captured_at'], offset, lang))}</h3>",
             _kv(capture_rows),
-            f'<p align="center"><img class="shot" src="{_e(c["file"])}" width="{w}" height="{h}" '
-            f'alt="{_e(c["file"])}"/></p>',
-            f"<p><b>{_e(t('ocr_text'))}</b></p>",
-            ocr_html,
         ]
+        if doc is not None:
+            text_key = "email_text" if doc.get("kind") == "email" else "doc_text"
+            parts += _document_parts(c, lang, val)
+        else:
+            text_key = "ocr_text"
+            parts.append(
+                f'<p align="center"><img class="shot" src="{_e(c["file"])}" width="{w}" height="{h}" '
+                f'alt="{_e(c["file"])}"/></p>'
+            )
+        parts += [f"<p><b>{_e(t(text_key))}</b></p>", ocr_html]
     parts += [
         f'<h2 class="capture">{_e(t("appendix"))}</h2>',
         f"<p>{_e(t('appendix_intro'))}</p>",

@@ -23,11 +23,13 @@ from .errors import KnownStorageError
 from .evidence_format import (
     CAPTURES_DIR,
     CUSTODY,
+    DOCUMENT_MEDIA_TYPES,
     EVENT_FIELDS,
     FOLDER_PREFIX,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
+    PAGES_DIR,
     SUMS,
     is_partial_name,
     is_safe_relpath,
@@ -260,6 +262,7 @@ def _check(tree: _Tree, path: Path, problems: list[VerifyProblem]) -> VerifyRepo
                 bad(text_rel, "OCR text file missing")
             if isinstance(c.get("long"), dict):
                 _check_long(tree, present, c, digest, bad)
+        _check_documents(present, manifest, digest, bad)
     for rel in sorted(present - listed - {SUMS}):
         bad(rel, "not part of the export: not listed in SHA256SUMS or manifest.json (added later?)")
 
@@ -271,6 +274,59 @@ def _check(tree: _Tree, path: Path, problems: list[VerifyProblem]) -> VerifyRepo
         events=events,
         problems=tuple(problems),
     )
+
+
+def _check_documents(present: set[str], manifest: dict[str, Any], digest: Any, bad: Any) -> None:
+    """Documents (format version 2): each rendered page file is there and unchanged, and
+    the links between an e-mail and its attachments name captures of this export."""
+    captures: list[dict[str, Any]] = manifest["captures"]
+    by_seq = {c["seq"]: c for c in captures}
+    docs = [c for c in captures if isinstance(c.get("document"), dict)]
+    if docs and manifest.get("format_version") == 1:
+        bad(MANIFEST, "holds documents but says format version 1 (documents need version 2)")
+    for c in docs:
+        seq, doc = c["seq"], c["document"]
+        if DOCUMENT_MEDIA_TYPES.get(doc["kind"]) != c["media_type"]:
+            bad(
+                MANIFEST, f"capture {seq} is a {doc['kind']} document but its media type is {c['media_type']}"
+            )
+        seen: set[int] = set()
+        for pf in doc["page_files"]:
+            rel, n = pf["file"], pf["page"]
+            if not rel.startswith(PAGES_DIR + "/"):
+                bad(MANIFEST, f"page {n} of capture {seq} is outside {PAGES_DIR}/: {rel}")
+                continue
+            if n > doc["pages"] or n in seen:
+                bad(MANIFEST, f"capture {seq} lists page {n}, but its document has {doc['pages']} pages")
+            seen.add(n)
+            if rel not in present:
+                bad(rel, f"page {n} of document {seq} is missing")
+                continue
+            got, size = digest(rel)
+            if got != pf["sha256"]:
+                bad(rel, f"page {n} of document {seq} changed: its SHA-256 is {got}, recorded {pf['sha256']}")
+            elif size != pf["bytes"]:
+                bad(rel, f"page {n} of document {seq} has {size} bytes, recorded {pf['bytes']}")
+        parent = doc.get("parent_seq")
+        if parent is not None:
+            p = by_seq.get(parent)
+            if p is None or not isinstance(p.get("document"), dict) or p["document"]["kind"] != "email":
+                bad(
+                    MANIFEST,
+                    f"capture {seq} names capture {parent} as its e-mail, which is not an e-mail of this export",
+                )
+        email = doc.get("email")
+        if isinstance(email, dict):
+            for a in email["attachments"]:
+                if a["seq"] is None:
+                    continue
+                target = by_seq.get(a["seq"])
+                if target is None or target["sha256"] != a["sha256"]:
+                    bad(
+                        MANIFEST,
+                        f"the attachment {a['name']!r} of e-mail {seq} is said to be capture {a['seq']}, "
+                        "which does not hold that file",
+                    )
 
 
 def _check_long(tree: _Tree, present: set[str], c: dict[str, Any], digest: Any, bad: Any) -> None:
