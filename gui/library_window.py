@@ -67,7 +67,16 @@ from storage.settings import config_dir
 
 from .capture_actions import CaptureActions
 from .capture_tile import CaptureTileDelegate, tile_size
-from .library_import import ImportResult, clipboard_png, import_image_files, keep_clipboard_png, local_files
+from .document_view import DocumentContext, load_document, load_page
+from .library_import import (
+    ImportResult,
+    clipboard_files,
+    clipboard_png,
+    import_files,
+    importable,
+    keep_clipboard_png,
+    local_files,
+)
 from .library_models import (
     CAPTURE_IDS_MIME,
     KIND_ROLE,
@@ -213,6 +222,8 @@ class LibraryWindow(CaptureActions, QMainWindow):
         self.preview = PreviewPane()
         self.preview.note_saved.connect(self._on_note_saved)
         self.preview.ocr_rerun_requested.connect(lambda cid: self.ocr_requested.emit([cid]))
+        self.preview.page_requested.connect(self._on_page_requested)
+        self.preview.capture_requested.connect(self.show_capture)
         self.preview.clear(self.tr("Select a capture to see it here."))
 
         self.splitter = QSplitter()
@@ -295,7 +306,7 @@ class LibraryWindow(CaptureActions, QMainWindow):
 
         self.act_find = action(self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find)
         self.act_import = action(self.tr("Import files…"), self.import_dialog, QKeySequence.StandardKey.Open)
-        self.act_paste = action(self.tr("Paste image"), self.paste_image, QKeySequence.StandardKey.Paste)
+        self.act_paste = action(self.tr("Paste"), self.paste_image, QKeySequence.StandardKey.Paste)
         self.act_move = action(self.tr("Move to purchase…"), self.move_dialog)
         self.act_note = action(self.tr("Edit note"), self.edit_note)
         self.act_copy = action(self.tr("Copy image"), self.copy_image, QKeySequence.StandardKey.Copy)
@@ -505,21 +516,68 @@ class LibraryWindow(CaptureActions, QMainWindow):
         self._preview_id = capture_id
         lib = self.lib
 
-        def load() -> tuple[CaptureRecord, QImage]:
+        query = self.query()
+
+        def load() -> tuple[CaptureRecord, QImage, DocumentContext | None, str]:
             rec = lib.get_capture(capture_id, with_words=True)
+            if rec.is_document:
+                # A PDF/OFD's page (drawn once, then cached), an e-mail's text and attachments.
+                image, document = load_document(lib, rec, query)
+                return rec, image, document, query
             image = QImage()
             image.loadFromData(lib.blobs.read(rec.sha256))
-            return rec, image
+            return rec, image, None, query
 
         rec = next((r for r in self._records if r.id == capture_id), None)
         if rec is not None:
             self.preview.show_loading(rec)
         self.runner.run("preview", load, self._on_preview_loaded, self._on_preview_failed)
 
-    def _on_preview_loaded(self, result: tuple[CaptureRecord, QImage]) -> None:
-        record, image = result
+    def _on_preview_loaded(self, result: tuple[CaptureRecord, QImage, DocumentContext | None, str]) -> None:
+        record, image, document, query = result
         if record.id == self._preview_id:
-            self.preview.show_capture(record, image, self.query())
+            self.preview.show_capture(record, image, query, document)
+            if query != self.query():
+                self.preview.set_query(self.query())
+
+    def _on_page_requested(self, capture_id: int, page: int) -> None:
+        """The preview turned a document's page: draw it (or take it from the page cache)
+        in the background."""
+        lib = self.lib
+
+        def load() -> tuple[int, int, QImage, str | None]:
+            try:
+                return capture_id, page, load_page(lib, capture_id, page), None
+            except KnownStorageError as exc:
+                return capture_id, page, QImage(), str(exc)
+
+        self.runner.run(
+            "page",
+            load,
+            lambda r: self.preview.show_page(*r),
+            lambda exc: self.preview.show_page(capture_id, page, QImage(), str(exc)),
+        )
+
+    def show_capture(self, capture_id: int) -> None:
+        """Select and show capture `capture_id` (an e-mail's attachment, an attachment's
+        e-mail): in the list shown if it is there, else under All captures, the search cleared."""
+        row = self.captures.row_of(capture_id)
+        if row is not None:
+            view = self.current_view()
+            view.setCurrentIndex(self.captures.index(row, 0))
+            view.scrollTo(self.captures.index(row, 0))
+            return
+        self._preview_id = capture_id
+        self._show_preview(capture_id)
+        blocker = self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(blocker)
+        self.scope = Scope("all")
+        tree_blocker = self.tree.selectionModel().blockSignals(True)
+        self.tree.setCurrentIndex(self.purchases.index_for("all"))
+        self.tree.selectionModel().blockSignals(tree_blocker)
+        self._update_actions()
+        self.reload()
 
     def _on_preview_failed(self, exc: Exception) -> None:
         self.preview.clear(self.tr("This capture's original could not be read: {error}").format(error=exc))
@@ -645,20 +703,24 @@ class LibraryWindow(CaptureActions, QMainWindow):
 
     def import_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Import screenshots"), "", self.tr("Images (*.png *.jpg *.jpeg *.webp *.bmp)")
+            self,
+            self.tr("Import screenshots and documents"),
+            "",
+            self.tr("Images and documents (*.png *.jpg *.jpeg *.webp *.bmp *.pdf *.ofd *.xml *.eml)")
+            + ";;"
+            + self.tr("All files (*)"),
         )
         if files:
             self.import_files([Path(f) for f in files])
 
     def import_files(self, paths: list[Path]) -> None:
-        """Keep image files as captures of the selected purchase (else the Inbox), in the
-        background; bad files are listed, good ones kept."""
+        """Keep pictures and documents as captures of the selected purchase (else the
+        Inbox), with an e-mail's attachments, in the background; bad files are listed,
+        good ones kept."""
         target = self._target_purchase()
         lib = self.lib
         self.statusBar().showMessage(self.tr("Importing {n} file(s)…").format(n=len(paths)))
-        self.runner.run(
-            "import", lambda: import_image_files(lib, paths, target), self._on_imported, self._report
-        )
+        self.runner.run("import", lambda: import_files(lib, paths, target), self._on_imported, self._report)
 
     def _on_imported(self, result: ImportResult) -> None:
         ids, problems = result
@@ -673,10 +735,15 @@ class LibraryWindow(CaptureActions, QMainWindow):
             )
 
     def paste_image(self) -> None:
-        """Ctrl+V: keep the clipboard's image in the selected purchase (else the Inbox)."""
+        """Ctrl+V: import the files on the clipboard (copied in a file manager), else keep
+        the clipboard's image, in the selected purchase (else the Inbox)."""
+        paths = clipboard_files()
+        if paths:
+            self.import_files(paths)
+            return
         data = clipboard_png()
         if data is None:
-            self.statusBar().showMessage(self.tr("There is no image on the clipboard."), 5000)
+            self.statusBar().showMessage(self.tr("There is no image or file on the clipboard."), 5000)
             return
         target = self._target_purchase()
         lib = self.lib
@@ -685,7 +752,7 @@ class LibraryWindow(CaptureActions, QMainWindow):
         )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event.mimeData()):
+        if importable(local_files(event.mimeData())):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:

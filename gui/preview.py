@@ -50,6 +50,15 @@ from PySide6.QtWidgets import (
 from storage.highlight import matching_spans, matching_word_boxes
 from storage.records import CaptureRecord
 
+from .document_view import (
+    DocumentContext,
+    EmailView,
+    XmlView,
+    boxes_by_page,
+    facts_rows,
+    is_paged,
+    kind_text,
+)
 from .image_view import ZOOM_STEP, ImageView
 from .style import MATCH_TEXT_BACKGROUND, MATCH_TEXT_FOREGROUND
 from .vocabulary import utc_offset_text
@@ -92,6 +101,11 @@ class PreviewPane(QWidget):
     # window saves with lib.set_note(..., expected=...), so a newer note is never overwritten)
     note_saved = Signal(int, str, str)
     ocr_rerun_requested = Signal(int)  # capture id
+    # A document's page is wanted (capture id, 0-based page): the window loads its picture
+    # off the GUI thread and hands it to show_page.
+    page_requested = Signal(int, int)
+    # Another capture should be shown (an e-mail's attachment, an attachment's e-mail).
+    capture_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +117,11 @@ class PreviewPane(QWidget):
         self._rerun_requested = False
         self.image_boxes: list[tuple[int, int, int, int]] = []
         self.text_spans: list[tuple[int, int]] = []
+        # A PDF/OFD: the page on show (0-based), the one asked for, and every page's matches.
+        self._page = 0
+        self._wanted_page: int | None = None
+        self._page_boxes: dict[int, list[tuple[int, int, int, int]]] = {}
+        self._document = DocumentContext()
 
         self._pages = QStackedWidget()
         self.message_label = QLabel()
@@ -121,6 +140,8 @@ class PreviewPane(QWidget):
         self._shortcut(QKeySequence("Ctrl+="), self.zoom_in)
         self._shortcut(QKeySequence.StandardKey.ZoomOut, self.zoom_out)
         self._shortcut(QKeySequence("Ctrl+0"), self.zoom_fit)
+        self._shortcut(QKeySequence(Qt.Key.Key_PageDown), self.next_page)
+        self._shortcut(QKeySequence(Qt.Key.Key_PageUp), self.previous_page)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             save = QShortcut(QKeySequence(keys), self.note_edit)
             save.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -153,6 +174,7 @@ class PreviewPane(QWidget):
         layout.addWidget(self.title_label)
         layout.addWidget(self.subtitle_label)
         layout.addWidget(self._build_warning())
+        layout.addWidget(self._build_from_email())
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -191,6 +213,24 @@ class PreviewPane(QWidget):
         self.warning_frame.hide()
         return self.warning_frame
 
+    def _build_from_email(self) -> QFrame:
+        """For a file found in an e-mail: which one, and a button to show it."""
+        self.from_email_frame = QFrame()
+        self.from_email_frame.setObjectName("fromEmail")
+        self.from_email_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        row = QHBoxLayout(self.from_email_frame)
+        row.setContentsMargins(8, 4, 8, 4)
+        self.from_email_label = QLabel()
+        self.from_email_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.from_email_label.setWordWrap(True)
+        self.from_email_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.open_email_button = QPushButton(self.tr("Open the e-mail"))
+        self.open_email_button.clicked.connect(self._on_open_email_clicked)
+        row.addWidget(self.from_email_label, 1)
+        row.addWidget(self.open_email_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.from_email_frame.hide()
+        return self.from_email_frame
+
     def _build_image_area(self) -> QWidget:
         area = QWidget()
         column = QVBoxLayout(area)
@@ -203,6 +243,16 @@ class PreviewPane(QWidget):
         self.match_label.setWordWrap(True)
         self.match_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.match_label, 1)
+        self.previous_page_button = self._tool_button(
+            "‹", self.tr("Previous page (Page Up)"), self.previous_page
+        )
+        self.page_label = QLabel()
+        self.page_label.setObjectName("pageLabel")
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_page_button = self._tool_button("›", self.tr("Next page (Page Down)"), self.next_page)
+        for widget in (self.previous_page_button, self.page_label, self.next_page_button):
+            bar.addWidget(widget)
+            widget.hide()
         self.zoom_out_button = self._tool_button("−", self.tr("Zoom out (Ctrl+-)"), self.zoom_out)
         self.zoom_label = QLabel()
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -234,6 +284,11 @@ class PreviewPane(QWidget):
         self.image_message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._image_stack.addWidget(self.image_view)
         self._image_stack.addWidget(self.image_message)
+        self.email_view = EmailView()
+        self.email_view.capture_requested.connect(self.capture_requested)
+        self._image_stack.addWidget(self.email_view)
+        self.xml_view = XmlView()
+        self._image_stack.addWidget(self.xml_view)
         self._image_stack.setMinimumHeight(120)
         column.addWidget(self._image_stack, 1)
         return area
@@ -340,6 +395,10 @@ class PreviewPane(QWidget):
         self.backend_label = value()
         # A long capture's frames (hidden for other captures).
         self.frames_label = value()
+        # A document's kind and pages, and the invoice facts read from it (hidden for pictures).
+        self.document_label = value()
+        self.facts_label = value()
+        self.facts_label.setTextFormat(Qt.TextFormat.PlainText)
         self.sha_edit = QLineEdit()
         self.sha_edit.setReadOnly(True)
         self.sha_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -365,6 +424,8 @@ class PreviewPane(QWidget):
         form.addRow(self.tr("Size"), self.size_label)
         form.addRow(self.tr("SHA-256"), sha_row)
         form.addRow(self.tr("Frames"), self.frames_label)
+        form.addRow(self.tr("Document"), self.document_label)
+        form.addRow(self.tr("Invoice"), self.facts_label)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -383,14 +444,26 @@ class PreviewPane(QWidget):
     def query(self) -> str:
         return self._query
 
-    def show_capture(self, record: CaptureRecord, image: QImage, query: str = "") -> None:
+    def show_capture(
+        self, record: CaptureRecord, image: QImage, query: str = "", document: DocumentContext | None = None
+    ) -> None:
         """Show `record` (loaded with its OCR words) and its decoded `image`, with the
         matches of `query` highlighted. An edited note of another capture is saved first.
-        Showing the capture already on show again (after an edit) keeps its zoom and scroll."""
+        Showing the capture already on show again (after an edit) keeps its zoom and scroll.
+
+        For a document, `document` says what the window loaded (gui.document_view): a
+        PDF/OFD's `image` is its page `document.page`; an e-mail or XML has no picture."""
+        if record.is_document:
+            self._show_document(record, image, query, document or DocumentContext())
+            return
         again = self._showing(record) and self._image_loaded
         new_query = query != self._query
         self._show_record(record)
         self._query = query
+        self._document = DocumentContext()
+        self.from_email_frame.hide()
+        self._update_page_bar()
+        self._set_zoom_visible(True)
         if image.isNull():
             self._show_image_message(self.tr("This picture could not be shown."))
         else:
@@ -402,13 +475,148 @@ class PreviewPane(QWidget):
         if not again or new_query:
             self.image_view.show_first_match()
 
+    def _show_document(
+        self, record: CaptureRecord, image: QImage, query: str, document: DocumentContext
+    ) -> None:
+        again = self._showing(record) and self._image_loaded and document.page == self._page
+        new_query = query != self._query
+        self._show_record(record)
+        self._query = query
+        self._document = document
+        self._show_parent(document)
+        if record.doc_problem:
+            self._show_image_message(
+                self.tr("This document is kept as it is, but it cannot be shown: {problem}").format(
+                    problem=record.doc_problem
+                )
+            )
+        elif is_paged(record):
+            self._page = max(0, min(document.page, record.page_count - 1))
+            self._wanted_page = None
+            self._set_page(image, document.page_error, keep_view=again)
+        elif record.doc_kind == "email" and document.email is not None:
+            self.email_view.show_email(document.email, document.links)
+            self._image_stack.setCurrentWidget(self.email_view)
+            self._image_loaded = False
+        elif record.doc_kind == "xml":
+            self.xml_view.show_xml(record, document.text or record.ocr_text, document.facts or record.facts)
+            self._image_stack.setCurrentWidget(self.xml_view)
+            self._image_loaded = False
+        else:
+            self._show_image_message(self.tr("This document could not be shown."))
+        self._update_page_bar()
+        self._set_zoom_enabled(self._image_loaded)
+        self._set_zoom_visible(self._image_stack.currentWidget() not in (self.email_view, self.xml_view))
+        self._apply_query()
+        if not again or new_query:
+            self.image_view.show_first_match()
+
+    def _set_page(self, image: QImage, error: str | None, keep_view: bool = False) -> None:
+        """Show the picture of page self._page (or why it could not be drawn)."""
+        record = self._record
+        if record is None:
+            return
+        if image.isNull():
+            self._show_image_message(
+                self.tr("Page {page} could not be shown: {error}").format(
+                    page=self._page + 1, error=error or self.tr("unknown error")
+                )
+            )
+        else:
+            self.image_view.set_image(image, self._page_size(record, image), keep_view=keep_view)
+            self._image_stack.setCurrentWidget(self.image_view)
+            self._image_loaded = True
+        self._set_zoom_enabled(self._image_loaded)
+
+    def _page_size(self, record: CaptureRecord, image: QImage) -> QSize:
+        """The size of page self._page in the pixels its word boxes use (a page drawn
+        smaller, to stay under the pixel limit, is laid out at this size)."""
+        sizes = (record.doc_info or {}).get("page_sizes")
+        if isinstance(sizes, list) and 0 <= self._page < len(sizes):
+            size = sizes[self._page]
+            if isinstance(size, list | tuple) and len(size) == 2 and all(isinstance(v, int) for v in size):
+                return QSize(size[0], size[1])
+        return image.size()
+
+    @property
+    def page(self) -> int:
+        """The page shown (0-based) of a PDF/OFD."""
+        return self._page
+
+    @property
+    def page_count(self) -> int:
+        return self._record.page_count if is_paged(self._record) and self._record is not None else 0
+
+    def show_page(self, capture_id: int, page: int, image: QImage, error: str | None = None) -> None:
+        """The picture of a page asked for with page_requested (or why it could not be
+        drawn). An answer for another capture, or a page no longer wanted, is ignored."""
+        record = self._record
+        if record is None or record.id != capture_id or page != self._wanted_page:
+            return
+        self._wanted_page = None
+        self._page = page
+        self._set_page(image, error)
+        self._update_page_bar()
+        self._apply_query()
+        self.image_view.show_first_match()
+
+    def go_to_page(self, page: int) -> None:
+        """Ask for page `page` (0-based) of the PDF/OFD on show; it appears with show_page."""
+        record = self._record
+        if record is None or not is_paged(record):
+            return
+        page = max(0, min(page, record.page_count - 1))
+        current = self._wanted_page if self._wanted_page is not None else self._page
+        if page == current:
+            return
+        self._wanted_page = page
+        self._update_page_bar()
+        self.page_requested.emit(record.id, page)
+
+    def next_page(self) -> None:
+        self.go_to_page((self._wanted_page if self._wanted_page is not None else self._page) + 1)
+
+    def previous_page(self) -> None:
+        self.go_to_page((self._wanted_page if self._wanted_page is not None else self._page) - 1)
+
+    def _update_page_bar(self) -> None:
+        count = self.page_count
+        shown = count > 0 and self._image_stack.currentWidget() in (self.image_view, self.image_message)
+        page = self._wanted_page if self._wanted_page is not None else self._page
+        if shown:
+            text = self.tr("Page {page} of {count}").format(page=page + 1, count=count)
+            if self._wanted_page is not None:
+                text = self.tr("{page} (loading…)").format(page=text)
+            self.page_label.setText(text)
+            self.previous_page_button.setEnabled(page > 0)
+            self.next_page_button.setEnabled(page < count - 1)
+        for widget in (self.previous_page_button, self.page_label, self.next_page_button):
+            widget.setVisible(shown)
+
+    def _show_parent(self, document: DocumentContext) -> None:
+        if document.parent is None:
+            self.from_email_frame.hide()
+            return
+        subject = document.parent[1] or self.tr("(no subject)")
+        self.from_email_label.setText(self.tr("From the e-mail “{subject}”").format(subject=subject))
+        self.from_email_frame.show()
+
+    @Slot()
+    def _on_open_email_clicked(self) -> None:
+        if self._document.parent is not None:
+            self.capture_requested.emit(self._document.parent[0])
+
     def show_loading(self, record: CaptureRecord) -> None:
         """Show `record`'s details at once while the window decodes its picture. For the
         capture already on show, its current picture stays until the new one arrives."""
-        again = self._showing(record) and self._image_loaded
+        again = self._showing(record) and (self._image_loaded or record.is_document)
         self._show_record(record)
         if not again:
             self._show_image_message(self.tr("Loading…"))
+            self._document = DocumentContext()
+            self.from_email_frame.hide()
+            self._page, self._wanted_page = 0, None
+            self._update_page_bar()
         self._apply_query()
 
     def _showing(self, record: CaptureRecord) -> bool:
@@ -436,14 +644,22 @@ class PreviewPane(QWidget):
         self._on_note_changed()
         self.image_view.clear_image()
         self.image_boxes, self.text_spans = [], []
+        self._page, self._wanted_page, self._page_boxes = 0, None, {}
+        self._document = DocumentContext()
+        self.from_email_frame.hide()
+        self.email_view.clear()
+        self._update_page_bar()
         self.ocr_text.setPlainText("")
         self.message_label.setText(message or self.tr("Select a capture to see it here"))
         self._pages.setCurrentWidget(self.message_label)
 
     def set_query(self, query: str) -> None:
-        """Highlight the matches of a new search without reloading the picture."""
+        """Highlight the matches of a new search without reloading the picture. A
+        document turns to the first page with a match when the page shown has none."""
         self._query = query
         self._apply_query()
+        if self._page_boxes and self._page not in self._page_boxes and self._wanted_page is None:
+            self.go_to_page(min(self._page_boxes))
         self.image_view.show_first_match()
 
     def zoom_in(self) -> None:
@@ -511,6 +727,7 @@ class PreviewPane(QWidget):
         self.sha_edit.setText(record.sha256)
         self.sha_edit.setCursorPosition(0)
         self._show_frames(record)
+        self._show_document_details(record)
         warnings = self._warnings(record)
         self.warning_label.setText("\n".join(warnings))
         self.warning_frame.setVisible(bool(warnings))
@@ -541,6 +758,10 @@ class PreviewPane(QWidget):
         self._image_stack.setCurrentWidget(self.image_message)
         self._set_zoom_enabled(False)
 
+    def _set_zoom_visible(self, visible: bool) -> None:
+        for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_button, self.actual_button):
+            widget.setVisible(visible)
+
     def _set_zoom_enabled(self, enabled: bool) -> None:
         for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_button, self.actual_button):
             widget.setEnabled(enabled)
@@ -557,11 +778,31 @@ class PreviewPane(QWidget):
             return self.tr("Imported file")
         if record.source == "clipboard":
             return self.tr("Clipboard")
+        if record.source == "attachment":
+            if record.source_name:
+                return self.tr("Attachment of an e-mail ({name})").format(name=record.source_name)
+            return self.tr("Attachment of an e-mail")
         if record.source == "recovered":
             return self.tr("Recovered after an interruption")
         if record.source == "long":
             return self.tr("Long capture")
         return record.source
+
+    def _show_document_details(self, record: CaptureRecord) -> None:
+        """A document's kind and pages, and the invoice facts read from it."""
+        self._details_form.setRowVisible(self.document_label, record.is_document)
+        rows = facts_rows(record.facts or (self._document.facts if self._showing(record) else None))
+        self._details_form.setRowVisible(self.facts_label, bool(rows))
+        self.facts_label.setText("\n".join(f"{label}: {value}" for label, value in rows))
+        if not record.is_document:
+            self.document_label.clear()
+            return
+        kind = kind_text(record.doc_kind, record.facts)
+        if record.doc_kind in ("pdf", "ofd") and record.page_count:
+            kind = self.tr("{kind}, {n} page(s)").format(kind=kind, n=record.page_count)
+        if record.doc_problem:
+            kind = self.tr("{kind} — cannot be read").format(kind=kind)
+        self.document_label.setText(kind)
 
     def _show_frames(self, record: CaptureRecord) -> None:
         """A long capture's frames: how many, and each one's SHA-256 (shortened), in order."""
@@ -604,6 +845,13 @@ class PreviewPane(QWidget):
 
     def _size_text(self, record: CaptureRecord) -> str:
         locale = QLocale()
+        if record.is_document:
+            return self.tr("{size} ({bytes} bytes)").format(
+                size=locale.formattedDataSize(
+                    record.bytes, 2, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+                ),
+                bytes=locale.toString(record.bytes),
+            )
         return self.tr("{width} × {height} px, {size} ({bytes} bytes)").format(
             width=record.width,
             height=record.height,
@@ -615,6 +863,8 @@ class PreviewPane(QWidget):
         out: list[str] = []
         if record.in_trash:
             out.append(self.tr("In the Trash: restore it to keep it."))
+        if record.doc_problem:
+            out.append(self.tr("This document cannot be read: {problem}").format(problem=record.doc_problem))
         for flag in record.flags:
             if flag == "uniform":
                 out.append(self.tr("Almost entirely one colour — the window may block screenshots."))
@@ -630,6 +880,15 @@ class PreviewPane(QWidget):
     def _ocr_status_text(self, record: CaptureRecord) -> str:
         if self._rerun_requested or record.ocr_status == "pending":
             return self.tr("Reading the text…")
+        if record.ocr_status == "done" and record.is_document:
+            engine = record.ocr_engine or ""
+            if "+" in engine:
+                return self.tr(
+                    "Text taken from the document; its scanned pages were read by this computer and can contain mistakes."
+                )
+            return self.tr("Text taken from the document itself.")
+        if record.ocr_status == "failed" and record.doc_problem:
+            return self.tr("No text: {problem}").format(problem=record.doc_problem)
         if record.ocr_status == "done":
             languages = self._languages_text(record.ocr_languages)
             if languages:
@@ -685,13 +944,25 @@ class PreviewPane(QWidget):
         record = self._record
         if record is None:
             return
-        self.image_boxes = matching_word_boxes(record.words, self._query) if self._query else []
+        if is_paged(record):
+            self._page_boxes = boxes_by_page(record.words, self._query)
+            self.image_boxes = self._page_boxes.get(self._page, [])
+        else:
+            self._page_boxes = {}
+            self.image_boxes = matching_word_boxes(record.words, self._query) if self._query else []
         self.text_spans = matching_spans(record.ocr_text or "", self._query) if self._query else []
         if self._image_loaded:
             self.image_view.set_boxes(self.image_boxes)
         self._highlight_text()
         if not self._query.strip() or (not self.image_boxes and not self.text_spans and not record.ocr_text):
             self.match_label.setText("")
+        elif self._page_boxes and (len(self._page_boxes) > 1 or self._page not in self._page_boxes):
+            pages = ", ".join(str(p + 1) for p in sorted(self._page_boxes))
+            self.match_label.setText(
+                self.tr("Matches in the text: {count}; on pages {pages}").format(
+                    count=len(self.text_spans), pages=pages
+                )
+            )
         elif self.text_spans:
             self.match_label.setText(
                 self.tr("Matches in the text: {count}").format(count=len(self.text_spans))

@@ -1,7 +1,11 @@
 """Thumbnails of captures: made with Pillow in worker threads, cached on disk and in memory.
 
 The disk cache (`<library>/thumbs/<sha[:2]>/<sha>_<size>.png`) may be deleted at any time;
-a missing file is simply made again from the original. Workers produce `QImage`s (safe
+a missing file is simply made again from the original. Documents are told apart by their
+bytes (storage.documents.sniff): a PDF or OFD shows its first page; an e-mail or XML gets
+a drawn card (an envelope or an invoice mark, its kind in words, its subject or invoice
+number), cached per interface language (`<sha>_<size>_card_<lang>.png`), as is the card
+of a document that cannot be read. Workers produce `QImage`s (safe
 across threads); the GUI thread turns them into `QPixmap`s, keeps the most recent few
 hundred, and announces each with `thumbnail_ready`. The newest request is served first,
 so when the user scrolls fast the screen they are looking at fills in before the rows
@@ -18,11 +22,38 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from PIL import Image, ImageOps
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PIL import Image, ImageOps, UnidentifiedImageError
+from PySide6.QtCore import (
+    QBuffer,
+    QCoreApplication,
+    QEvent,
+    QIODevice,
+    QLocale,
+    QObject,
+    QPointF,
+    QRectF,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QTextLayout,
+)
 
+from storage import documents
 from storage.blobs import write_atomic
+from storage.errors import KnownStorageError
 from storage.library import Library
 
 log = logging.getLogger(__name__)
@@ -105,14 +136,21 @@ def cache_path(thumbs: Path, sha256: str, size: int) -> Path:
     return thumbs / sha256[:2] / f"{sha256}_{size}.png"
 
 
+def card_path(dest: Path) -> Path:
+    """Where the drawn card of a document is cached: beside its thumbnail, per language."""
+    return dest.with_name(f"{dest.stem}_card_{QLocale().name()}.png")
+
+
 def make_thumbnail(blob: Path, dest: Path, size: int) -> QImage | None:
     """Read the cached thumbnail at `dest`, or make it from the original `blob` and cache
-    it. None when the original is missing or not a readable image. Safe in any thread."""
-    if dest.is_file():
-        cached = QImage(str(dest))
-        if not cached.isNull():
-            return cached
-        log.debug("cached thumbnail %s is unreadable; making it again", dest.name)
+    it. None when the original is missing or neither a readable image nor a document.
+    Safe in any thread."""
+    for path in (dest, card_path(dest)):
+        if path.is_file():
+            cached = QImage(str(path))
+            if not cached.isNull():
+                return cached
+            log.debug("cached thumbnail %s is unreadable; making it again", path.name)
     started = time.perf_counter()
     try:
         with Image.open(blob) as original:
@@ -130,9 +168,15 @@ def make_thumbnail(blob: Path, dest: Path, size: int) -> QImage | None:
     except FileNotFoundError:
         log.warning("the original of capture image %s is missing", blob.name)
         return None
+    except UnidentifiedImageError:
+        return _document_thumbnail(blob, dest, size, started)
     except Exception as exc:  # a damaged original must never break the library window
         log.warning("cannot make a thumbnail of %s: %s", blob.name, exc)
         return None
+    return _save(img, dest, blob, started)
+
+
+def _save(img: Image.Image, dest: Path, blob: Path, started: float) -> QImage | None:
     buf = io.BytesIO()
     img.save(buf, "PNG", compress_level=1)
     data = buf.getvalue()
@@ -145,6 +189,172 @@ def make_thumbnail(blob: Path, dest: Path, size: int) -> QImage | None:
     image = QImage.fromData(data, "PNG")  # type: ignore[arg-type]
     timing.debug("thumbnail %s made in %.1f ms", blob.name[:12], (time.perf_counter() - started) * 1000)
     return None if image.isNull() else image
+
+
+def _document_thumbnail(blob: Path, dest: Path, size: int, started: float) -> QImage | None:
+    """A PDF's or OFD's first page; a card for an e-mail, an XML, or a document whose
+    pages cannot be drawn. None when the original is not a document either."""
+    try:
+        data = blob.read_bytes()
+        kind = documents.sniff(data)
+    except Exception as exc:  # a damaged original must never break the library window
+        log.warning("cannot make a thumbnail of %s: %s", blob.name, exc)
+        return None
+    if kind is None:
+        log.warning("cannot make a thumbnail of %s: neither a picture nor a document", blob.name)
+        return None
+    subtitle = ""
+    if kind in ("pdf", "ofd"):
+        try:
+            # About twice the tile's height for an A4 page (842 points), never huge.
+            page = documents.render_page(
+                data, documents.MEDIA_TYPES[kind], 0, scale=2 * size / 842, max_pixels=(4 * size) ** 2
+            )
+            page.thumbnail((size, size))
+            return _save(page.convert("RGB"), dest, blob, started)
+        except KnownStorageError as exc:
+            log.info("the first page of %s cannot be drawn: %s", blob.name[:12], exc)
+            subtitle = QCoreApplication.translate("ThumbnailCache", "Cannot be read")
+        except Exception as exc:  # a reader's bug must never break the library window
+            log.warning("cannot draw the first page of %s: %s", blob.name[:12], exc)
+            subtitle = QCoreApplication.translate("ThumbnailCache", "Cannot be read")
+    try:
+        card = _card(data, kind, subtitle, size)
+    except Exception as exc:  # a reader's bug must never break the library window
+        log.warning("cannot draw the card of %s: %s", blob.name[:12], exc)
+        card = _draw_card(size, kind, _kind_words(kind, False), subtitle)
+    path = card_path(dest)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        buf = QBuffer()
+        buf.open(QIODevice.OpenModeFlag.WriteOnly)
+        card.save(buf, "PNG")  # type: ignore[call-overload]  # PySide6 takes only a str here
+        write_atomic(path, bytes(buf.data().data()))
+    except OSError as exc:  # a read-only or full disk only costs us the cache
+        log.warning("cannot cache the card %s: %s", path.name, exc)
+    timing.debug("card %s made in %.1f ms", blob.name[:12], (time.perf_counter() - started) * 1000)
+    return card
+
+
+def _kind_words(kind: str, invoice: bool) -> str:
+    if kind == "email":
+        return QCoreApplication.translate("ThumbnailCache", "E-mail")
+    if kind == "xml":
+        return (
+            QCoreApplication.translate("ThumbnailCache", "E-invoice (XML)")
+            if invoice
+            else QCoreApplication.translate("ThumbnailCache", "XML document")
+        )
+    if kind == "ofd":
+        return QCoreApplication.translate("ThumbnailCache", "OFD e-invoice")
+    return QCoreApplication.translate("ThumbnailCache", "PDF document")
+
+
+def _card(data: bytes, kind: str, subtitle: str, size: int) -> QImage:
+    """The card of an e-mail (its subject) or an XML (its invoice number)."""
+    invoice = False
+    if not subtitle and kind == "email":
+        subtitle = documents.read_email(data).headers.get("subject", "") or QCoreApplication.translate(
+            "ThumbnailCache", "(no subject)"
+        )
+    elif not subtitle and kind == "xml":
+        facts = documents.facts_from_xml(data)
+        if facts is not None and facts.invoice_number:
+            invoice = True
+            subtitle = QCoreApplication.translate("ThumbnailCache", "No. {number}").format(
+                number=facts.invoice_number
+            )
+    return _draw_card(size, kind, _kind_words(kind, invoice), subtitle)
+
+
+_PAPER = QColor(255, 255, 255)
+_INK = QColor(60, 64, 72)
+_FAINT = QColor(120, 126, 136)
+_EDGE = QColor(200, 204, 210)
+_MARK = QColor(198, 40, 40)  # an invoice's red seal
+_ENVELOPE = QColor(25, 118, 210)
+
+
+def _draw_card(size: int, kind: str, title: str, subtitle: str) -> QImage:
+    """A paper card: an envelope (e-mail) or an invoice mark (others) at the top, the
+    kind in words, then the subject or number on up to three lines. Any thread."""
+    image = QImage(size, size, QImage.Format.Format_RGB32)
+    image.fill(_PAPER)
+    s = size / 160
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(_EDGE, 1))
+    painter.drawRect(QRectF(0.5, 0.5, size - 1, size - 1))
+    icon = QRectF(size / 2 - 24 * s, 14 * s, 48 * s, 34 * s)
+    if kind == "email":
+        painter.setPen(QPen(_ENVELOPE, max(1.5, 3 * s)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(icon, 3 * s, 3 * s)
+        flap = QPainterPath()
+        flap.moveTo(icon.topLeft() + QPointF(2 * s, 2 * s))
+        flap.lineTo(icon.center().x(), icon.top() + 20 * s)
+        flap.lineTo(icon.topRight() + QPointF(-2 * s, 2 * s))
+        painter.drawPath(flap)
+    else:
+        sheet = QRectF(size / 2 - 16 * s, 8 * s, 32 * s, 42 * s)
+        painter.setPen(QPen(_FAINT, max(1.0, 2 * s)))
+        painter.setBrush(_PAPER)
+        painter.drawRect(sheet)
+        for i in range(4):
+            y = sheet.top() + (9 + 7 * i) * s
+            painter.drawLine(QPointF(sheet.left() + 5 * s, y), QPointF(sheet.right() - 5 * s, y))
+        painter.setPen(QPen(_MARK, max(1.5, 2.5 * s)))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QRectF(sheet.right() - 14 * s, sheet.bottom() - 16 * s, 20 * s, 14 * s))
+    font = QFont()
+    font.setPixelSize(max(8, round(14 * s)))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(_INK)
+    top = 58 * s
+    width = size - 16 * s
+    metrics = QFontMetricsF(font)
+    painter.drawText(
+        QRectF(8 * s, top, width, metrics.height()),
+        Qt.AlignmentFlag.AlignHCenter,
+        metrics.elidedText(title, Qt.TextElideMode.ElideRight, width),
+    )
+    top += metrics.height() + 6 * s
+    if subtitle:
+        font.setBold(False)
+        font.setPixelSize(max(8, round(12 * s)))
+        painter.setFont(font)
+        painter.setPen(_FAINT)
+        _draw_lines(painter, font, subtitle, QRectF(8 * s, top, width, size - top - 6 * s), 3)
+    painter.end()
+    return image
+
+
+def _draw_lines(painter: QPainter, font: QFont, text: str, rect: QRectF, most: int) -> None:
+    """`text` wrapped in `rect` on at most `most` lines, the last elided."""
+    metrics = QFontMetricsF(font)
+    layout = QTextLayout(" ".join(text.split()), font)
+    layout.beginLayout()
+    lines: list[tuple[int, int]] = []
+    while len(lines) < most:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(rect.width())
+        lines.append((line.textStart(), line.textLength()))
+    layout.endLayout()
+    full = layout.text()
+    y = rect.top()
+    for i, (start, length) in enumerate(lines):
+        if y + metrics.height() > rect.bottom() + 1:
+            break
+        piece = full[start : start + length]
+        if i == len(lines) - 1 and start + length < len(full):
+            piece = metrics.elidedText(full[start:], Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(
+            QRectF(rect.left(), y, rect.width(), metrics.height()), Qt.AlignmentFlag.AlignHCenter, piece
+        )
+        y += metrics.height()
 
 
 class _Drain(QRunnable):
