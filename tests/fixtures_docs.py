@@ -106,9 +106,11 @@ def invoice_xml(
 
 
 def _text(obj_id: int, x: float, y: float, text: str, size: float = 3.5, font: int = 3) -> str:
-    """A TextObject at (x, y) mm (top-left of its boundary) with one TextCode."""
-    width = size * len(text) + 1
-    deltas = f"g {len(text) - 1} {size}" if len(text) > 1 else ""
+    """A TextObject at (x, y) mm (top-left of its boundary) with one TextCode; CJK characters
+    advance a full em, others half."""
+    steps = [size if ord(ch) >= 0x2E80 else size / 2 for ch in text]
+    width = sum(steps) + 1
+    deltas = " ".join(f"{s:g}" for s in steps[:-1])
     delta_attr = f' DeltaX="{deltas}"' if deltas else ""
     return (
         f'<ofd:TextObject ID="{obj_id}" Boundary="{x} {y} {width:.2f} {size * 1.4:.2f}" Font="{font}" Size="{size}">'
@@ -284,6 +286,33 @@ def ofd_lying_sizes() -> bytes:
                 data[start + 24 : start + 28] = small
         pos += 1
     return bytes(data)
+
+
+def _patch_headers(data: bytes, member: str, local_offset: int, central_offset: int, value: bytes) -> bytes:
+    """`data` with `value` written at the given offsets of `member`'s local and central headers."""
+    out = bytearray(data)
+    target = member.encode()
+    pos = 0
+    while (pos := out.find(target, pos)) != -1:
+        if out[pos - 30 : pos - 26] == b"PK\x03\x04":
+            out[pos - 30 + local_offset : pos - 30 + local_offset + len(value)] = value
+        if out[pos - 46 : pos - 42] == b"PK\x01\x02":
+            out[pos - 46 + central_offset : pos - 46 + central_offset + len(value)] = value
+        pos += 1
+    return bytes(out)
+
+
+def ofd_encrypted() -> bytes:
+    """An OFD whose page member is marked encrypted (general purpose flag bit 0)."""
+    data = ofd_invoice(attachment=False, custom_tags=False)
+    return _patch_headers(data, "Doc_0/Pages/Page_0/Content.xml", 6, 8, b"\x01\x00")
+
+
+def ofd_declared_huge(megabytes: int = 300) -> bytes:
+    """An OFD whose page member declares `megabytes` MB uncompressed (a zip bomb's headers)."""
+    data = ofd_invoice(attachment=False, custom_tags=False)
+    size = (megabytes * 1024 * 1024).to_bytes(4, "little")
+    return _patch_headers(data, "Doc_0/Pages/Page_0/Content.xml", 22, 24, size)
 
 
 def ofd_with_traversal(name: str = "../../etc/cron.d/evil") -> bytes:
