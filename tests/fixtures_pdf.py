@@ -25,6 +25,8 @@ MARGIN_X, MARGIN_TOP = 50, 60
 
 INVOICE_NUMBER = "24442000000123456789"
 INVOICE_DATE = "2026年11月20日"
+SELLER_NAME = "广州市示例电子商务有限公司"
+SELLER_TAX_ID = "91440101MA5CXXXX1B"  # a valid unified social credit code (check character B)
 
 
 def _pdf_string_hex(data: bytes) -> bytes:
@@ -230,8 +232,8 @@ def invoice_lines(
     issued: str = INVOICE_DATE,
     buyer_name: str = "张三",
     buyer_tax_id: str = "",
-    seller_name: str = "广州市示例电子商务有限公司",
-    seller_tax_id: str = "91440101MA5CXXXX1X",
+    seller_name: str = SELLER_NAME,
+    seller_tax_id: str = SELLER_TAX_ID,
     item: str = "*日用杂品*不锈钢保温杯",
     amount: str = "113.27",
     tax: str = "14.73",
@@ -246,9 +248,9 @@ def invoice_lines(
         (40, 140, "购买方信息"),
         (90, 140, f"名称：{buyer_name}"),
         (90, 160, f"统一社会信用代码/纳税人识别号：{buyer_tax_id}"),
-        (300, 140, "销售方信息"),
-        (345, 140, f"名称：{seller_name}"),
-        (345, 160, f"统一社会信用代码/纳税人识别号：{seller_tax_id}"),
+        (290, 140, "销售方信息"),
+        (340, 140, f"名称：{seller_name}"),
+        (340, 160, f"统一社会信用代码/纳税人识别号：{seller_tax_id}"),
         (40, 200, "项目名称"),
         (200, 200, "金额"),
         (280, 200, "税率/征收率"),
@@ -379,7 +381,7 @@ def many_pages_pdf(n: int) -> bytes:
 def huge_page_pdf(side: float = 14400) -> bytes:
     """One page of side x side points (14400 pt = 200 in, the most PDF allows) with a
     little text and a rectangle."""
-    content = b"0 0 1 RG 10 w 100 100 %s %s re S\n" % (_num(side - 200), _num(side - 200)) + _text_ops(
+    content = b"0 0 1 RG 60 w 100 100 %s %s re S\n" % (_num(side - 200), _num(side - 200)) + _text_ops(
         [(MARGIN_X, MARGIN_TOP, "巨大的页面 huge page")]
     )
     return _pages_pdf([content], media_box=(side, side))
@@ -391,8 +393,8 @@ def not_a_pdf() -> bytes:
 
 
 def fake_pdf() -> bytes:
-    """A PDF header followed by garbage."""
-    return b"%PDF-1.7\n" + bytes(range(256)) * 8
+    """A PDF header and end-of-file marker around garbage."""
+    return b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
 
 
 def truncated_pdf() -> bytes:

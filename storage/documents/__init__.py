@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadDocument
+from .invoice import InvoiceFacts, facts_from_text, facts_from_xml
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -119,8 +120,8 @@ class DocText:
     pages_without_text: tuple[int, ...] = ()
     #: "pdf-text" | "ofd-text" | "email" | "xml"
     engine: str = ""
-    #: The invoice facts read, if any (storage.documents.invoice.InvoiceFacts).
-    facts: Any = None
+    #: The invoice facts read, if any.
+    facts: InvoiceFacts | None = None
 
 
 def is_document(media_type: str | None) -> bool:
@@ -263,11 +264,8 @@ def render_page(
     return image
 
 
-# Re-exported from H1b's modules, imported when first asked for.
+# The e-mail reader's names, imported when first asked for.
 _LAZY = {
-    "InvoiceFacts": "invoice",
-    "facts_from_xml": "invoice",
-    "facts_from_text": "invoice",
     "EmailAttachment": "email_doc",
     "EmailDoc": "email_doc",
     "read_email": "email_doc",
