@@ -450,6 +450,8 @@ class PurchaseEditor(QDialog):
             return self.amount_edit.text().strip()
         if target == "order_no":
             return self.order_no_edit.text().strip()
+        if target == "ordered_at":
+            return self.date_edit.text().strip()
         if target in self.seller_edits:
             return self.seller_edits[target].text().strip()
         return ""
@@ -463,7 +465,7 @@ class PurchaseEditor(QDialog):
         Returns whether it is in the form now."""
         target = TARGET_FIELDS.get(suggestion.kind)
         if target is None or (
-            target not in ("notes", "amount", "order_no") and target not in self.seller_edits
+            target not in ("notes", "amount", "order_no", "ordered_at") and target not in self.seller_edits
         ):
             log.warning("no field for a %s suggestion", suggestion.kind)
             return False
@@ -491,6 +493,8 @@ class PurchaseEditor(QDialog):
                 self.currency_combo.setCurrentText(suggestion.currency)
         elif target == "order_no":
             self.order_no_edit.setText(text)
+        elif target == "ordered_at":
+            self.date_edit.setText(text)
         else:
             self.seller_edits[target].setText(text)
             if suggestion.kind == "wechat_id" and not self.platform_combo.currentData():
@@ -508,6 +512,9 @@ class PurchaseEditor(QDialog):
         return {
             "amount": self.tr("amount paid"),
             "order_no": self.tr("order number"),
+            "ordered_at": self.tr("order date"),
+            "company": self.tr("company name"),
+            "credit_code": self.tr("credit code"),
             "phone": self.tr("phone"),
             "account_id": self.tr("WeChat ID / shop ID"),
             "shop_url": self.tr("shop link"),
@@ -527,7 +534,11 @@ class PurchaseEditor(QDialog):
         box = self._ask(
             self.tr("Replace what is there?"),
             self.tr("The {field} already says “{current}”.").format(field=field, current=current),
-            self.tr("Use “{new}” from the screenshot instead?").format(new=suggestion.value),
+            (
+                self.tr("Use “{new}” from the invoice instead?")
+                if suggestion.source == "invoice"
+                else self.tr("Use “{new}” from the screenshot instead?")
+            ).format(new=suggestion.value),
         )
         choices: dict[QAbstractButton, str] = {}
         choices[box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.AcceptRole)] = "replace"

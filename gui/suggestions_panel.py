@@ -152,6 +152,10 @@ class SuggestionsPanel(QGroupBox):
             "amount": self.tr("Amount"),
             "url": self.tr("Link"),
             "email": self.tr("E-mail"),
+            "company": self.tr("Seller's company (invoice)"),
+            "credit_code": self.tr("Seller's credit code (invoice)"),
+            "invoice_date": self.tr("Invoice date"),
+            "invoice_no": self.tr("Invoice number"),
         }
         return names.get(suggestion.kind, suggestion.kind)
 
@@ -169,9 +173,13 @@ class SuggestionsPanel(QGroupBox):
         capture = self._captures.get(suggestion.capture_id)
         if capture is None:
             return self.tr("In one of this purchase's screenshots")
-        return self.tr("In the screenshot of {time}").format(
-            time=capture_time_text(capture.captured_at, capture.utc_offset_min)
-        )
+        time = capture_time_text(capture.captured_at, capture.utc_offset_min)
+        if capture.is_document:
+            name = capture.source_name or ""
+            if name:
+                return self.tr("In the document {name} ({time})").format(name=name, time=time)
+            return self.tr("In the document of {time}").format(time=time)
+        return self.tr("In the screenshot of {time}").format(time=time)
 
     def _suggestion_row(self, suggestion: Suggestion) -> QWidget:
         row = QWidget()

@@ -448,3 +448,33 @@ def test_a_document_with_a_problem_is_never_shown_as_pages(qtbot, window, lib, t
     assert window.preview.page_count == 0
     window.preview.next_page()
     assert not window.runner.pending("page") and warnings == []
+
+
+# ---------------------------------------------------------------------- suggestions
+
+
+def test_invoice_facts_are_used_with_one_click_each(qtbot, lib, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gui.purchase_editor import PurchaseEditor
+
+    p = lib.add_purchase({"title": "健身月卡"}, {"display_name": "乐动健身"})
+    ids, problems = import_files(lib, [_file(tmp_path, "发票.xml", docs.invoice_xml())], p.id)
+    assert problems == []
+    ocr_capture(lib, None, ids[0])
+    editor = PurchaseEditor(lib, p.id)
+    qtbot.addWidget(editor)
+    qtbot.waitUntil(lambda: bool(editor.suggestions), timeout=5000)
+    by_kind = {s.kind: (s, b) for s, b in zip(editor.suggestions, editor.suggestion_buttons, strict=True)}
+    assert {"company", "credit_code", "amount", "invoice_date", "invoice_no"} <= set(by_kind)
+    texts = [label.text() for label in editor.suggestions_group.findChildren(QLabel)]
+    assert any("发票.xml" in t for t in texts)  # named by the document it was read from
+    for kind in ("company", "credit_code", "amount", "invoice_date", "invoice_no"):
+        qtbot.mouseClick(by_kind[kind][1], Qt.MouseButton.LeftButton)
+        assert editor.question is None  # nothing to replace: one click is enough
+        assert not by_kind[kind][1].isEnabled(), kind
+    assert editor.seller_edits["company"].text() == docs.SELLER_NAME
+    assert editor.seller_edits["credit_code"].text() == docs.SELLER_TAX_ID
+    assert (editor.amount_edit.text(), editor.currency_combo.currentText()) == (docs.TOTAL, "CNY")
+    assert editor.date_edit.text() == docs.ISSUED_ON
+    assert docs.INVOICE_NUMBER in editor.notes_edit.toPlainText()
+    assert docs.BUYER_NAME not in [s.value for s in editor.suggestions]
+    editor.reject()
