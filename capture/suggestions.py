@@ -20,11 +20,14 @@ text-found suggestions of its field: the seller's name (company), its unified so
 credit code / tax ID (credit_code), the total with tax (amount, as sure as 实付款), the
 date of issue (ordered_at) and the invoice number (notes). The buyer's name and tax ID
 are never suggested, and neither an invoice number nor a tax ID is offered again as an
-order number found in the text.
+order number found in the text. An e-mail's recipients (To, Cc) are the buyer, so their
+addresses are never suggested; an e-invoice XML with facts offers its facts only (the rest
+of its text is codes: tax bureau, item classification).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -174,6 +177,21 @@ def fact_suggestions(capture: CaptureRecord) -> list[Suggestion]:
     return out
 
 
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _recipients(capture: CaptureRecord) -> set[str]:
+    """The keys of an e-mail's To and Cc addresses: the buyer's own, never the seller's."""
+    if capture.doc_kind != "email" or not capture.doc_info:
+        return set()
+    found: set[str] = set()
+    for header in ("to", "cc"):
+        value = capture.doc_info.get(header)
+        if isinstance(value, str):
+            found |= {_key(a) for a in _ADDRESS.findall(value)}
+    return found
+
+
 def _facts_known(purchase: PurchaseRecord) -> set[tuple[str, str]]:
     """(kind, key) of the facts the purchase and its seller already hold."""
     known: set[tuple[str, str]] = set()
@@ -208,6 +226,7 @@ def purchase_suggestions(
     facts_known = _facts_known(purchase)
     notes_key = _key(purchase.notes or "")
     for c in ordered_captures:
+        not_in_text |= _recipients(c)
         for key_name in ("invoice_number", "seller_tax_id", "buyer_tax_id"):
             value = _fact_text(c.facts or {}, key_name)
             if value:
@@ -233,6 +252,8 @@ def purchase_suggestions(
     fact_amounts = {_key(f.raw) for f in facts.values() if f.kind == "amount"}
     seen: dict[tuple[str, str], Suggestion] = {}
     for c in ordered_captures:
+        if c.doc_kind == "xml" and c.facts:
+            continue  # an e-invoice's XML: its facts say what it holds; the rest is codes
         text = c.ocr_text or ""
         entities = extract_entities(text)
         near_own = own.beside_own(text, entities)

@@ -203,7 +203,7 @@ def show_capture(args: argparse.Namespace) -> int:
     print(f"  filed under   {filed}")
     print(f"  captured      {local_time(c.captured_at, c.utc_offset_min)}  =  {c.captured_at}")
     print(f"  source        {c.source}{' (' + c.source_name + ')' if c.source_name else ''}")
-    if c.source not in ("import", "clipboard") or not c.origin.empty:
+    if c.source not in ("import", "clipboard", "attachment") or not c.origin.empty:
         o = c.origin
         missing = "not recorded"
         app = f"{o.app} ({o.window_class})" if o.app and o.window_class else o.app
@@ -247,7 +247,9 @@ def show_capture(args: argparse.Namespace) -> int:
 def _ocr_info(c: CaptureRecord) -> str:
     """'done (tesseract 5.3.0, chi_sim+eng, confidence 91)', or the status and its error."""
     info = c.ocr_status
-    if c.ocr_engine:
+    if c.ocr_engine and c.is_document and not c.ocr_languages:
+        info += f" ({c.ocr_engine}: the document's own text, no OCR)"
+    elif c.ocr_engine:
         conf = f", confidence {c.ocr_confidence:.0f}" if c.ocr_confidence is not None else ""
         info += f" ({c.ocr_engine} {c.ocr_version}, {c.ocr_languages}{conf})"
     if c.ocr_error:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storage.vocabulary import OcrStatus
+
 from .common import EXIT_OK, EXIT_USER, emit_json, open_library, parse_target, print_capture_line
 from .ocr import add_engine_options, run_ocr
 
@@ -98,7 +100,9 @@ def import_files(args: argparse.Namespace) -> int:
                 print(f"{name}: its attachment {a.name} was not filed: {a.problem}", file=sys.stderr)
         outcomes.append(outcome)
     if not args.no_ocr:
-        run_ocr(lib, [cid for o in outcomes for cid in _new_ids(o)], args)
+        for r in run_ocr(lib, [cid for o in outcomes for cid in _new_ids(o)], args):
+            if r.status == OcrStatus.DONE and r.message:  # a document's scanned pages not read
+                print(f"capture {r.capture_id}: {r.message}", file=sys.stderr)
 
     def as_json(o: ImportOutcome) -> dict[str, Any]:
         if o.record is None:

@@ -198,3 +198,25 @@ def test_purchases_show_suggests_the_invoice_facts(cli: Any, tmp_path: Path) -> 
     cli.json("purchases", "edit", str(p["id"]), "--merchant", "示例", "--credit-code", SELLER_TAX_ID)
     kinds = [s["kind"] for s in cli.json("purchases", "show", str(p["id"]))["suggestions"]]
     assert "credit_code" not in kinds and "company" in kinds
+
+
+def test_documents_are_read_without_an_ocr_engine_except_their_scanned_pages(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Tesseract asked for a language it does not have is an engine that is not available."""
+    from .test_documents_pipeline import mixed_pdf, scan
+
+    page, _ = scan([(300, f"INVOICE {NUMBER}")])
+    mail = write(tmp_path, "invoice-mail.eml", fixtures_docs.eml_with_invoice_pdf())
+    mixed = write(tmp_path, "mixed.pdf", mixed_pdf(["订单确认 保温杯 已发货"], page))
+    scanned = write(tmp_path, "scan.pdf", fixtures_pdf.scanned_pdf([page]))
+    no_engine = ("--ocr-engine", "tesseract", "--languages", "nosuchlanguage")
+    proc = cli.run("import", *no_engine, str(mail), str(mixed), str(scanned), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = {Path(c["name"]).name: c for c in json.loads(proc.stdout)}
+    assert out["invoice-mail.eml"]["ocr_status"] == "done"
+    assert all(a["ocr_status"] == "done" for a in out["invoice-mail.eml"]["attachments"])
+    assert out["mixed.pdf"]["ocr_status"] == "done" and out["mixed.pdf"]["ocr_engine"] == "pdf-text"
+    assert f"capture {out['mixed.pdf']['id']}: page 2 has no text layer and could not be read" in proc.stderr
+    assert out["scan.pdf"]["ocr_status"] == "unavailable" and "nosuchlanguage" in out["scan.pdf"]["ocr_error"]
+    assert out["mixed.pdf"]["id"] in found(cli, "保温杯")

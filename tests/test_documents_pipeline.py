@@ -308,3 +308,20 @@ def test_an_invoice_in_another_currency_is_noted_in_english() -> None:
         ("amount", "59.90", "USD"),
         ("invoice_no", "Invoice INV-2026-0042", None),
     ]
+
+
+def test_an_emails_recipients_are_the_buyer_and_never_suggested() -> None:
+    mail = replace(
+        doc(1, "From: shop@seller.cn\nTo: 李明 <liming@example.cn>\nCc: boss@example.cn\n\n谢谢", None),
+        doc_kind="email",
+        doc_info={"from": "shop@seller.cn", "to": "李明 <liming@example.cn>", "cc": "boss@example.cn"},
+    )
+    assert [s.value for s in purchase_suggestions(purchase(), [mail])] == ["shop@seller.cn"]
+
+
+def test_an_e_invoice_xml_offers_its_facts_not_the_codes_in_its_text() -> None:
+    xml = replace(
+        doc(1, "<TaxBureauCode>14403000000</TaxBureauCode> 价税合计 ¥128.00", FACTS), doc_kind="xml"
+    )
+    found = purchase_suggestions(purchase(), [xml])
+    assert {s.source for s in found} == {"invoice"} and len(found) == 5
