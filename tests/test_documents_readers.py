@@ -589,3 +589,74 @@ def test_html_text_details() -> None:
         == "1\t2\n3"
     )
     assert html_text.html_to_text("<<<>>><p unclosed").remote_content == 0
+
+
+# ------------------------------------------------------------------ damaged files
+
+
+def _mutations(seed: bytes, count: int, rng_seed: int) -> list[bytes]:
+    import random
+
+    rng = random.Random(rng_seed)
+    out = []
+    for _ in range(count):
+        data = bytearray(seed)
+        for _ in range(rng.randint(1, 6)):
+            pos = rng.randrange(len(data))
+            if rng.random() < 0.6:
+                data[pos] = rng.randrange(256)
+            else:
+                del data[pos : pos + rng.randint(1, 40)]
+        out.append(bytes(data))
+    return out
+
+
+def _ofd_with_odd_values(rng_seed: int) -> list[bytes]:
+    """The invoice OFD with attribute values and path data replaced by odd numbers."""
+    import random
+    import re
+
+    rng = random.Random(rng_seed)
+    src = zipfile.ZipFile(io.BytesIO(fx.ofd_invoice()))
+    members = {n: src.read(n) for n in src.namelist()}
+    odd = ["nan", "inf", "-1e308", "1e308", "", "abc", "0", "g 99999999 1", "g", "-5", "1 2"]
+    out = []
+    for _ in range(40):
+        changed = dict(members)
+        name = rng.choice(sorted(n for n in changed if n.endswith(".xml")))
+        text = changed[name].decode()
+        for _ in range(rng.randint(1, 4)):
+            spots = list(re.finditer(r'="([^"]*)"', text))
+            if spots:
+                spot = rng.choice(spots)
+                text = text[: spot.start(1)] + rng.choice(odd) + text[spot.end(1) :]
+        text = text.replace("M 0 0", rng.choice(["M nan 0", "B 1 2", "Q 1", "C C", "M 1e308 1 L -1e308 5"]))
+        changed[name] = text.encode()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            for member, body in changed.items():
+                zf.writestr(member, body)
+        out.append(buf.getvalue())
+    return out
+
+
+def test_damaged_files_raise_only_bad_document() -> None:
+    cases: list[tuple[bytes, list[Callable[[bytes, str], object]]]] = []
+    ofd_readers: list[Callable[[bytes, str], object]] = [
+        ofd.probe,
+        ofd.read_text,
+        lambda d, _n: ofd.render_page(d, 0, max_pixels=200_000),
+    ]
+    email_readers: list[Callable[[bytes, str], object]] = [email_doc.probe, email_doc.read_text]
+    xml_readers: list[Callable[[bytes, str], object]] = [xmldoc.probe, xmldoc.read_text]
+    cases += [(d, ofd_readers) for d in _mutations(fx.ofd_invoice(), 40, 1)]
+    cases += [(d, ofd_readers) for d in _ofd_with_odd_values(2)]
+    cases += [(d, email_readers) for d in _mutations(fx.eml_gbk_subject(), 60, 3)]
+    cases += [(d, email_readers) for d in _mutations(fx.eml_with_invoice_pdf(b"%PDF-1.4 x"), 40, 4)]
+    cases += [(d, xml_readers) for d in _mutations(fx.invoice_xml(), 60, 5)]
+    for data, readers in cases:
+        for read in readers:
+            try:
+                read(data, "x")
+            except BadDocument as exc:
+                assert str(exc).startswith("x ") or str(exc).startswith("the OFD file "), str(exc)

@@ -82,7 +82,7 @@ def _codec(charset: str | None) -> str | None:
         return "gb18030"
     try:
         return codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):
         return None
 
 

@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,8 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_OBJECTS_PER_PAGE = 100_000
 
 MM_TO_POINTS = 72 / 25.4
+#: No side of a drawn page is longer than this many pixels.
+MAX_SIDE = 30_000
 _CHUNK = 64 * 1024
 
 # ------------------------------------------------------------------ the zip
@@ -147,7 +150,7 @@ class Package:
             raise BadDocument(
                 f"{self.name} is a damaged OFD file: {path} does not match its recorded size or checksum"
             ) from None
-        except (OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
             raise BadDocument(
                 f"{self.name} is a damaged OFD file: {path} cannot be unpacked ({exc})"
             ) from None
@@ -379,13 +382,17 @@ def _deltas(value: str | None) -> list[float]:
         if tokens[i] == "g" and i + 2 < len(tokens):
             try:
                 count, step = int(float(tokens[i + 1])), float(tokens[i + 2])
-            except ValueError:
+            except (ValueError, OverflowError):
+                break
+            if not math.isfinite(step):
                 break
             out += [step] * max(0, min(count, 100_000))
             i += 3
             continue
         with contextlib.suppress(ValueError):
-            out.append(float(tokens[i]))
+            number = float(tokens[i])
+            if math.isfinite(number):
+                out.append(number)
         i += 1
     return out
 
@@ -585,13 +592,17 @@ def page_pixels(
 ) -> tuple[float, int, int]:
     """(pixels per mm, width, height) of a page of `box` mm at `scale` pixels per point,
     the scale reduced so width * height <= max_pixels."""
-    per_mm = MM_TO_POINTS * scale
+    per_mm = MM_TO_POINTS * max(scale, 0.001)
     width, height = box[2] * per_mm, box[3] * per_mm
     if width * height > max_pixels > 0:
         per_mm *= math.sqrt(max_pixels / (width * height))
+    if max(box[2], box[3]) * per_mm > MAX_SIDE:  # a strip-shaped page: no side beyond MAX_SIDE
+        per_mm = MAX_SIDE / max(box[2], box[3])
     w = max(1, int(box[2] * per_mm))
     h = max(1, int(box[3] * per_mm))
-    while w * h > max(max_pixels, 1) and per_mm > 0:
+    for _ in range(100):
+        if w * h <= max(max_pixels, 1):
+            break
         per_mm *= 0.99
         w, h = max(1, int(box[2] * per_mm)), max(1, int(box[3] * per_mm))
     return per_mm, w, h
@@ -646,10 +657,10 @@ def _words(page: Page, index: int, per_mm: float) -> list[OcrWordBox]:
                 top = min(g.y - 0.88 * g.size for g in group) - oy
                 bottom = max(g.y + 0.12 * g.size for g in group) - oy
                 box = (
-                    max(0, int(x0 * per_mm)),
-                    max(0, int(top * per_mm)),
-                    max(0, int(math.ceil(x1 * per_mm))),
-                    max(0, int(math.ceil(bottom * per_mm))),
+                    max(0, int(_clamp(x0 * per_mm))),
+                    max(0, int(_clamp(top * per_mm))),
+                    max(0, math.ceil(_clamp(x1 * per_mm))),
+                    max(0, math.ceil(_clamp(bottom * per_mm))),
                 )
                 words.append(OcrWordBox(text="".join(g.char for g in group), box=box, conf=100.0, page=index))
             group = []
@@ -730,13 +741,18 @@ def _load_picture(pkg: Package, member: str) -> Image.Image | None:
         return None
 
 
+def _clamp(value: float) -> float:
+    return max(-100_000.0, min(100_000.0, value)) if math.isfinite(value) else 0.0
+
+
 def _draw(pkg: Package, page: Page, per_mm: float, size: tuple[int, int]) -> Image.Image:
     image = Image.new("RGB", size, (255, 255, 255))
     draw = ImageDraw.Draw(image)
     ox, oy = page.box[0], page.box[1]
 
     def px(x: float, y: float) -> tuple[float, float]:
-        return (x - ox) * per_mm, (y - oy) * per_mm
+        # far-off coordinates (hostile or broken files) are pulled in to where PIL can clip them
+        return _clamp((x - ox) * per_mm), _clamp((y - oy) * per_mm)
 
     for item in page.order:
         if isinstance(item, Path):

@@ -52,7 +52,7 @@ def parse_xml(data: bytes, name: str = "the file") -> Element:
         raise BadDocument(f"{name} is an XML file with unsafe content Proofshot refuses") from None
     except ParseError as exc:
         raise BadDocument(f"{name} is not well-formed XML ({_short(exc)})") from None
-    except (ValueError, UnicodeError, RecursionError) as exc:
+    except (ValueError, UnicodeError, LookupError, RecursionError) as exc:
         raise BadDocument(f"{name} is not readable XML ({_short(exc)})") from None
     return root
 
