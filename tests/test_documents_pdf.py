@@ -85,10 +85,18 @@ def test_sniff_tells_documents_from_images_and_junk(two_pages: bytes) -> None:
     assert sniff(b"\n\n" + two_pages, "x.pdf") == "pdf"  # PDFium accepts a header after junk
     assert sniff(fx.encrypted_pdf()) == "pdf"
     assert sniff(png.getvalue(), "a.png") is None
-    assert sniff(fx.not_a_pdf(), "a.pdf") is None
+    assert sniff(png.getvalue(), "renamed.pdf") is None  # an image stays an image, whatever its name
     assert sniff(b'<?xml version="1.0" encoding="UTF-8"?><EInvoice/>') == "xml"
     assert sniff(b"From: a@example.com\r\nTo: b@example.com\r\nSubject: hi\r\n\r\nbody") == "email"
     assert sniff(b"PK\x03\x04not really a zip") is None
+    assert sniff(fx.not_a_pdf()) is None
+    # Bytes that decide nothing are taken at their name's word, so probing can say what is
+    # wrong with them as that kind.
+    assert sniff(fx.not_a_pdf(), "a.pdf") == "pdf"
+    assert sniff(b"PK\x03\x04not really a zip", "invoice.OFD") == "ofd"
+    assert sniff("购物清单\n牛奶 两盒\n".encode(), "list.eml") == "email"
+    assert sniff(b"<Invoice/>", "fapiao.xml") == "xml"
+    assert sniff(b"<Invoice/>", "fapiao.txt") is None
 
 
 # -- probe -------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ def test_fit_scale() -> None:
 @pytest.mark.parametrize(
     ("make", "expect"),
     [
-        (fx.not_a_pdf, "is not a PDF, OFD, XML or e-mail"),
+        (fx.not_a_pdf, "is not a PDF (it does not start with a PDF header)"),
         (fx.truncated_pdf, "is an incomplete PDF"),
         (fx.fake_pdf, "is not a readable PDF"),
         (lambda: b"", "is empty"),
@@ -203,6 +211,11 @@ def test_a_page_that_cannot_be_loaded_is_damage() -> None:
         read_text(broken, PDF)
     with pytest.raises(BadDocument, match="damaged"):
         render_page(broken, PDF, 1)
+
+
+def test_bytes_of_no_kind_are_refused_with_their_name() -> None:
+    with pytest.raises(BadDocument, match=r"^notes is not a PDF, OFD, XML or e-mail file"):
+        probe_document(fx.not_a_pdf(), "notes")
 
 
 def test_read_text_and_render_refuse_broken_bytes() -> None:

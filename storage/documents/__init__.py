@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BadDocument
+from .email_doc import EmailAttachment, EmailDoc, read_email
 from .invoice import InvoiceFacts, facts_from_text, facts_from_xml
 
 if TYPE_CHECKING:
@@ -159,25 +160,37 @@ _EMAIL_HEADER_NAMES = (
 
 def sniff(data: bytes, name: str | None = None) -> str | None:
     """The document kind of `data` ("pdf", "ofd", "xml", "email"), or None when it is not
-    a document (perhaps an image). Looks at the bytes first; `name`'s suffix only decides
-    between kinds the bytes leave open (a zip is an OFD only if it holds OFD.xml)."""
+    a document (perhaps an image).
+
+    The bytes decide first (a PDF header, a zip holding OFD.xml, an XML declaration, e-mail
+    headers). Bytes that decide nothing and are not an image are taken at their name's word
+    (.pdf, .ofd, .xml, .eml), so that probing says what is wrong with them as that kind
+    ("has no OFD.xml", "has no From, Subject or Date header") rather than "not a document"."""
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
-    if data.startswith(_ZIP_MAGIC):
-        return "ofd" if _zip_has_ofd_xml(data) else None
-    stripped = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if stripped.startswith(b"\xff\xfe") or stripped.startswith(b"\xfe\xff"):
-        stripped = stripped.decode("utf-16", errors="ignore").encode("utf-8").lstrip()
-    if stripped.startswith(b"<?xml") or (
-        stripped.startswith(b"<") and name is not None and name.lower().endswith(".xml")
-    ):
-        return "xml"
-    if _looks_like_email(head):
-        return "email"
-    if name is not None and name.lower().endswith(".eml") and b":" in head.split(b"\n", 1)[0]:
-        return "email"
-    return None
+    if data.startswith(_ZIP_MAGIC) and _zip_has_ofd_xml(data):
+        return "ofd"
+    if not data.startswith(_ZIP_MAGIC):
+        text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+        if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = text.decode("utf-16", errors="ignore").encode("utf-8").lstrip()
+        if text.startswith(b"<?xml"):
+            return "xml"
+        if _looks_like_email(head):
+            return "email"
+    if _is_image(head):
+        return None
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if name and "." in name else ""
+    return _KIND_OF_SUFFIX.get(suffix)
+
+
+_KIND_OF_SUFFIX = {".pdf": "pdf", ".ofd": "ofd", ".xml": "xml", ".eml": "email"}
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _is_image(head: bytes) -> bool:
+    return head.startswith(_IMAGE_MAGIC) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP")
 
 
 def _zip_has_ofd_xml(data: bytes) -> bool:
@@ -262,18 +275,3 @@ def render_page(
         raise BadDocument(f"a {kind} document has no pages to show")
     image: Image.Image = _module(kind).render_page(data, page, scale=scale, max_pixels=max_pixels)
     return image
-
-
-# The e-mail reader's names, imported when first asked for.
-_LAZY = {
-    "EmailAttachment": "email_doc",
-    "EmailDoc": "email_doc",
-    "read_email": "email_doc",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
