@@ -449,6 +449,12 @@ def test_page_cache_refuses_bad_keys_and_pages(tmp_path: Path, two_pages: bytes)
 # -- plain Python -----------------------------------------------------------------------
 
 
+def test_pdfium_runs_no_scripts() -> None:
+    import pypdfium2
+
+    assert not {"V8", "XFA"} & set(pypdfium2.PDFIUM_INFO.flags)
+
+
 def test_documents_load_neither_sqlalchemy_nor_qt() -> None:
     code = (
         "import sys\n"
