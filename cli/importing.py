@@ -41,8 +41,11 @@ def _message(name: str, problem: str) -> str:
 
 
 def _new_ids(outcome: ImportOutcome) -> list[int]:
-    """The captures this import made: the file's and its attachments' (not duplicates)."""
-    ids = [outcome.record.id] if outcome.record is not None and not outcome.duplicate else []
+    """The captures this import made that have text to read: the file's and its
+    attachments' (not duplicates, nor documents that cannot be read)."""
+    rec = outcome.record
+    # A document that cannot be read (a password-protected PDF) is kept, its reading failed.
+    ids = [rec.id] if rec is not None and not outcome.duplicate and not rec.doc_problem else []
     for a in outcome.attachments:
         ids += _new_ids(a)
     return ids
@@ -95,6 +98,8 @@ def import_files(args: argparse.Namespace) -> int:
             continue
         if outcome.duplicate:
             print(f"{name}: already in the library as capture {outcome.record.id}", file=sys.stderr)
+        elif outcome.record.doc_problem:
+            print(_message(name, outcome.record.doc_problem), file=sys.stderr)
         for a in outcome.attachments:
             if a.record is None:
                 print(f"{name}: its attachment {a.name} was not filed: {a.problem}", file=sys.stderr)

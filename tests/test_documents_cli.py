@@ -139,8 +139,11 @@ def test_captures_show_prints_a_documents_pages_and_facts(cli: Any, tmp_path: Pa
 
 def test_a_password_protected_pdf_is_kept_and_says_it_cannot_be_read(cli: Any, tmp_path: Path) -> None:
     path = write(tmp_path, "locked.pdf", fixtures_pdf.encrypted_pdf())
-    [c] = cli.json("import", *ENGINE, str(path))
+    proc = cli.run("import", *ENGINE, str(path), "--json")
+    [c] = json.loads(proc.stdout)
     assert c["ocr_status"] == "failed" and "password" in (c["doc_problem"] or "")
+    # Said once, as what it is (not as an OCR failure).
+    assert proc.stderr.strip() == f"{path}: {c['doc_problem']}"
     assert Path(show(cli, c["id"])["path"]).read_bytes() == path.read_bytes()
     assert "problem       " in cli.run("captures", "show", str(c["id"])).stdout
 
