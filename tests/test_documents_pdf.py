@@ -412,6 +412,23 @@ def test_page_cache_rerenders_a_damaged_file(tmp_path: Path, two_pages: bytes) -
     assert loader.calls == 5
 
 
+def test_page_cache_writes_whole_files_or_nothing(
+    tmp_path: Path, two_pages: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = PageCache(tmp_path / "pages")
+
+    def full_disk(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        cache.page_png(SHA, Loader(two_pages), PDF, 0)
+    folder = tmp_path / "pages" / "ab" / SHA
+    assert os.listdir(folder) == []  # neither a page nor a temporary file
+    monkeypatch.undo()
+    assert cache.page_png(SHA, Loader(two_pages), PDF, 0) == folder / "0.png"
+
+
 def test_page_cache_is_thread_safe(tmp_path: Path, two_pages: bytes) -> None:
     cache = PageCache(tmp_path / "pages")
     loader = Loader(two_pages)
