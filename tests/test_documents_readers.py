@@ -244,6 +244,42 @@ def test_ofd_with_a_damaged_image_still_draws_the_rest() -> None:
     assert _dark(image, (_px(12), _px(20), _px(80), _px(25))) > 10
 
 
+def test_ofd_draw_params_give_paths_their_colour_and_width() -> None:
+    data = _rewrite(
+        fx.ofd_invoice(),
+        "Doc_0/DocumentRes.xml",
+        lambda b: b.replace(
+            b"<ofd:MultiMedias>",
+            b'<ofd:DrawParams><ofd:DrawParam ID="7" LineWidth="2"><ofd:StrokeColor Value="0 0 255"/>'
+            b'</ofd:DrawParam><ofd:DrawParam ID="8" Relative="7"/></ofd:DrawParams><ofd:MultiMedias>',
+        ),
+    )
+    data = _rewrite(
+        data,
+        "Doc_0/Pages/Page_0/Content.xml",
+        lambda b: b.replace(b'LineWidth="0.4"><ofd:StrokeColor Value="128 64 0"/>', b'DrawParam="8">'),
+    )
+    image = ofd.render_page(data, 0)
+    r, g, b = image.getpixel((_px(100), _px(33)))  # type: ignore[misc]
+    assert b > 200 and r < 60 and g < 60
+    # 2 mm wide: still blue 0.8 mm off the rule's centre
+    r, g, b = image.getpixel((_px(100), round((33 + 0.8) * PX_PER_MM)))  # type: ignore[misc]
+    assert b > 200 and r < 60
+
+
+def test_ofd_absurd_sizes_are_drawn_within_bounds() -> None:
+    data = _rewrite(
+        fx.ofd_invoice(),
+        "Doc_0/Pages/Page_0/Content.xml",
+        lambda b: b.replace(b'LineWidth="0.4"', b'LineWidth="1e308"').replace(
+            b'Size="3.5"', b'Size="1e308"', 1
+        ),
+    )
+    image = ofd.render_page(data, 0)
+    assert image.size == (_px(210), _px(140))
+    assert ofd.read_text(data).text
+
+
 # ------------------------------------------------------------------ XML and facts
 
 
@@ -546,6 +582,12 @@ def test_inline_image_with_a_name_is_an_attachment() -> None:
     doc = email_doc.read_email(fx.eml_with_inline_image())
     assert [(a.name, a.kind) for a in doc.attachments] == [("seal.png", "image")]
     assert doc.text == "见印章"
+
+
+def test_an_unnamed_inline_logo_is_not_an_attachment() -> None:
+    data = fx.eml_with_inline_image().replace(b'Content-Disposition: inline; filename="seal.png"\n', b"")
+    assert b"filename" not in data
+    assert email_doc.read_email(data).attachments == ()
 
 
 def test_broken_header_bytes_are_replaced_never_raised() -> None:

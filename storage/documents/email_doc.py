@@ -239,9 +239,12 @@ def _walk(part: Message, bodies: list[Message], attachments: list[Message]) -> N
                 if isinstance(sub, Message):
                     _walk(sub, bodies, attachments)
         return
-    if part.get_content_maintype() == "text":
+    maintype = part.get_content_maintype()
+    if maintype == "text":
         bodies.append(part)
-    elif part.get_content_maintype() != "multipart":
+    elif maintype == "image":
+        return  # an unnamed inline picture of the HTML body (a logo): part of the e-mail only
+    elif maintype != "multipart":
         attachments.append(part)
 
 

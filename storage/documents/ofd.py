@@ -228,6 +228,8 @@ def _box(value: str | None) -> tuple[float, float, float, float] | None:
 class Resources:
     fonts: dict[str, str] = field(default_factory=dict)  # ID -> font name
     media: dict[str, str] = field(default_factory=dict)  # ID -> member path
+    #: DrawParam ID -> its element (LineWidth, StrokeColor, FillColor shared by objects)
+    draw_params: dict[str, Element] = field(default_factory=dict)
 
 
 @dataclass
@@ -255,6 +257,30 @@ def _load_resources(pkg: Package, path: str, into: Resources) -> None:
             media = _text(_child(element, "MediaFile"))
             if media:
                 into.media[element.get("ID", "")] = resolve(res_dir, media)
+        elif kind == "DrawParam" and element.get("ID"):
+            into.draw_params[element.get("ID", "")] = element
+
+
+def _drawn(element: Element, name: str, resources: Resources) -> Element | str | None:
+    """An object's own attribute or child `name`, else its DrawParam's (and that one's
+    Relative parent's, a few levels deep)."""
+    own = element.get(name)
+    if own is not None:
+        return own
+    child = _child(element, name)
+    if child is not None:
+        return child
+    param = resources.draw_params.get(element.get("DrawParam", ""))
+    for _ in range(8):
+        if param is None:
+            return None
+        if param.get(name) is not None:
+            return param.get(name)
+        child = _child(param, name)
+        if child is not None:
+            return child
+        param = resources.draw_params.get(param.get("Relative", ""))
+    return None
 
 
 def open_document(pkg: Package) -> Document:
@@ -373,6 +399,10 @@ class Page:
     order: list[TextRun | Path | Picture] = field(default_factory=list)
 
 
+def _as_element(value: Element | str | None) -> Element | None:
+    return value if isinstance(value, Element) else None
+
+
 def _deltas(value: str | None) -> list[float]:
     """DeltaX/DeltaY: numbers, with "g N v" meaning v repeated N times."""
     tokens = (value or "").split()
@@ -401,13 +431,14 @@ def _advance(char: str, size: float) -> float:
     return size if ord(char) >= 0x2E80 or char in "￥（）：，。" else size * 0.55
 
 
-def _text_object(element: Element, origin: tuple[float, float]) -> TextRun | None:
+def _text_object(element: Element, origin: tuple[float, float], resources: Resources) -> TextRun | None:
     size = (_numbers(element.get("Size")) or [3.5])[0]
     if size <= 0:
         return None
     m = _matrix(element.get("CTM"))
     scale = math.sqrt(abs(m[0] * m[3] - m[1] * m[2])) or 1.0
-    color = _color(_child(element, "FillColor"), (0, 0, 0)) or (0, 0, 0)
+    fill = _drawn(element, "FillColor", resources)
+    color = _color(fill if isinstance(fill, Element) else None, (0, 0, 0)) or (0, 0, 0)
     glyphs: list[Glyph] = []
     x = y = 0.0
     for code in _children(element, "TextCode"):
@@ -430,11 +461,12 @@ def _text_object(element: Element, origin: tuple[float, float]) -> TextRun | Non
     return TextRun(element.get("ID", ""), glyphs, color)
 
 
-def _path_object(element: Element, origin: tuple[float, float]) -> Path | None:
+def _path_object(element: Element, origin: tuple[float, float], resources: Resources) -> Path | None:
     m = _matrix(element.get("CTM"))
     stroke = element.get("Stroke", "true").lower() != "false"
     fill = element.get("Fill", "false").lower() == "true"
-    width = (_numbers(element.get("LineWidth")) or [0.353])[0]
+    line_width = _drawn(element, "LineWidth", resources)
+    width = (_numbers(line_width if isinstance(line_width, str) else None) or [0.353])[0]
     tokens = _text(_child(element, "AbbreviatedData")).split()
     subpaths: list[list[tuple[float, float]]] = []
     closed: list[bool] = []
@@ -511,8 +543,8 @@ def _path_object(element: Element, origin: tuple[float, float]) -> Path | None:
     return Path(
         subpaths,
         closed,
-        _color(_child(element, "StrokeColor"), (0, 0, 0)) if stroke else None,
-        _color(_child(element, "FillColor"), (0, 0, 0)) if fill else None,
+        _color(_as_element(_drawn(element, "StrokeColor", resources)), (0, 0, 0)) if stroke else None,
+        _color(_as_element(_drawn(element, "FillColor", resources)), (0, 0, 0)) if fill else None,
         width,
     )
 
@@ -545,11 +577,11 @@ def _read_objects(container: Element, page: Page, resources: Resources) -> None:
         origin = (box[0], box[1]) if box else (0.0, 0.0)
         item: TextRun | Path | Picture | None
         if kind == "TextObject":
-            item = _text_object(element, origin)
+            item = _text_object(element, origin, resources)
             if item is not None:
                 page.texts.append(item)
         elif kind == "PathObject":
-            item = _path_object(element, origin)
+            item = _path_object(element, origin, resources)
             if item is not None:
                 page.paths.append(item)
         else:
@@ -756,7 +788,7 @@ def _draw(pkg: Package, page: Page, per_mm: float, size: tuple[int, int]) -> Ima
 
     for item in page.order:
         if isinstance(item, Path):
-            width = max(1, round(item.width * per_mm))
+            width = max(1, min(500, round(_clamp(item.width * per_mm))))
             for points, closed in zip(item.subpaths, item.closed, strict=True):
                 pts = [px(*p) for p in points]
                 if item.fill is not None and len(pts) > 2:
@@ -778,7 +810,7 @@ def _draw(pkg: Package, page: Page, per_mm: float, size: tuple[int, int]) -> Ima
             for glyph in item.glyphs:
                 if glyph.char.isspace():
                     continue
-                pixels = max(1, min(2000, round(glyph.size * per_mm)))
+                pixels = max(1, min(2000, round(_clamp(glyph.size * per_mm))))
                 x, y = px(glyph.x, glyph.y)
                 draw.text((x, y), glyph.char, fill=item.color, font=_font(pixels), anchor="ls")
     return image
