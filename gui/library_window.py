@@ -466,9 +466,11 @@ class LibraryWindow(CaptureActions, QMainWindow):
     def _empty_text(self) -> str:
         if self._shortcut_text:
             return self.tr(
-                "No captures here yet. Press {shortcut} anywhere to capture the screen, or drop image files here."
+                "No captures here yet. Press {shortcut} anywhere to capture the screen, or drop pictures, invoices or e-mails here."
             ).format(shortcut=self._shortcut_text)
-        return self.tr("No captures here yet. Press the capture shortcut, or drop image files here.")
+        return self.tr(
+            "No captures here yet. Press the capture shortcut, or drop pictures, invoices or e-mails here."
+        )
 
     def set_shortcut_text(self, text: str | None) -> None:
         """The capture shortcut as the user presses it, for the empty library's hint."""

@@ -83,6 +83,11 @@ def format_capture_time(captured_at: str, utc_offset_min: int | None) -> tuple[s
     return f"{local:%Y-%m-%d %H:%M:%S} ({offset})", f"{dt:%Y-%m-%d %H:%M:%S} UTC"
 
 
+def _sentence(text: str) -> str:
+    """A message from storage ("the PDF is password-protected; …") as a sentence of its own."""
+    return text[:1].upper() + text[1:] if text else text
+
+
 def _utf16_offsets(text: str) -> list[int] | None:
     """For text with characters outside the BMP, the QTextDocument position (UTF-16 code
     units) of every Python string offset; None when they are the same."""
@@ -485,11 +490,7 @@ class PreviewPane(QWidget):
         self._document = document
         self._show_parent(document)
         if record.doc_problem:
-            self._show_image_message(
-                self.tr("This document is kept as it is, but it cannot be shown: {problem}").format(
-                    problem=record.doc_problem
-                )
-            )
+            self._show_image_message(_sentence(record.doc_problem))
         elif is_paged(record):
             self._page = max(0, min(document.page, record.page_count - 1))
             self._wanted_page = None
@@ -864,7 +865,7 @@ class PreviewPane(QWidget):
         if record.in_trash:
             out.append(self.tr("In the Trash: restore it to keep it."))
         if record.doc_problem:
-            out.append(self.tr("This document cannot be read: {problem}").format(problem=record.doc_problem))
+            out.append(_sentence(record.doc_problem))
         for flag in record.flags:
             if flag == "uniform":
                 out.append(self.tr("Almost entirely one colour — the window may block screenshots."))
@@ -887,8 +888,8 @@ class PreviewPane(QWidget):
                     "Text taken from the document; its scanned pages were read by this computer and can contain mistakes."
                 )
             return self.tr("Text taken from the document itself.")
-        if record.ocr_status == "failed" and record.doc_problem:
-            return self.tr("No text: {problem}").format(problem=record.doc_problem)
+        if record.doc_problem:
+            return self.tr("No text can be read from this document.")
         if record.ocr_status == "done":
             languages = self._languages_text(record.ocr_languages)
             if languages:
@@ -937,7 +938,7 @@ class PreviewPane(QWidget):
         self.ocr_status_label.setText(self._ocr_status_text(record))
         self.ocr_status_label.setToolTip(self._ocr_details(record))
         busy = self._rerun_requested or record.ocr_status == "pending"
-        self.rerun_button.setEnabled(not busy and not record.in_trash)
+        self.rerun_button.setEnabled(not busy and not record.in_trash and not record.doc_problem)
         self.copy_text_button.setEnabled(bool(record.ocr_text))
 
     def _apply_query(self) -> None:

@@ -49,6 +49,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QTextLayout,
+    QTextOption,
 )
 
 from storage import documents
@@ -334,6 +335,9 @@ def _draw_lines(painter: QPainter, font: QFont, text: str, rect: QRectF, most: i
     """`text` wrapped in `rect` on at most `most` lines, the last elided."""
     metrics = QFontMetricsF(font)
     layout = QTextLayout(" ".join(text.split()), font)
+    option = QTextOption(Qt.AlignmentFlag.AlignHCenter)
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # long numbers too
+    layout.setTextOption(option)
     layout.beginLayout()
     lines: list[tuple[int, int]] = []
     while len(lines) < most:

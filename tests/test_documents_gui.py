@@ -263,8 +263,10 @@ def test_a_password_protected_pdf_shows_its_problem(qtbot, window, lib, tmp_path
     pane = window.preview
     problem = lib.get_capture(cid).doc_problem
     assert problem and "password" in problem
-    assert problem in pane.image_message.text()
-    assert pane.warning_frame.isVisibleTo(pane) and problem in pane.warning_label.text()
+    assert pane.image_message.text() == problem[0].upper() + problem[1:]
+    assert pane.warning_frame.isVisibleTo(pane) and problem[1:] in pane.warning_label.text()
+    assert pane.ocr_status_label.text() == "No text can be read from this document."
+    assert not pane.rerun_button.isEnabled()
     assert not pane.page_label.isVisibleTo(pane)
     assert "cannot be read" in pane.document_label.text()
 
@@ -416,6 +418,15 @@ def test_the_thumbnail_of_a_pdf_is_its_first_page(qtbot, lib, tmp_path) -> None:
     assert image.height() == 160 and 100 < image.width() < 130  # an A4 page's shape
     white, dark = _shares(image)
     assert white > 0.4 and dark > 0.01  # paper with print on it
+
+
+def test_the_thumbnail_of_an_ofd_is_its_first_page(qtbot, lib, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (cid,) = _import(lib, tmp_path, "发票.ofd", docs.ofd_invoice(), read=False)
+    image = _thumbnail(qtbot, lib, lib.get_capture(cid).sha256)
+    assert max(image.width(), image.height()) == 160
+    white, dark = _shares(image)
+    assert white > 0.4 and dark > 0.005
+    assert list(lib.thumbs.rglob("*_card_*.png")) == []  # a page, not a card
 
 
 def test_emails_and_xml_get_a_card_and_unreadable_pdfs_too(qtbot, lib, tmp_path) -> None:  # type: ignore[no-untyped-def]
