@@ -107,6 +107,18 @@ def test_a_mixed_pdf_keeps_its_text_layer_and_ocrs_only_the_scanned_page() -> No
     assert all(w.page in (0, 1) for w in ocr.words)
 
 
+@needs_tesseract
+def test_a_scanned_invoices_facts_are_read_from_its_ocr_text() -> None:
+    from storage.documents import render_page
+
+    # The invoice printed and scanned at 288 dpi (its 9 pt print is then 36 px high).
+    page = render_page(fixtures_pdf.invoice_pdf(), PDF, 0, scale=4)
+    data = fixtures_pdf.scanned_pdf([page], dpi=288)
+    facts = read_document(data, PDF, TesseractEngine(languages="chi_sim+eng"), page_count=1).data.facts
+    assert facts is not None and facts["source"] == "pdf-ocr"
+    assert facts["invoice_number"] == NUMBER
+
+
 def test_a_pdf_with_a_text_layer_needs_no_engine() -> None:
     engine = FakeEngine(error=AssertionError("the engine must not be asked"))
     reading = read_document(fixtures_pdf.invoice_pdf(), PDF, engine, page_count=1)
