@@ -127,6 +127,7 @@ def ofd_invoice(
     attachment: bool = True,
     custom_tags: bool = True,
     template: bool = True,
+    annotation: bool = True,
     pages: int = 1,
 ) -> bytes:
     """An OFD (GB/T 33190) 数电票 as the tax platform issues it: page text, a table frame, a seal
@@ -188,6 +189,7 @@ def ofd_invoice(
         + ('<ofd:TemplatePage ID="2" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if template else "")
         + f"</ofd:CommonData><ofd:Pages>{page_entries}</ofd:Pages>"
         + ("<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>" if attachment else "")
+        + ("<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>" if annotation else "")
         + ("<ofd:CustomTags>Tags/CustomTags.xml</ofd:CustomTags>" if custom_tags else "")
         + "</ofd:Document>"
     )
@@ -239,6 +241,21 @@ def ofd_invoice(
             zf.writestr(
                 "Doc_0/Attachs/original_invoice.xml",
                 invoice_xml(number=number, issued_on=issued_on, total=total),
+            )
+        if annotation:  # the QR code block, as tax invoices draw it: a page annotation
+            zf.writestr(
+                "Doc_0/Annots/Annotations.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Annotations xmlns:ofd="{OFD_NS}">'
+                f'<ofd:Page PageID="100"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc></ofd:Page>'
+                f"</ofd:Annotations>",
+            )
+            zf.writestr(
+                "Doc_0/Annots/Page_0/Annotation.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:PageAnnot xmlns:ofd="{OFD_NS}">'
+                f'<ofd:Annot ID="160" Type="Watermark" Subtype="QR"><ofd:Appearance Boundary="182 4 20 20">'
+                f'<ofd:PathObject ID="161" Boundary="0 0 20 20" Fill="true" Stroke="false">'
+                f'<ofd:FillColor Value="0 0 0"/><ofd:AbbreviatedData>M 0 0 L 20 0 L 20 20 L 0 20 C'
+                f"</ofd:AbbreviatedData></ofd:PathObject></ofd:Appearance></ofd:Annot></ofd:PageAnnot>",
             )
         if custom_tags:
             zf.writestr("Doc_0/Tags/CustomTags.xml", custom_tags_xml)

@@ -109,6 +109,9 @@ def test_ofd_page_is_drawn_with_text_paths_template_and_seal() -> None:
         if isinstance(p, tuple) and p[0] > 180 and p[1] < 80 and p[2] < 80
     )
     assert red > 500
+    # the QR block, a page annotation with its own boundary at (182, 4) mm
+    assert _dark(image, (_px(183), _px(5), _px(201), _px(23))) == (_px(201) - _px(183)) * (_px(23) - _px(5))
+    assert _dark(image, (_px(180), _px(25), _px(200), _px(28))) == 0
 
 
 def test_ofd_render_is_capped_in_pixels_not_refused() -> None:

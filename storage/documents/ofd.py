@@ -242,6 +242,8 @@ class Document:
     title: str | None
     attachments: str | None  # member path of Attachments.xml
     custom_tags: str | None
+    page_ids: list[str] = field(default_factory=list)  # each page's ID, in page order
+    annotations: dict[str, list[str]] = field(default_factory=dict)  # page ID -> Annotation.xml paths
 
 
 def _load_resources(pkg: Package, path: str, into: Resources) -> None:
@@ -310,9 +312,9 @@ def open_document(pkg: Package) -> Document:
             elif kind == "TemplatePage" and element.get("ID") and element.get("BaseLoc"):
                 templates[element.get("ID", "")] = resolve(base, element.get("BaseLoc", ""))
     pages_element = _child(doc, "Pages")
-    pages = [
-        resolve(base, p.get("BaseLoc", "")) for p in _children(pages_element, "Page")
-    ] if pages_element is not None else []  # fmt: skip
+    page_elements = list(_children(pages_element, "Page")) if pages_element is not None else []
+    pages = [resolve(base, p.get("BaseLoc", "")) for p in page_elements]
+    page_ids = [p.get("ID", "") for p in page_elements]
     if not pages:
         raise BadDocument(f"{name} is an OFD file with no pages")
     if len(pages) > MAX_PAGES:
@@ -324,7 +326,17 @@ def open_document(pkg: Package) -> Document:
             raise BadDocument(f"{name} is a damaged OFD file: one of its pages is missing")
     attachments = resolve(base, _text(_child(doc, "Attachments"))) or None
     custom_tags = resolve(base, _text(_child(doc, "CustomTags"))) or None
-    return Document(base, area, pages, templates, resources, title, attachments, custom_tags)
+    annotations: dict[str, list[str]] = {}
+    index = resolve(base, _text(_child(doc, "Annotations")))
+    if index and pkg.find(index) is not None:
+        index_dir = posixpath.dirname(index)
+        for entry in _children(pkg.xml(index), "Page"):
+            loc = resolve(index_dir, _text(_child(entry, "FileLoc")))
+            if loc:
+                annotations.setdefault(entry.get("PageID", ""), []).append(loc)
+    return Document(
+        base, area, pages, templates, resources, title, attachments, custom_tags, page_ids, annotations
+    )
 
 
 # ------------------------------------------------------------------ page objects
@@ -566,7 +578,9 @@ def _image_object(element: Element, origin: tuple[float, float], resources: Reso
     )
 
 
-def _read_objects(container: Element, page: Page, resources: Resources) -> None:
+def _read_objects(
+    container: Element, page: Page, resources: Resources, offset: tuple[float, float] = (0.0, 0.0)
+) -> None:
     for element in container.iter():
         if len(page.order) >= MAX_OBJECTS_PER_PAGE:
             return
@@ -574,7 +588,7 @@ def _read_objects(container: Element, page: Page, resources: Resources) -> None:
         if kind not in ("TextObject", "PathObject", "ImageObject"):
             continue
         box = _box(element.get("Boundary"))
-        origin = (box[0], box[1]) if box else (0.0, 0.0)
+        origin = (offset[0] + box[0], offset[1] + box[1]) if box else offset
         item: TextRun | Path | Picture | None
         if kind == "TextObject":
             item = _text_object(element, origin, resources)
@@ -613,6 +627,16 @@ def read_page(pkg: Package, doc: Document, index: int) -> Page:
         tpl_path = doc.templates.get(template.get("TemplateID", ""))
         if tpl_path and pkg.find(tpl_path) is not None and template.get("ZOrder") == "Foreground":
             _read_objects(pkg.xml(tpl_path), page, doc.resources)
+    page_id = doc.page_ids[index] if index < len(doc.page_ids) else ""
+    for annotation_path in doc.annotations.get(page_id, []) if page_id else []:
+        if pkg.find(annotation_path) is None:
+            continue
+        for annot in pkg.xml(annotation_path).iter():
+            if local_name(annot.tag) != "Annot" or annot.get("Visible", "true").lower() == "false":
+                continue
+            for appearance in _children(annot, "Appearance"):
+                frame = _box(appearance.get("Boundary"))
+                _read_objects(appearance, page, doc.resources, (frame[0], frame[1]) if frame else (0.0, 0.0))
     return page
 
 
