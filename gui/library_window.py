@@ -594,10 +594,13 @@ class LibraryWindow(CaptureActions, QMainWindow):
         return records
 
     def _update_actions(self) -> None:
-        selected = bool(self.selected_records()) if hasattr(self, "grid") else False
+        records = self.selected_records() if hasattr(self, "grid") else []
+        selected = bool(records)
         in_trash = self.scope.kind == "trash"
         for a in (self.act_move, self.act_note, self.act_copy, self.act_open, self.act_folder, self.act_ocr):
             a.setEnabled(selected and not in_trash)
+        if any(r.is_document for r in records):
+            self.act_copy.setEnabled(False)  # a document is no image to copy
         self.act_trash.setEnabled(selected and not in_trash)
         self.act_restore.setEnabled(selected and in_trash)
         self.act_restore.setVisible(in_trash)

@@ -489,6 +489,7 @@ class PreviewPane(QWidget):
         self._query = query
         self._document = document
         self._show_parent(document)
+        self._show_document_details(record)  # with the facts the window read, if not stored yet
         if record.doc_problem:
             self._show_image_message(_sentence(record.doc_problem))
         elif is_paged(record):

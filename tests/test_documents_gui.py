@@ -288,6 +288,7 @@ def test_an_email_shows_its_decoded_headers_and_text(qtbot, window, lib, tmp_pat
     assert not view.remote_label.isVisibleTo(view)
     assert view.attachment_buttons == []
     assert window.preview.document_label.text() == "E-mail"
+    assert not window.act_copy.isEnabled() and window.act_open.isEnabled()
 
 
 def test_an_html_email_is_shown_as_text_and_nothing_is_fetched(qtbot, window, lib, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
@@ -367,6 +368,16 @@ def test_an_xml_invoice_shows_its_facts(qtbot, window, lib, tmp_path) -> None:  
     for value in (docs.INVOICE_NUMBER, docs.ISSUED_ON, docs.SELLER_NAME, docs.SELLER_TAX_ID, docs.BUYER_NAME):
         assert value in details
     assert pane.document_label.text() == "XML e-invoice"
+
+
+def test_an_xml_invoice_shows_its_facts_before_its_text_is_read(qtbot, window, lib, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (cid,) = _import(lib, tmp_path, "发票.xml", docs.invoice_xml(), read=False)
+    assert lib.get_capture(cid).facts is None
+    _select(qtbot, window, cid)
+    pane = window.preview
+    assert pane.xml_view.fact_labels["Invoice number"] == docs.INVOICE_NUMBER
+    assert docs.INVOICE_NUMBER in pane.facts_label.text()
+    assert docs.SELLER_NAME in pane.xml_view.text.toPlainText()
 
 
 def test_a_pdf_invoice_shows_its_facts_in_the_details(qtbot, window, lib, tmp_path) -> None:  # type: ignore[no-untyped-def]
