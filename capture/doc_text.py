@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from storage.documents import DocText, read_text, render_page
+from storage.errors import BadDocument
 from storage.records import OcrData, OcrWordBox
 
 from .errors import OcrFailed, OcrUnavailable
@@ -106,7 +107,7 @@ def read_document(data: bytes, media_type: str, engine: OcrEngine | None, page_c
             unread.append(page)
             problem = exc
             continue
-        except (OcrFailed, OSError, ValueError) as exc:
+        except (BadDocument, OcrFailed, OSError, ValueError) as exc:  # this page only
             unread.append(page)
             problem = problem or exc
             continue

@@ -172,6 +172,26 @@ def test_with_the_engine_missing_a_mixed_pdf_keeps_its_text_and_names_the_page_n
     assert read_document(data, PDF, None, page_count=2).unread_pages == (1,)
 
 
+def test_a_scanned_page_that_fails_leaves_the_other_pages_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanned, _ = scan([(300, f"INVOICE {NUMBER}")])
+    data = mixed_pdf(["订单确认 保温杯 已发货"], scanned)
+    reading = read_document(data, PDF, FakeEngine(error=OcrFailed("the engine broke")), page_count=2)
+    assert reading.unread_pages == (1,) and "the engine broke" in (reading.problem or "")
+    assert "订单确认" in reading.data.text
+
+    import capture.doc_text
+
+    def cannot_render(*args: object, **kwargs: object) -> Image.Image:
+        from storage.errors import BadDocument
+
+        raise BadDocument("page 2 of the PDF cannot be drawn")
+
+    monkeypatch.setattr(capture.doc_text, "render_page", cannot_render)
+    reading = read_document(data, PDF, FakeEngine(), page_count=2)
+    assert reading.unread_pages == (1,) and "cannot be drawn" in (reading.problem or "")
+    assert "订单确认" in reading.data.text
+
+
 def test_with_the_engine_missing_a_scanned_pdf_is_unavailable_as_an_image_would_be() -> None:
     first, _ = scan([(200, "ONE")])
     second, _ = scan([(200, "TWO")])
