@@ -15,12 +15,12 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 from sqlalchemy import insert as sql_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from . import custody_log
 from . import search as search_mod
@@ -34,6 +34,9 @@ from .records import SOURCES, CaptureOrigin, CaptureRecord, FrameRecord, OcrData
 from .values import MAX_NOTE_CHARS, clean_text, iso_utc, local_offset_minutes, now_utc
 from .vocabulary import CaptureSource, OcrStatus
 
+if TYPE_CHECKING:
+    from .documents import DocInfo
+
 #: set_note's `expected` when the caller does not care what the note was.
 ANY_NOTE: Any = object()
 #: The flag of a capture adopted after a crash (flags are warnings shown with a capture).
@@ -43,12 +46,35 @@ RECOVERED_FLAG = "recovered"
 
 
 def _words_from_json(raw: str | None) -> tuple[OcrWordBox, ...]:
+    """Stored word boxes: [text, x0, y0, x1, y1, conf] rows, with a 7th element, the page,
+    for a document's words past its first page."""
     if not raw:
         return ()
     out = []
     for w in json.loads(raw):
-        out.append(OcrWordBox(str(w[0]), (int(w[1]), int(w[2]), int(w[3]), int(w[4])), float(w[5])))
+        page = int(w[6]) if len(w) > 6 else 0
+        out.append(OcrWordBox(str(w[0]), (int(w[1]), int(w[2]), int(w[3]), int(w[4])), float(w[5]), page))
     return tuple(out)
+
+
+def _json_dict(raw: str | None) -> dict[str, Any] | None:
+    """A JSON object column (doc_info, facts) as a dict; None when empty or unreadable."""
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def attachment_ids(s: Session, capture_id: int) -> tuple[int, ...]:
+    """The captures filed from e-mail `capture_id` (its attachments), by id."""
+    return tuple(s.scalars(select(Capture.id).where(Capture.parent_id == capture_id).order_by(Capture.id)))
 
 
 def record_capture(c: Capture, with_words: bool = False) -> CaptureRecord:
@@ -85,7 +111,21 @@ def record_capture(c: Capture, with_words: bool = False) -> CaptureRecord:
         source_backend=c.source_backend,
         frames=c.frame_count or 0,
         frame_hashes=tuple(f.sha256 for f in c.frame_rows) if c.frame_count else (),
+        doc_kind=c.doc_kind,
+        page_count=c.page_count or 0,
+        doc_problem=c.doc_problem,
+        doc_info=_json_dict(c.doc_info),
+        facts=_json_dict(c.facts),
+        parent_id=c.parent_id,
+        attachment_ids=_attachments_of(c),
     )
+
+
+def _attachments_of(c: Capture) -> tuple[int, ...]:
+    if c.doc_kind != "email":
+        return ()
+    s = object_session(c)
+    return attachment_ids(s, c.id) if s is not None else ()
 
 
 def get_row(s: Session, capture_id: int) -> Capture:
@@ -170,6 +210,28 @@ class Kept:
     origin: CaptureOrigin | None = None
     #: A long capture's recipe and frames (None: an ordinary capture).
     long: LongParts | None = None
+    #: A document's details (storage.documents.DocInfo; None: an image). `image` then
+    #: holds the document's media type and its first page's size (0x0 when none).
+    doc: DocInfo | None = None
+    #: The e-mail capture an attachment was filed from (None: not an attachment).
+    parent_id: int | None = None
+
+
+def probe(
+    data: bytes, name: str, *, file_name: str | None = None, decode: bool = True
+) -> tuple[ImageInfo, DocInfo | None]:
+    """What `data` is: a document (PDF, OFD, XML, e-mail; storage.documents.sniff, then
+    probe_document, which raises BadDocument) or else an image (probe_image, which raises
+    BadImage). `file_name` (the file's own name) helps tell an XML file from text."""
+    from .documents import DOCUMENT_SUFFIXES, probe_document, sniff
+
+    kind = sniff(data, file_name)
+    suffix = ("." + file_name.rsplit(".", 1)[-1].lower()) if file_name and "." in file_name else ""
+    if kind is None and suffix not in DOCUMENT_SUFFIXES:
+        return probe_image(data, name, decode=decode), None
+    # A document, or a file named as one that is not (probe_document says what it is not).
+    doc = probe_document(data, (file_name or "the document") if name == "the image" else name)
+    return ImageInfo(doc.media_type, doc.width, doc.height), doc
 
 
 def prepare(
@@ -187,17 +249,21 @@ def prepare(
     name: str = "the image",
     decode: bool = True,
     origin: CaptureOrigin | None = None,
+    parent_id: int | None = None,
 ) -> Kept:
     """Check and clean what a caller gives for a new capture (Library.add_capture's
     arguments) before anything is written: a known source, a complete image (`decode`:
-    decoded in full, else its header only), a clean note and source name, a file time with
-    a zone, an origin's text without control characters. Missing times are now and this
-    machine's offset."""
+    decoded in full, else its header only) or a complete, safe document (`probe`), a clean
+    note and source name, a file time with a zone, an origin's text without control
+    characters. Missing times are now and this machine's offset. Whether `parent_id` is an
+    e-mail is checked in the transaction that writes the row (`check_parent`)."""
     if source not in SOURCES:
         raise InvalidInput(f"unknown capture source {source}")
-    info = probe_image(data, name, decode=decode)
-    note = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
     source_name = clean_text(source_name, field="source name")
+    info, doc = probe(data, name, file_name=source_name, decode=decode)
+    note = clean_text(note, field="note", multiline=True, limit=MAX_NOTE_CHARS)
+    if parent_id is not None and source != CaptureSource.ATTACHMENT:
+        raise InvalidInput("only an attachment (source attachment) is filed from an e-mail")
     details: dict[str, Any] = {}
     if file_modified_at is not None:
         try:
@@ -221,7 +287,22 @@ def prepare(
         flags=tuple(flags),
         details=details,
         origin=_clean_origin(origin),
+        doc=doc,
+        parent_id=parent_id,
     )
+
+
+def check_parent(s: Session, parent_id: int | None) -> None:
+    """An attachment's e-mail must be a capture of this library that is an e-mail."""
+    if parent_id is None:
+        return
+    parent = s.get(Capture, parent_id)
+    if parent is None:
+        raise InvalidInput(f"there is no capture {parent_id} to file an attachment from")
+    if parent.doc_kind != "email":
+        raise InvalidInput(
+            f"capture {parent_id} is not an e-mail; only an e-mail's attachments are filed from it"
+        )
 
 
 def _clean_origin(origin: CaptureOrigin | None) -> CaptureOrigin | None:
@@ -255,7 +336,39 @@ def _columns(capture_id: int, kept: Kept, adopted: bool) -> dict[str, Any]:
         **_origin_columns(kept.origin),
         "recipe": kept.long.recipe_json if kept.long else None,
         "frame_count": len(kept.long.frames) if kept.long else None,
+        **_doc_columns(kept),
     }
+
+
+def _doc_columns(kept: Kept) -> dict[str, Any]:
+    """A document's columns (all None for an image). One that cannot be read (a
+    password-protected PDF) is marked failed at once, its problem as the OCR error, so
+    nothing queues it for reading."""
+    doc = kept.doc
+    if doc is None:
+        return {"parent_id": kept.parent_id}
+    cols: dict[str, Any] = {
+        "doc_kind": doc.kind,
+        "page_count": doc.pages,
+        "doc_info": _dumps(doc.info),
+        "doc_problem": doc.problem,
+        "parent_id": kept.parent_id,
+    }
+    if doc.problem:
+        cols["ocr_status"] = OcrStatus.FAILED
+        cols["ocr_error"] = doc.problem[:2000]
+    return cols
+
+
+def _doc_event_data(kept: Kept) -> dict[str, Any]:
+    """A document's event says what it is (kind, pages, problem) and, for an attachment,
+    which e-mail it was filed from (compatible additions: images' events have neither)."""
+    out: dict[str, Any] = {}
+    if kept.doc is not None:
+        out["document"] = {"kind": kept.doc.kind, "pages": kept.doc.pages, "problem": kept.doc.problem}
+    if kept.parent_id is not None:
+        out["parent_capture_id"] = kept.parent_id
+    return out
 
 
 def _origin_columns(origin: CaptureOrigin | None) -> dict[str, Any]:
@@ -288,10 +401,11 @@ def _origin_event(capture_id: int, kept: Kept, adopted: bool) -> custody_log.New
                 "captured_at": kept.captured_at,
                 "source": kept.source,
                 **_long_event_data(kept.long),
+                **_doc_event_data(kept),
             },
         )
     return custody_log.NewEvent(
-        "imported" if kept.source == CaptureSource.IMPORT else "captured",
+        "imported" if kept.source in (CaptureSource.IMPORT, CaptureSource.ATTACHMENT) else "captured",
         capture_id,
         kept.purchase_id,
         {
@@ -310,6 +424,7 @@ def _origin_event(capture_id: int, kept: Kept, adopted: bool) -> custody_log.New
             # events of earlier captures have no "origin").
             **({"origin": kept.origin.to_dict()} if kept.origin is not None else {}),
             **_long_event_data(kept.long),
+            **_doc_event_data(kept),
         },
     )
 
@@ -363,6 +478,8 @@ def add_many(s: Session, batch: Sequence[tuple[Kept, OcrData | None]]) -> list[i
     for n, (kept, ocr) in enumerate(batch):
         if kept.long is not None:
             raise InvalidInput("long captures are added one by one (Library.add_long_capture)")
+        if kept.doc is not None:
+            raise InvalidInput("documents are added one by one (Library.add_capture)")
         cid = first + n
         p = None
         if kept.purchase_id is not None:
@@ -444,6 +561,9 @@ def list_captures(
         m = dict(row._mapping)
         m["flags"] = tuple(f for f in (m["flags"] or "").split(",") if f)
         m["frames"] = m.pop("frame_count") or 0
+        m["page_count"] = m["page_count"] or 0
+        m["facts"] = _json_dict(m["facts"])
+        m["doc_info"] = _json_dict(m["doc_info"])
         out.append(CaptureRecord(**m))
     return out
 
@@ -556,21 +676,27 @@ def empty_trash(s: Session) -> tuple[list[int], set[str]]:
 
 
 def needing_ocr(s: Session, include_failed: bool = True) -> list[int]:
-    """Captures whose text is still to be read (outside the Trash), oldest first."""
+    """Captures whose text is still to be read (outside the Trash), oldest first. A
+    document that cannot be read (doc_problem) never is."""
     statuses = [OcrStatus.PENDING, OcrStatus.UNAVAILABLE] + ([OcrStatus.FAILED] if include_failed else [])
     return list(
         s.scalars(
             select(Capture.id)
-            .where(Capture.ocr_status.in_(statuses), Capture.deleted_at.is_(None))
+            .where(
+                Capture.ocr_status.in_(statuses), Capture.deleted_at.is_(None), Capture.doc_problem.is_(None)
+            )
             .order_by(Capture.id)
         )
     )
 
 
 def words_json(ocr: OcrData) -> str:
-    """Word boxes as stored: [[text, x0, y0, x1, y1, conf], ...], confidence to 0.1."""
+    """Word boxes as stored: [[text, x0, y0, x1, y1, conf], ...], confidence to 0.1; a
+    document's word past its first page has a 7th element, its page (0 first)."""
     return json.dumps(
-        [[w.text, *w.box, round(w.conf, 1)] for w in ocr.words], ensure_ascii=False, separators=(",", ":")
+        [[w.text, *w.box, round(w.conf, 1), *((int(w.page),) if w.page else ())] for w in ocr.words],
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
 
 
@@ -584,6 +710,8 @@ def ocr_event_data(ocr: OcrData) -> dict[str, Any]:
         "text_sha256": sha256_bytes(ocr.text.encode("utf-8")),
         "characters": len(ocr.text),
         "words": len(ocr.words),
+        # Invoice facts read with the text (a compatible addition: absent when none).
+        **({"facts": dict(ocr.facts)} if ocr.facts else {}),
     }
 
 
@@ -599,6 +727,7 @@ def ocr_columns(ocr: OcrData, words: str) -> dict[str, Any]:
         "ocr_words": words,
         "ocr_error": None,
         "ocr_at": now_utc(),
+        "facts": _dumps(dict(ocr.facts)) if ocr.facts else None,
     }
 
 

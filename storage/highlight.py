@@ -137,6 +137,33 @@ def matching_word_boxes(words: Sequence[OcrWordBox], query: str) -> list[Box]:
         return []
 
 
+def matching_word_boxes_by_page(words: Sequence[OcrWordBox], query: str) -> dict[int, list[Box]]:
+    """`matching_word_boxes` for a document: the rectangles on each page (OcrWordBox.page,
+    0 first; boxes in the pixels of that page's image), keyed by page, pages without a
+    match left out. Words are searched page by page, so no match runs from the end of one
+    page onto the next. An image's words are all on page 0.
+
+    Empty or unmatchable queries give {}; this never raises."""
+    if not words:
+        return {}
+    terms = _terms(query)
+    if not terms:
+        return {}
+    pages: dict[int, list[OcrWordBox]] = {}
+    for w in words:
+        pages.setdefault(int(getattr(w, "page", 0) or 0), []).append(w)
+    out: dict[int, list[Box]] = {}
+    for page in sorted(pages):
+        try:
+            boxes = _boxes(pages[page], terms)
+        except Exception:  # malformed boxes from an old or foreign OCR result
+            log.exception("could not compute highlight boxes on page %d for %r", page, query)
+            continue
+        if boxes:
+            out[page] = boxes
+    return out
+
+
 def _boxes(words: Sequence[OcrWordBox], terms: Sequence[str]) -> list[Box]:
     # One entry per normalised character: (word index, offset in that word's original text).
     joined: list[str] = []

@@ -16,6 +16,10 @@ calls one of them:
 * recovery.py: the journal, and adopting what a crash left behind;
 * search.py: what a capture's document is, writing it, and searching;
 * custody_log.py: appending to, reading and verifying the custody log;
+* documents/: what a PDF, OFD, XML e-invoice or e-mail is, its text and its pages (cached
+  under <library>/pages, derived);
+* importing.py: files (images and documents) and an e-mail's attachments made captures,
+  the one import path of the command line and the window;
 * integrity.py: the read-only check of blobs, chain, index and journal;
 * state.py: library-wide values in the settings table;
 * vocabulary.py: the stored words (purchase statuses, OCR states, sources, platforms).
@@ -36,10 +40,11 @@ from sqlalchemy.orm import Session
 
 from . import captures, custody_log, integrity, long_captures, purchases, recovery, state
 from . import search as search_mod
-from .blobs import BlobStore
+from .blobs import BlobStore, sha256_bytes
 from .changes import ChangeWatcher
 from .db import make_engines, migrate
-from .errors import InvalidInput, LibraryUnavailable
+from .documents.pages import PageCache
+from .errors import BadDocument, InvalidInput, LibraryUnavailable
 from .purchases import ACTIVE as ACTIVE
 from .purchases import INBOX as INBOX
 from .purchases import PURCHASE_FIELDS as PURCHASE_FIELDS
@@ -85,6 +90,8 @@ class Library:
         self.blobs = BlobStore(root / "blobs")
         self.journal = root / "journal"
         self.thumbs = root / "thumbs"
+        #: Rendered pages of PDF and OFD documents (derived, rebuilt when missing).
+        self.pages = PageCache(root / "pages")
         self.backups = root / "backups"
         self._w, self._r = make_engines(self.db_path)
         self.open_report = OpenReport(None, (), (), False)
@@ -105,7 +112,7 @@ class Library:
             fresh = not (root / DB_NAME).exists()
             if fresh:
                 root.chmod(0o700)
-            for sub in ("journal", "thumbs", "backups"):
+            for sub in ("journal", "thumbs", "pages", "backups"):
                 (root / sub).mkdir(mode=0o700, exist_ok=True)
             lib = cls(root)
             lib.blobs.ensure()
@@ -300,8 +307,17 @@ class Library:
         name: str = "the image",
         encoded_here: bool = False,
         origin: CaptureOrigin | None = None,
+        parent_id: int | None = None,
     ) -> CaptureRecord:
-        """Keep `data` (PNG/JPEG/WebP/BMP bytes, unchanged) as a new capture.
+        """Keep `data` (PNG/JPEG/WebP/BMP bytes, or a PDF, OFD, XML or e-mail document;
+        unchanged) as a new capture.
+
+        A document is checked whole and safe (storage.documents.probe_document, which
+        refuses with BadDocument, writing nothing); one that is kept but cannot be read (a
+        password-protected PDF) is marked so and never queued for text reading.
+        `parent_id` is the e-mail capture an attachment was found in (source "attachment";
+        InvalidInput unless that capture exists and is an e-mail). Several files of an
+        e-mail are filed by storage.importing.
 
         `encoded_here` says the bytes were just encoded by this app from pixels it
         grabbed, so only their header is read back (files from outside are always
@@ -329,14 +345,17 @@ class Library:
             name=name,
             decode=not encoded_here,
             origin=origin,
+            parent_id=parent_id,
         )
         with self._ro() as s:
             kept = replace(kept, purchase_id=purchases.resolve(s, purchase_id))
+            captures.check_parent(s, kept.parent_id)
         with recovery.journal_entry(self.journal, recovery.intent(kept)):
             self.blobs.put(data, kept.sha256)
             with self._tx() as s:
                 # The purchase may have been deleted meanwhile: then this refuses.
                 kept = replace(kept, purchase_id=purchases.resolve(s, kept.purchase_id))
+                captures.check_parent(s, kept.parent_id)
                 return captures.record_capture(captures.add(s, kept))
 
     def add_long_capture(
@@ -457,6 +476,42 @@ class Library:
     def read_capture_bytes(self, capture_id: int) -> bytes:
         rec = self.get_capture(capture_id)
         return self.blobs.read(rec.sha256)
+
+    def page_png(self, capture_id: int, page: int) -> Path:
+        """The PNG file of page `page` (0 first) of a PDF or OFD capture, rendered at
+        storage.documents.RENDER_SCALE on first use and cached under <library>/pages
+        (derived: deleting the folder loses nothing). The original is read, and its SHA-256
+        checked, only when the page must be rendered.
+
+        NotFound for an unknown capture; InvalidInput for an image, an e-mail or XML (no
+        pages), a document that cannot be read, or a page it does not have."""
+        rec = self.get_capture(capture_id)
+        if rec.doc_kind not in ("pdf", "ofd"):
+            what = "an image" if rec.doc_kind is None else f"a {rec.doc_kind} document"
+            raise InvalidInput(f"capture {capture_id} is {what}; it has no pages to show")
+        if rec.doc_problem:
+            raise InvalidInput(f"capture {capture_id} cannot be shown: {rec.doc_problem}")
+        if not 0 <= page < rec.page_count:
+            raise InvalidInput(
+                f"capture {capture_id} has {rec.page_count} page(s); there is no page {page + 1}"
+            )
+
+        def load() -> bytes:
+            try:
+                data = self.blobs.read(rec.sha256)
+            except OSError as exc:
+                raise BadDocument(
+                    f"the original file of capture {capture_id} cannot be read ({exc.strerror or exc}); "
+                    "its pages cannot be shown (run `main.py check`)"
+                ) from None
+            if sha256_bytes(data) != rec.sha256:
+                raise BadDocument(
+                    f"the original file of capture {capture_id} no longer matches its SHA-256; "
+                    "its pages cannot be shown (run `main.py check`)"
+                )
+            return data
+
+        return self.pages.page_png(rec.sha256, load, rec.media_type, page)
 
     def blob_path(self, sha256: str) -> Path:
         return self.blobs.path(sha256)

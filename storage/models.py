@@ -60,6 +60,7 @@ class Capture(Base):
         Index("ix_captures_sha256", "sha256"),
         Index("ix_captures_captured_at", "captured_at"),
         Index("ix_captures_ocr_status", "ocr_status"),
+        Index("ix_captures_parent", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -91,7 +92,8 @@ class Capture(Base):
     ocr_version: Mapped[str | None] = mapped_column(String(32))
     ocr_languages: Mapped[str | None] = mapped_column(String(64))
     ocr_confidence: Mapped[float | None]
-    ocr_words: Mapped[str | None] = mapped_column(Text)  # JSON [[text, x0, y0, x1, y1, conf], ...]
+    # JSON [[text, x0, y0, x1, y1, conf], ...]; a 7th element is the page (documents, page > 0).
+    ocr_words: Mapped[str | None] = mapped_column(Text)
     ocr_error: Mapped[str | None] = mapped_column(Text)
     ocr_at: Mapped[str | None] = mapped_column(String(32))
     flags: Mapped[str | None] = mapped_column(Text)  # comma-separated warnings, e.g. "uniform"
@@ -100,6 +102,15 @@ class Capture(Base):
     # when asked for) and how many frames it has (rows of CaptureFrame). NULL otherwise.
     recipe: Mapped[str | None] = deferred(mapped_column(Text))
     frame_count: Mapped[int | None] = mapped_column(Integer)
+    # A document (migration 0005; NULL for images): its kind ("pdf", "ofd", "xml", "email"),
+    # page count, details (JSON of DocInfo.info), why it cannot be read, the invoice facts
+    # read from it (JSON of InvoiceFacts.to_dict()) and, for an attachment, its e-mail's id.
+    doc_kind: Mapped[str | None] = mapped_column(String(16))
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    doc_info: Mapped[str | None] = mapped_column(Text)
+    doc_problem: Mapped[str | None] = mapped_column(Text)
+    facts: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(Integer)
 
     purchase: Mapped[Purchase | None] = relationship(lazy="joined")
     # A long capture's frames, loaded only when read (record_capture, for long captures).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -110,9 +111,14 @@ class PurchaseRecord:
 
 @dataclass(frozen=True)
 class OcrWordBox:
+    """One word as read: its text, its box (x0, y0, x1, y1) in the pixels of the image it
+    was read from (a document's page rendered at storage.documents.RENDER_SCALE), the
+    reader's confidence, and, for a document, its page (0 first; always 0 for an image)."""
+
     text: str
     box: tuple[int, int, int, int]
     conf: float
+    page: int = 0
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,8 @@ class OcrData:
     languages: str
     confidence: float | None = None
     words: tuple[OcrWordBox, ...] = ()
+    #: Invoice facts read with the text (storage.documents.InvoiceFacts.to_dict()), or None.
+    facts: Mapping[str, Any] | None = None
 
 
 def _clean_part(value: object) -> str | None:
@@ -260,6 +268,25 @@ class CaptureRecord:
     #: The frames' SHA-256 in the recipe's order, when the record was read with them
     #: (`Library.get_capture`, `get_captures`; listings give only the count).
     frame_hashes: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    #: A document (PDF, OFD, XML e-invoice, e-mail; storage.documents): its kind ("pdf",
+    #: "ofd", "xml", "email"; None for an image), its number of pages (pdf/ofd), why it
+    #: cannot be read (kept all the same), its details (DocInfo.info: an e-mail's headers and
+    #: attachments, a PDF's page sizes...) and the invoice facts read from it.
+    doc_kind: str | None = None
+    page_count: int = 0
+    doc_problem: str | None = None
+    doc_info: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    facts: dict[str, Any] | None = field(default=None, compare=False)
+    #: The e-mail capture this one was filed from (an attachment), or None.
+    parent_id: int | None = None
+    #: The captures filed from this e-mail, by id (read by `Library.get_capture` and
+    #: `get_captures`; listings leave it empty).
+    attachment_ids: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def is_document(self) -> bool:
+        """A document (PDF, OFD, XML, e-mail), not an image."""
+        return self.doc_kind is not None
 
     @property
     def in_trash(self) -> bool:
@@ -308,9 +335,16 @@ class CaptureRecord:
             "in_trash": self.in_trash,
             "deleted_at": self.deleted_at,
             "frame_count": self.frames,
+            "doc_kind": self.doc_kind,
+            "page_count": self.page_count,
+            "doc_problem": self.doc_problem,
+            "doc_info": self.doc_info,
+            "facts": self.facts,
+            "parent_id": self.parent_id,
+            "attachment_ids": list(self.attachment_ids),
         }
         if with_words:
-            d["words"] = [[w.text, *w.box, w.conf] for w in self.words]
+            d["words"] = [[w.text, *w.box, w.conf, *((w.page,) if w.page else ())] for w in self.words]
         return d
 
 
@@ -358,7 +392,9 @@ class SearchHit:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     score: float
-    field: str  # where the snippet comes from: "ocr", "note", "window" or "purchase"
+    # Where the snippet comes from: "ocr", "note", "window", "document" (an e-mail's headers
+    # and attachment names, an attachment's e-mail's subject) or "purchase".
+    field: str
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

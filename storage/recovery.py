@@ -32,7 +32,7 @@ from . import captures
 from .blobs import BlobStore, fsync_dir
 from .custody import canonical_json
 from .db import Transaction
-from .images import probe_image
+from .errors import BadDocument, BadImage
 from .models import Capture, Event
 from .values import iso_utc, now_utc
 from .vocabulary import CaptureSource
@@ -62,6 +62,10 @@ def intent(kept: captures.Kept) -> dict[str, Any]:
         "bytes": kept.size,
         # A long capture: its recipe and frames, to adopt it whole (absent otherwise).
         **({"long": kept.long.to_dict()} if kept.long is not None else {}),
+        # A document: its kind (its details are probed again from the blob when adopted),
+        # and the e-mail an attachment was filed from (absent otherwise).
+        **({"document": kept.doc.kind} if kept.doc is not None else {}),
+        **({"parent_id": kept.parent_id} if kept.parent_id is not None else {}),
     }
 
 
@@ -157,11 +161,26 @@ def adopt(blobs: BlobStore, tx: Transaction, sha: str, intent: dict[str, Any]) -
         if exists is not None:
             return None  # committed; only the journal removal was interrupted
         data = blobs.read(sha)
+        try:
+            # An image, or a document (PDF, OFD, XML, e-mail) probed again from its bytes.
+            name = str(intent.get("source_name") or f"blob {sha[:12]}")
+            image, doc = captures.probe(data, name, file_name=intent.get("source_name"))
+        except (BadImage, BadDocument) as exc:
+            log.warning(
+                "blob %s is neither an image nor a document Proofshot keeps; not adopted: %s", sha[:12], exc
+            )
+            return None
+        parent_id = intent.get("parent_id")
+        if (
+            parent_id is not None
+            and s.scalar(select(Capture.doc_kind).where(Capture.id == parent_id)) != "email"
+        ):
+            parent_id = None  # its e-mail is gone (purged) or was never kept
         c = captures.add(
             s,
             captures.Kept(
                 sha256=sha,
-                image=probe_image(data),
+                image=image,
                 size=len(data),
                 captured_at=str(intent.get("captured_at") or now_utc()),
                 utc_offset_min=int(intent.get("utc_offset_min") or 0),
@@ -170,6 +189,8 @@ def adopt(blobs: BlobStore, tx: Transaction, sha: str, intent: dict[str, Any]) -
                 note=intent.get("note"),
                 purchase_id=intent.get("purchase_id"),
                 long=long,
+                doc=doc,
+                parent_id=parent_id,
             ),
             adopted=True,
         )

@@ -26,13 +26,14 @@ build their libraries through `Library.bulk_add`, which calls `index_documents` 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from . import state
 from .errors import InvalidInput
@@ -43,7 +44,9 @@ from .values import local_day_bound_utc, parse_status
 
 #: Bump when the layout of the index tables' contents changes (libraries rebuild at open).
 #: 3: a capture's window title and application (migration 0003) are in its document.
-INDEX_FORMAT = 3
+#: 4: a document's details (migration 0005): an e-mail's From, To, Cc, Subject and
+#:    attachment names; an attachment's e-mail's subject.
+INDEX_FORMAT = 4
 #: What an index is built for (the normaliser and the layout); kept in the settings
 #: table (state.SEARCH_INDEX_VERSION). A library whose index differs rebuilds it at open.
 INDEX_VERSION = f"{NORMALIZER_VERSION}.{INDEX_FORMAT}"
@@ -264,9 +267,56 @@ def document_fields(
     return fields
 
 
+def _info(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def email_fields(doc_info: str | None) -> list[str | None]:
+    """What an e-mail is found by besides its text: its From, To, Cc and Subject headers
+    and the names of its attachments (storage.documents DocInfo.info of an e-mail)."""
+    info = _info(doc_info)
+    fields: list[str | None] = [_text(info.get(k)) for k in ("subject", "from", "to", "cc")]
+    attachments = info.get("attachments")
+    if isinstance(attachments, list):
+        fields += [_text(a.get("name")) for a in attachments if isinstance(a, dict)]
+    return fields
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def parent_subject(s: Session | None, parent_id: int | None) -> str | None:
+    """The subject of the e-mail an attachment was filed from (None when there is none)."""
+    if s is None or parent_id is None:
+        return None
+    raw = s.scalar(select(Capture.doc_info).where(Capture.id == parent_id))
+    return _text(_info(raw).get("subject"))
+
+
+def document_extra(c: Capture) -> list[str | None]:
+    """A document's own fields: an e-mail's headers and attachment names, and for a file
+    filed from an e-mail, the e-mail's subject (so an invoice attached to an order e-mail
+    is found by either). Nothing for an image."""
+    fields: list[str | None] = []
+    if c.doc_kind == "email":
+        fields += email_fields(c.doc_info)
+    if c.parent_id is not None:
+        fields.append(parent_subject(object_session(c), c.parent_id))
+    return fields
+
+
 def capture_document(c: Capture) -> str:
     """The normalised document of capture `c` as the index should hold it now."""
-    return build_document(document_fields(c.ocr_text, c.note, c.purchase, c.source_title, c.source_app))
+    return build_document(
+        document_fields(c.ocr_text, c.note, c.purchase, c.source_title, c.source_app) + document_extra(c)
+    )
 
 
 def reindex_capture(s: Session, c: Capture) -> None:
@@ -440,6 +490,9 @@ def _snippet_for(c: Capture, parsed: ParsedQuery) -> tuple[str, tuple[tuple[int,
     m = p.merchant if p else None
     window = " · ".join(x for x in (c.source_title, c.source_app) if x)
     sources: list[tuple[str, str | None]] = [("ocr", c.ocr_text), ("note", c.note), ("window", window)]
+    extra = [f for f in document_extra(c) if f]
+    if extra:
+        sources.append(("document", " · ".join(extra)))
     if p is not None:
         meta = [p.title, p.order_no, p.notes]
         if m is not None:

@@ -40,7 +40,8 @@ class OcrStatus(StrEnum):
 class CaptureSource(StrEnum):
     """How a capture came in. `RECOVERED` is a blob adopted after a crash whose intent
     was unknown (an orphan found by a scan); a journalled capture keeps its own source.
-    `LONG` is a long capture: its image is derived from frames kept with it (0004)."""
+    `LONG` is a long capture: its image is derived from frames kept with it (0004).
+    `ATTACHMENT` is a file filed from an e-mail capture (0005)."""
 
     REGION = "region"
     FULLSCREEN = "fullscreen"
@@ -49,6 +50,8 @@ class CaptureSource(StrEnum):
     RECOVERED = "recovered"
     #: A long (scrolling) capture: the long image stitched from frames kept with it.
     LONG = "long"
+    #: A file found in an e-mail and filed as its own capture (`parent_id`: the e-mail; 0005).
+    ATTACHMENT = "attachment"
 
 
 class Platform(StrEnum):

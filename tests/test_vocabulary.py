@@ -15,7 +15,7 @@ from storage.vocabulary import CaptureSource, OcrStatus, Platform, PurchaseStatu
 def test_the_tuples_other_packages_import_are_unchanged_plain_strings() -> None:
     assert PURCHASE_STATUSES == ("open", "disputed", "resolved", "closed")
     assert PLATFORMS == ("wechat", "qq", "taobao", "jd", "pinduoduo", "xianyu", "douyin", "webshop", "other")
-    assert SOURCES == ("region", "fullscreen", "import", "clipboard", "recovered", "long")
+    assert SOURCES == ("region", "fullscreen", "import", "clipboard", "recovered", "long", "attachment")
     assert OCR_STATUSES == ("pending", "done", "failed", "unavailable")
     for values in (PURCHASE_STATUSES, PLATFORMS, SOURCES, OCR_STATUSES):
         assert all(type(v) is str for v in values)
