@@ -3,6 +3,7 @@ invoice facts, e-mails (.eml) and HTML bodies."""
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import hashlib
 import io
@@ -585,6 +586,27 @@ def test_inline_image_with_a_name_is_an_attachment() -> None:
     doc = email_doc.read_email(fx.eml_with_inline_image())
     assert [(a.name, a.kind) for a in doc.attachments] == [("seal.png", "image")]
     assert doc.text == "见印章"
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        b'filename="=?GBK?B?' + base64.b64encode("电子发票.pdf".encode("gbk")) + b'?="',
+        b'filename="' + "电子发票.pdf".encode("gbk") + b'"',
+        b'filename="' + "电子发票.pdf".encode() + b'"',
+        b"filename*=gbk''" + "".join(f"%{c:02X}" for c in "电子发票.pdf".encode("gbk")).encode(),
+        b'filename="../../tmp/\x07\xe7\x94\xb5\xe5\xad\x90\xe5\x8f\x91\xe7\xa5\xa8.pdf"',
+    ],
+)
+def test_attachment_names_as_chinese_mailers_write_them(disposition: bytes) -> None:
+    data = (
+        b'From: a@b.cn\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n'
+        b"--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n--B\r\nContent-Type: application/pdf\r\n"
+        b"Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; " + disposition + b"\r\n\r\n"
+        b"JVBERi0xLjQgeA==\r\n--B--\r\n"
+    )
+    [attachment] = email_doc.read_email(data).attachments
+    assert (attachment.name, attachment.kind, attachment.data) == ("电子发票.pdf", "pdf", b"%PDF-1.4 x")
 
 
 def test_an_unnamed_inline_logo_is_not_an_attachment() -> None:

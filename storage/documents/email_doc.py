@@ -160,9 +160,19 @@ def _filename(part: Message) -> str | None:
         name = part.get_filename()
     except (ValueError, LookupError, TypeError):
         name = None
+    if not name or "\ufffd" in name:
+        # a name in raw 8-bit bytes (GBK from many Chinese mailers): read from the raw header
+        raw = f"{_raw_header(part, 'content-disposition') or ''};{_raw_header(part, 'content-type') or ''}"
+        m = re.search(r'(?<![\w*])(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))', raw, re.IGNORECASE)
+        found = decode_header(m.group(1) or m.group(2)) if m else ""
+        if found and "\ufffd" not in found:
+            name = found
     if not name:
         return None
-    return decode_header(name) or None
+    # a bare file name: no folders ("../../x.pdf" -> "x.pdf"), no control characters
+    text = decode_header(name).replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(ch for ch in text if ch.isprintable()).strip()
+    return text[:200] or None
 
 
 def _max_part_bytes() -> int:
