@@ -145,8 +145,6 @@ class PreviewPane(QWidget):
         self._shortcut(QKeySequence("Ctrl+="), self.zoom_in)
         self._shortcut(QKeySequence.StandardKey.ZoomOut, self.zoom_out)
         self._shortcut(QKeySequence("Ctrl+0"), self.zoom_fit)
-        self._shortcut(QKeySequence(Qt.Key.Key_PageDown), self.next_page)
-        self._shortcut(QKeySequence(Qt.Key.Key_PageUp), self.previous_page)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             save = QShortcut(QKeySequence(keys), self.note_edit)
             save.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -296,6 +294,15 @@ class PreviewPane(QWidget):
         self._image_stack.addWidget(self.xml_view)
         self._image_stack.setMinimumHeight(120)
         column.addWidget(self._image_stack, 1)
+        # Page Down/Up turn a document's pages where the page is shown (the text and the
+        # note keep theirs for scrolling); only while a document with pages is on show.
+        self._page_shortcuts: list[QShortcut] = []
+        for key, slot in ((Qt.Key.Key_PageDown, self.next_page), (Qt.Key.Key_PageUp, self.previous_page)):
+            shortcut = QShortcut(QKeySequence(key), area)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            shortcut.setEnabled(False)
+            self._page_shortcuts.append(shortcut)
         return area
 
     def _tool_button(self, text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
@@ -594,6 +601,8 @@ class PreviewPane(QWidget):
             self.next_page_button.setEnabled(page < count - 1)
         for widget in (self.previous_page_button, self.page_label, self.next_page_button):
             widget.setVisible(shown)
+        for shortcut in self._page_shortcuts:
+            shortcut.setEnabled(shown)
 
     def _show_parent(self, document: DocumentContext) -> None:
         if document.parent is None:

@@ -239,6 +239,10 @@ def test_page_down_and_up_turn_the_pages(qtbot, window, lib, tmp_path) -> None: 
     qtbot.waitUntil(lambda: pane.page == 1 and not window.runner.pending("page"), timeout=10000)
     qtbot.keyClick(pane.image_view, Qt.Key.Key_PageUp)
     qtbot.waitUntil(lambda: pane.page == 0 and not window.runner.pending("page"), timeout=10000)
+    # In the text below, Page Down scrolls the text as it always did.
+    pane.ocr_text.setFocus()
+    qtbot.keyClick(pane.ocr_text, Qt.Key.Key_PageDown)
+    assert pane.page == 0 and not window.runner.pending("page")
 
 
 def test_a_search_opens_the_pdf_at_the_page_it_matched(qtbot, window, lib, tmp_path) -> None:  # type: ignore[no-untyped-def]
