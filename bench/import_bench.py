@@ -15,7 +15,9 @@ starts. What is timed is what the app does when a file is imported:
 Cases: `pdf20` and `pdf200` (a text PDF of 20 / 200 A4 pages, 30 lines of Chinese and
 digits each), `ofd` (one-page OFD 数电票 with its embedded invoice XML, `--count` of them),
 `email` (an order e-mail with an invoice PDF attached, `--count` of them; the attachment
-is filed and read too).
+is filed and read too); and `export200`: the 200-page PDF (imported and read, untimed)
+exported with its report PDF (`storage.export.export_purchase` with gui/report_pdf.py: the
+first 50 pages drawn into pages/ and into report.pdf), with its own peak memory.
 
     .venv/bin/python bench/import_bench.py --json
     .venv/bin/python bench/import_bench.py --repeat 1 --count 3 --small 3 --large 10
@@ -43,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CASES = ("pdf20", "pdf200", "ofd", "email")
+CASES = ("pdf20", "pdf200", "ofd", "email", "export200")
 
 
 def _page_lines(doc: int, page: int) -> list[str]:
@@ -96,12 +98,66 @@ def _current_rss_mb() -> float:
         return float("nan")
 
 
+def run_export(large: int, repeat: int, work: Path) -> dict[str, Any]:
+    """The export of a purchase holding one large PDF, with its report PDF."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from capture.pipeline import ocr_capture
+    from gui.report_pdf import render_report_pdf
+    from storage.export import export_purchase
+    from storage.importing import import_file
+    from storage.library import Library
+
+    (work / "doc.pdf").write_bytes(text_pdf(large))
+    rss_before = _current_rss_mb()
+    lib = Library.open(work / "lib")
+    try:
+        purchase = lib.add_purchase({"title": "bench"})
+        outcome = import_file(lib, work / "doc.pdf", purchase_id=purchase.id)
+        assert outcome.record is not None, outcome.problem
+        ocr_capture(lib, None, outcome.record.id)
+        peak_before_export = _rss_mb()
+        seconds: list[float] = []
+        render: list[float] = []
+        info: dict[str, Any] = {}
+        for r in range(repeat):
+            acc: list[float] = []
+
+            def timed(html: str, images: Any, out: Path, _acc: list[float] = acc) -> None:
+                t = time.perf_counter()
+                render_report_pdf(html, images, out)
+                _acc.append(time.perf_counter() - t)
+
+            res = export_purchase(lib, purchase.id, work / f"out{r}", language="zh_CN", render_pdf=timed)
+            seconds.append(res.seconds)
+            render.append(acc[0])
+            info = {
+                "page_files": len(list((res.folder / "pages").iterdir())),
+                "report_pdf_bytes": (res.folder / "report.pdf").stat().st_size,
+            }
+            shutil.rmtree(res.folder)
+    finally:
+        lib.close()
+    return {
+        "case": "export200",
+        "pages_per_document": large,
+        **info,
+        "export_s_median": round(statistics.median(seconds), 3),
+        "export_s_all": [round(x, 3) for x in seconds],
+        "pdf_render_s_median": round(statistics.median(render), 3),
+        "rss_before_mb": round(rss_before, 1),
+        "peak_rss_before_export_mb": round(peak_before_export, 1),
+        "peak_rss_mb": round(_rss_mb(), 1),
+    }
+
+
 def run_case(case: str, *, small: int, large: int, count: int, repeat: int, work: Path) -> dict[str, Any]:
     """One case in this process (the child): documents made first, then imported and read."""
     from capture.pipeline import ocr_capture
     from storage.importing import import_file
     from storage.library import Library
 
+    if case == "export200":
+        return run_export(large, repeat, work)
     if case in ("pdf20", "pdf200"):
         pages = small if case == "pdf20" else large
         files = [(f"doc{r}.pdf", text_pdf(pages, r)) for r in range(repeat)]
@@ -124,6 +180,7 @@ def run_case(case: str, *, small: int, large: int, count: int, repeat: int, work
     imports: list[float] = []
     reads: list[float] = []
     first_pages: list[float] = []
+    peak_after_import: list[float] = []
     captures = 0
     lib = Library.open(work / "lib")
     try:
@@ -134,6 +191,7 @@ def run_case(case: str, *, small: int, large: int, count: int, repeat: int, work
             imports.append(time.perf_counter() - t)
             if outcome.problem is not None or outcome.record is None:
                 raise SystemExit(f"{name}: {outcome.problem}")
+            peak_after_import.append(_rss_mb())
             ids = [outcome.record.id] + [a.record.id for a in outcome.attachments if a.record is not None]
             captures += len(ids)
             t = time.perf_counter()
@@ -160,9 +218,12 @@ def run_case(case: str, *, small: int, large: int, count: int, repeat: int, work
         "import_s_median": round(statistics.median(imports), 4),
         "read_s_median": round(statistics.median(reads), 4),
         "total_s_median": round(statistics.median(totals), 4),
-        "total_s_all": [round(x, 4) for x in totals],
+        "total_s_all": [round(x, 4) for x in totals][:10],
         "first_page_s_median": round(statistics.median(first_pages), 4) if first_pages else None,
         "rss_before_mb": round(rss_before, 1),
+        # Peak memory of the process once the (first) document was stored, and in the end
+        # (after its text was read and its first page drawn).
+        "peak_rss_after_first_import_mb": round(peak_after_import[0], 1),
         "peak_rss_mb": round(_rss_mb(), 1),
     }
     if case.startswith("pdf"):
@@ -194,14 +255,14 @@ def _child(case: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def machine() -> dict[str, Any]:
     import PIL
-    import pypdfium2
+    from pypdfium2.version import PDFIUM_INFO, PYPDFIUM_INFO
 
     return {
         "cpus": os.cpu_count(),
         "loadavg_1_5_15": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "pypdfium2": getattr(pypdfium2, "V_PYPDFIUM2", None) or getattr(pypdfium2, "__version__", "?"),
+        "pypdfium2": f"{PYPDFIUM_INFO} (pdfium {PDFIUM_INFO})",
         "pillow": PIL.__version__,
     }
 
@@ -248,6 +309,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'case':8s} {'docs':>5s} {'import s':>9s} {'read s':>8s} {'total s':>8s} {'ms/page':>8s} "
               f"{'page 1 s':>9s} {'peak MB':>8s}")  # fmt: skip
         for case, r in results.items():
+            if case == "export200":
+                print(
+                    f"export of a {r['pages_per_document']}-page PDF: {r['export_s_median']:.2f} s "
+                    f"({r['pdf_render_s_median']:.2f} s of it report.pdf; {r['page_files']} pages drawn), "
+                    f"peak {r['peak_rss_mb']:.1f} MB (before the export {r['peak_rss_before_export_mb']:.1f} MB)"
+                )
+                continue
             per_page = f"{r['ms_per_page']:8.2f}" if "ms_per_page" in r else f"{'':8s}"
             first = f"{r['first_page_s_median']:9.3f}" if r["first_page_s_median"] is not None else f"{'':9s}"
             print(

@@ -98,6 +98,11 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
                     Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )
+            # Pages are opaque: 3 bytes a pixel instead of 4 while the PDF is written, 1
+            # for a page with no colour (most text pages).
+            image = image.convertToFormat(
+                QImage.Format.Format_Grayscale8 if image.isGrayscale() else QImage.Format.Format_RGB888
+            )
         # Under the name as written and as resolved against the base URL, which is the one
         # QTextDocument looks up (else it loads the file itself, unscaled).
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(src), image)

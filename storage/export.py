@@ -237,8 +237,8 @@ Exported: {format_local(at, offset, "en")}
 文件，未经任何修改；每张图片旁的 .txt 文件是从图中识别出的文字（可能有误）。导入的文件（PDF、
 OFD、XML 电子发票和 .eml 电子邮件）也以原始文件保存在 captures/ 中，旁边的 .txt 是从中读出的文字；
 pages/ 文件夹中的图片是 PDF 和 OFD 各页的渲染图（由原始文件生成，便于查看；每份文件最多 {max_pages} 页，
-其余页见原始文件）。report.pdf 和
-report.html 是可打印的报告：购买信息、商家信息、按时间排列的全部截图（含截取或导入
+其余页见原始文件）。
+report.pdf 和 report.html 是可打印的报告：购买信息、商家信息、按时间排列的全部截图（含截取或导入
 时间和 SHA-256 值）以及保管记录。manifest.json 是机器可读的清单，custody.jsonl 是本软件对这些
 截图所做操作的记录，每条记录都通过哈希值与前一条相连。
 

@@ -1,5 +1,6 @@
 """bench/import_bench.py runs end to end on tiny sizes: every case imports through
-storage.importing, reads the text with no OCR engine, and reports its numbers."""
+storage.importing, reads the text with no OCR engine, and reports its numbers; the export
+case draws every page of its small PDF into the export."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def test_the_import_bench_runs_every_case() -> None:
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     cases = out["cases"]
-    assert set(cases) == {"pdf20", "pdf200", "ofd", "email"}
+    assert set(cases) == {"pdf20", "pdf200", "ofd", "email", "export200"}
+    export = cases.pop("export200")
+    assert export["page_files"] == 4 and export["export_s_median"] > 0 and export["report_pdf_bytes"] > 0
     assert cases["pdf20"]["pages_per_document"] == 2 and cases["pdf200"]["pages_per_document"] == 4
     assert cases["ofd"]["documents"] == 2 and cases["email"]["documents"] == 2
     assert cases["email"]["captures"] == 4  # each e-mail files its attached PDF
