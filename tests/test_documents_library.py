@@ -419,3 +419,15 @@ def test_a_0004_library_upgrades_keeping_its_data(tmp_path: Path) -> None:
     finally:
         lib.close()
     assert json.loads(json.dumps(rec.to_dict()))["doc_kind"] == "pdf"
+
+
+def test_a_stray_blob_that_is_no_image_nor_document_is_left_not_adopted(tmp_path: Path) -> None:
+    lib = Library.open(tmp_path / "lib")
+    sha = lib.blobs.put(b"neither a picture nor a document\n")
+    lib.close()
+    again = Library.open(tmp_path / "lib", scan=True)
+    try:
+        assert again.open_report.recovered == () and again.list_captures() == []
+        assert [(p.kind, p.sha256) for p in again.check().problems] == [("orphan_blob", sha)]
+    finally:
+        again.close()
