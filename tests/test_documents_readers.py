@@ -284,6 +284,15 @@ def test_ofd_absurd_sizes_are_drawn_within_bounds() -> None:
     assert ofd.read_text(data).text
 
 
+def test_a_page_is_read_and_drawn_within_its_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ofd, "MAX_GLYPHS_PER_PAGE", 50)
+    monkeypatch.setattr(ofd, "MAX_POINTS_PER_PAGE", 1)
+    text = ofd.read_text(fx.ofd_invoice())
+    assert sum(len(w.text) for w in text.words) == 50
+    page = ofd.read_page(*ofd._open(fx.ofd_invoice(), "x"), 0)
+    assert page.paths == [] and page.glyphs == 50  # the template rule and the frame are over budget
+
+
 # ------------------------------------------------------------------ XML and facts
 
 

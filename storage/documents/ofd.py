@@ -57,6 +57,12 @@ MAX_IMAGE_BYTES = 32 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 #: More graphic objects than this on one page: the rest are not read.
 MAX_OBJECTS_PER_PAGE = 100_000
+#: More characters, path points or pictures than these on one page: the rest are not read
+#: (a real page has a few thousand; these bound the time a hostile page takes to draw).
+MAX_GLYPHS_PER_PAGE = 50_000
+MAX_POINTS_PER_PAGE = 500_000
+MAX_PICTURES_PER_PAGE = 200
+INK_PAGES = 20
 
 MM_TO_POINTS = 72 / 25.4
 #: No side of a drawn page is longer than this many pixels.
@@ -409,6 +415,8 @@ class Page:
     paths: list[Path] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
     order: list[TextRun | Path | Picture] = field(default_factory=list)
+    glyphs: int = 0
+    points: int = 0
 
 
 def _as_element(value: Element | str | None) -> Element | None:
@@ -591,15 +599,26 @@ def _read_objects(
         origin = (offset[0] + box[0], offset[1] + box[1]) if box else offset
         item: TextRun | Path | Picture | None
         if kind == "TextObject":
-            item = _text_object(element, origin, resources)
+            item = _text_object(element, origin, resources) if page.glyphs < MAX_GLYPHS_PER_PAGE else None
+            if item is not None:
+                item.glyphs = item.glyphs[: max(0, MAX_GLYPHS_PER_PAGE - page.glyphs)]
+                page.glyphs += len(item.glyphs)
+                item = item if item.glyphs else None
             if item is not None:
                 page.texts.append(item)
         elif kind == "PathObject":
-            item = _path_object(element, origin, resources)
+            item = _path_object(element, origin, resources) if page.points < MAX_POINTS_PER_PAGE else None
+            if item is not None:
+                page.points += sum(len(points) for points in item.subpaths)
+                item = item if page.points <= MAX_POINTS_PER_PAGE else None
             if item is not None:
                 page.paths.append(item)
         else:
-            item = _image_object(element, origin, resources)
+            item = (
+                _image_object(element, origin, resources)
+                if len(page.pictures) < MAX_PICTURES_PER_PAGE
+                else None
+            )
             if item is not None:
                 page.pictures.append(item)
         if item is not None:
@@ -805,6 +824,9 @@ def _draw(pkg: Package, page: Page, per_mm: float, size: tuple[int, int]) -> Ima
     image = Image.new("RGB", size, (255, 255, 255))
     draw = ImageDraw.Draw(image)
     ox, oy = page.box[0], page.box[1]
+    # text and lines may cover the page this many times over (a full page of text covers it about once)
+    ink: float = 0.0
+    ink_budget = max(INK_PAGES * size[0] * size[1], 4_000_000)
 
     def px(x: float, y: float) -> tuple[float, float]:
         # far-off coordinates (hostile or broken files) are pulled in to where PIL can clip them
@@ -818,7 +840,14 @@ def _draw(pkg: Package, page: Page, per_mm: float, size: tuple[int, int]) -> Ima
                 if item.fill is not None and len(pts) > 2:
                     draw.polygon(pts, fill=item.fill)
                 if item.stroke is not None:
-                    draw.line([*pts, pts[0]] if closed else pts, fill=item.stroke, width=width, joint="curve")
+                    line = [*pts, pts[0]] if closed else pts
+                    ink += width * (
+                        len(line)
+                        + sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in itertools.pairwise(line))
+                    )
+                    if ink > ink_budget:  # a page inked many times over: the rest is not drawn
+                        break
+                    draw.line(line, fill=item.stroke, width=width, joint="curve" if width <= 8 else None)
         elif isinstance(item, Picture):
             (x0, y0), (x1, y1) = item.corners
             a, b = px(x0, y0), px(x1, y1)
@@ -834,7 +863,10 @@ def _draw(pkg: Package, page: Page, per_mm: float, size: tuple[int, int]) -> Ima
             for glyph in item.glyphs:
                 if glyph.char.isspace():
                     continue
-                pixels = max(1, min(2000, round(_clamp(glyph.size * per_mm))))
+                pixels = max(1, min(2000, max(size) // 2, round(_clamp(glyph.size * per_mm))))
+                ink += pixels * pixels
+                if ink > ink_budget:  # a page inked many times over: the rest is not drawn
+                    break
                 x, y = px(glyph.x, glyph.y)
                 draw.text((x, y), glyph.char, fill=item.color, font=_font(pixels), anchor="ls")
     return image
