@@ -652,6 +652,23 @@ def test_not_an_e_mail_is_refused(data: bytes, expected: str) -> None:
         assert str(caught.value).startswith("notes.eml ") and expected in str(caught.value)
 
 
+def test_deeply_nested_e_mail_is_refused_or_read_never_crashes() -> None:
+    for depth in (300, 3000):
+        head = b'From: a@b.cn\r\nSubject: deep\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n'
+        body = b"".join(
+            b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
+            for i in range(depth)
+        )
+        body += b"--b%d\r\nContent-Type: text/plain\r\n\r\nhi\r\n" % depth
+        body += b"".join(b"--b%d--\r\n" % i for i in range(depth, -1, -1))
+        try:
+            doc = email_doc.read_email(head + body, "deep.eml")
+        except BadDocument as exc:
+            assert str(exc).startswith("deep.eml ")
+        else:
+            assert doc.text == "hi"
+
+
 def test_html_text_details() -> None:
     result = html_text.html_to_text(
         "<div>a&amp;b<br>c</div><p>x\n   y</p><a href='https://e.cn'>https://e.cn</a>"

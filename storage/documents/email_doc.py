@@ -300,6 +300,13 @@ def read_email(data: bytes, name: str = "the file", *, max_part_bytes: int | Non
     """The headers, text and attachments of an e-mail. BadDocument when `data` is not one."""
     limit = _max_part_bytes() if max_part_bytes is None else max_part_bytes
     msg = _parse(data, name)
+    try:
+        return _read(msg, limit)
+    except RecursionError:
+        raise BadDocument(f"{name} is an e-mail nested too deeply to read") from None
+
+
+def _read(msg: EmailMessage, limit: int) -> EmailDoc:
     headers = {h: decode_header(_raw_header(msg, h.replace("_", "-"))) for h in _HEADERS}
     bodies: list[Message] = []
     found: list[Message] = []
