@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     load_before = machine()["loadavg_1_5_15"]
     results = {case: _child(case, args) for case in args.cases.split(",") if case}
-    out = {
+    out: dict[str, Any] = {
         "measured_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
         "command": " ".join([Path(sys.executable).name, "bench/import_bench.py", *(argv or sys.argv[1:])]),

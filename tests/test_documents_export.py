@@ -405,3 +405,22 @@ def test_report_of_a_document_manifest_without_a_library() -> None:
     text = visible_text(html)
     assert "2 remote images or styles of the e-mail were left out" in text
     assert "E-mail (.eml file)" in text and "Text of the e-mail" in text
+
+
+def test_command_line_import_export_and_verify_of_an_email(cli: Any, tmp_path: Path) -> None:
+    """The whole path a user takes: `import` an e-mail with its invoices, `export --zip`,
+    `verify` the folder and the zip; a changed page is named with exit 1."""
+    eml = tmp_path / "发票邮件.eml"
+    eml.write_bytes(fd.eml_with_invoice_pdf())
+    p = cli.json("purchases", "add", "--title", "健身月卡")
+    assert isinstance(p, dict)
+    cli.run("import", str(eml), "--purchase", str(p["id"]))
+    doc = cli.json("export", str(p["id"]), "--out", str(tmp_path / "out"), "--zip", "--no-pdf")
+    assert isinstance(doc, dict) and doc["verified"] and doc["captures"] == 4  # the e-mail, PDF, OFD, XML
+    folder = Path(doc["folder"])
+    assert cli.run("verify", str(folder)).returncode == 0 and cli.run("verify", doc["zip"]).returncode == 0
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    page = next(pf["file"] for c in manifest["captures"] for pf in c["document"]["page_files"])
+    (folder / page).write_bytes(b"not the page")
+    proc = cli.run("verify", str(folder), check=False)
+    assert proc.returncode == 1 and page in proc.stdout
