@@ -30,7 +30,9 @@ def check_url(url: str) -> str:
     """The URL cleaned, or TsaUnavailable saying why it cannot be a TSA's address."""
     url = (url or "").strip()
     if not url:
-        raise TsaUnavailable("no time-stamp authority (TSA) URL is set: choose one in Settings → Trusted time")
+        raise TsaUnavailable(
+            "no time-stamp authority (TSA) URL is set: choose one in Settings → Trusted time"
+        )
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TsaUnavailable(f"{url!r} is not an http:// or https:// address of a time-stamp authority")
@@ -59,10 +61,12 @@ def post(url: str, request_der: bytes, timeout: float) -> bytes:
         if isinstance(reason, socket.gaierror):
             raise TsaUnavailable(f"cannot find {host} (offline, or a wrong address?)") from None
         raise TsaUnavailable(f"cannot reach the TSA at {host}: {reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise TsaUnavailable(f"the TSA at {host} did not answer within {timeout:g} s") from None
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise TsaUnavailable(f"cannot reach the TSA at {host}: {exc}") from None
     if len(data) > MAX_REPLY_BYTES:
-        raise TsaUnavailable(f"the TSA at {host} sent more than {MAX_REPLY_BYTES // 1024} KiB; not a time-stamp")
+        raise TsaUnavailable(
+            f"the TSA at {host} sent more than {MAX_REPLY_BYTES // 1024} KiB; not a time-stamp"
+        )
     return data

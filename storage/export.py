@@ -49,6 +49,7 @@ from .evidence_format import (
     recipe_file,
     safe_name,
 )
+from .export_timestamps import ExportStamping, readme_section, stamp_sums, write_capture_tokens
 from .report import build_report_html, format_local, platform_name
 from .values import local_offset_minutes, now_utc, utc_offset_text
 
@@ -81,6 +82,8 @@ class ExportResult:
     language: str
     pdf: bool
     seconds: float
+    #: Trusted time: what became of stamping SHA256SUMS (None: not asked for).
+    timestamp: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +97,7 @@ class ExportResult:
             "pdf": self.pdf,
             "seconds": round(self.seconds, 3),
             "verified": True,
+            "timestamp": self.timestamp,
         }
 
 
@@ -389,6 +393,7 @@ def export_purchase(
     make_zip: bool = False,
     app_name: str = "Proofshot",
     app_version: str = "",
+    timestamp: ExportStamping | None = None,
 ) -> ExportResult:
     """Export purchase `purchase_id` into a new folder inside `out_dir` (see module doc)."""
     from .verify import verify_evidence
@@ -441,6 +446,9 @@ def export_purchase(
             entry = _capture_entry(seq, c, file_rel, text_rel, file_times.get(c.id))
             if c.is_long:
                 entry["long"] = _export_long(lib, w, c, stem)
+            tokens = write_capture_tokens(lib, w.write, partial, c, stem)  # trusted time
+            if tokens:
+                entry["timestamps"] = tokens
             entries.append(entry)
 
         lines, last_line = custody_lines(events)
@@ -466,7 +474,9 @@ def export_purchase(
         final_name = _free_name(out_dir, base, make_zip)
         manifest["folder_name"] = final_name
 
-        w.write(README, _readme(manifest).encode("utf-8"))
+        any_tokens = any(e.get("timestamps") for e in entries)
+        readme = _readme(manifest) + readme_section(timestamp is not None, any_tokens)
+        w.write(README, readme.encode("utf-8"))
         html = build_report_html(manifest, language, ocr_texts=ocr_texts, events=events)
         w.write(REPORT_HTML, html.encode("utf-8"))
         if render_pdf is not None:
@@ -478,7 +488,11 @@ def export_purchase(
         ]
         manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
         manifest_sha = w.write(MANIFEST, manifest_bytes)
-        w.write(SUMS, format_sums([(rel, d) for rel, (d, _) in w.files.items()]).encode("utf-8"))
+        sums = format_sums([(rel, d) for rel, (d, _) in w.files.items()]).encode("utf-8")
+        w.write(SUMS, sums)
+        sums_token, sums_error = stamp_sums(partial, sums, timestamp) if timestamp else (None, None)
+        if any_tokens:
+            fsync_dir(partial / "timestamps")
         fsync_dir(partial / CAPTURES_DIR)
         fsync_dir(partial)
 
@@ -530,6 +544,11 @@ def export_purchase(
         manifest_sha256=manifest_sha,
         format_version=FORMAT_VERSION,
     )
+    stamp_text = None
+    if timestamp is not None:
+        from .timestamps import after_export_stamp
+
+        stamp_text = after_export_stamp(lib, final, timestamp.url, sums_token, sums_error)
     seconds = time.perf_counter() - started
     log.debug("exported purchase %s to %s in %.2f s", purchase_id, final, seconds)
     return ExportResult(
@@ -542,6 +561,7 @@ def export_purchase(
         language=language,
         pdf=render_pdf is not None,
         seconds=seconds,
+        timestamp=stamp_text,
     )
 
 

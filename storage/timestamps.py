@@ -164,9 +164,12 @@ def queue_captures(lib: Library, capture_ids: Iterable[int], tsa_url: str) -> li
             cap = s.get(Capture, cid)
             if cap is None:
                 raise NotFound(f"there is no capture {cid}")
-            row = _open_request(s, cid) or s.scalars(
-                select(TimestampRow).where(TimestampRow.capture_id == cid, TimestampRow.status == STAMPED)
-            ).first()
+            row = (
+                _open_request(s, cid)
+                or s.scalars(
+                    select(TimestampRow).where(TimestampRow.capture_id == cid, TimestampRow.status == STAMPED)
+                ).first()
+            )
             if row is None:
                 row = TimestampRow(
                     kind=CAPTURE,
@@ -288,7 +291,7 @@ def record_token(lib: Library, request_id: int, token: Token) -> StampRecord:
         row.stamped_at = now_utc()
         row.attempts += 1
         row.next_try_at = row.last_error = None
-        data = {
+        data: dict[str, Any] = {
             "sha256": row.sha256,
             "tsa_url": row.tsa_url,
             "tsa_name": token.tsa_name,
@@ -298,9 +301,12 @@ def record_token(lib: Library, request_id: int, token: Token) -> StampRecord:
             "serial": str(token.serial),
         }
         if row.kind == CAPTURE:
-            custody_log.append(s, "timestamped", capture_id=row.capture_id, **data)
+            custody_log.append_events(
+                s, [custody_log.NewEvent("timestamped", capture_id=row.capture_id, data=data)]
+            )
         else:
-            custody_log.append(s, "timestamped", export=row.export_path, file="SHA256SUMS", **data)
+            data = {"export": row.export_path, "file": "SHA256SUMS", **data}
+            custody_log.append_events(s, [custody_log.NewEvent("timestamped", data=data)])
         return _record(row)
 
 
@@ -359,7 +365,9 @@ class Outcome:
     message: str
 
 
-def due_requests(lib: Library, *, now: datetime | None = None, ignore_backoff: bool = False) -> list[StampRecord]:
+def due_requests(
+    lib: Library, *, now: datetime | None = None, ignore_backoff: bool = False
+) -> list[StampRecord]:
     now_text = iso_utc(now or datetime.now(UTC))
     return [
         r
@@ -412,3 +420,52 @@ def process(
 
 def token_bytes(lib: Library, sha256: str) -> bytes:
     return token_store(lib).read(sha256)
+
+
+def after_export_stamp(
+    lib: Library, folder: Path, tsa_url: str, token: Token | None, error: str | None
+) -> str:
+    """After an export asked for its SHA256SUMS to be stamped: record the token (row and
+    custody event), or queue a request for `main.py timestamp --pending`. Returns the
+    outcome in words."""
+    from .evidence_format import SUMS
+
+    if token is not None:
+        store = token_store(lib)
+        token_sha, chain_sha = store.put(token.der), store.put(token.chain_pem())
+        with lib._tx() as s:
+            row = TimestampRow(
+                kind=EXPORT,
+                export_path=str(folder),
+                sha256=token.sha256,
+                tsa_url=tsa_url,
+                status=STAMPED,
+                attempts=1,
+                token_sha256=token_sha,
+                chain_sha256=chain_sha,
+                tsa_time=token.tsa_time,
+                tsa_name=token.tsa_name,
+                created_at=now_utc(),
+                stamped_at=now_utc(),
+            )
+            s.add(row)
+            custody_log.append(
+                s,
+                "timestamped",
+                export=str(folder),
+                file=SUMS,
+                sha256=token.sha256,
+                tsa_url=tsa_url,
+                tsa_name=token.tsa_name,
+                tsa_time=token.tsa_time,
+                token_sha256=token_sha,
+                chain_sha256=chain_sha,
+                serial=str(token.serial),
+            )
+        return f"{SUMS} stamped by {token.tsa_name} at {token.tsa_time}"
+    rec = queue_export(lib, folder, tsa_url)
+    rec = record_failure(lib, rec.id, error or "the TSA gave no token")
+    return (
+        f"{SUMS} not stamped ({error}); queued: run `main.py timestamp --pending` later "
+        f"(next automatic try after {rec.next_try_at})"
+    )

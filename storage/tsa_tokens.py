@@ -105,9 +105,7 @@ def iso(dt: datetime) -> str:
 
 
 def certificates_pem(certificates: Sequence[bytes]) -> bytes:
-    return b"".join(
-        x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM) for der in certificates
-    )
+    return b"".join(x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM) for der in certificates)
 
 
 def read_pem_certificates(pem: bytes) -> list[bytes]:

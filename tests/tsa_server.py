@@ -10,6 +10,7 @@ is set, so a client with a short timeout gives up); "down" is `stop()`.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import threading
@@ -96,13 +97,35 @@ class LocalTsa:
             q = self.dir / "query.tsq"
             r = self.dir / "reply.tsr"
             q.write_bytes(query)
-            _run("openssl", "ts", "-reply", "-config", str(self._conf()), "-queryfile", str(q), "-out", str(r), cwd=self.dir)
+            _run(
+                "openssl",
+                "ts",
+                "-reply",
+                "-config",
+                str(self._conf()),
+                "-queryfile",
+                str(q),
+                "-out",
+                str(r),
+                cwd=self.dir,
+            )
             return r.read_bytes()
 
     def other_reply(self) -> bytes:
         with self._lock:
             (self.dir / "other.txt").write_bytes(b"some other file")
-            _run("openssl", "ts", "-query", "-data", "other.txt", "-sha256", "-cert", "-out", "other.tsq", cwd=self.dir)
+            _run(
+                "openssl",
+                "ts",
+                "-query",
+                "-data",
+                "other.txt",
+                "-sha256",
+                "-cert",
+                "-out",
+                "other.tsq",
+                cwd=self.dir,
+            )
         return self.reply_for((self.dir / "other.tsq").read_bytes())
 
     def start(self) -> LocalTsa:
@@ -131,10 +154,8 @@ class LocalTsa:
                 self.send_header("Content-Type", "application/timestamp-reply")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(OSError):
                     self.wfile.write(data)
-                except OSError:
-                    pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
