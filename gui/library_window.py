@@ -214,6 +214,9 @@ class LibraryWindow(CaptureActions, QMainWindow):
         self.preview.note_saved.connect(self._on_note_saved)
         self.preview.ocr_rerun_requested.connect(lambda cid: self.ocr_requested.emit([cid]))
         self.preview.clear(self.tr("Select a capture to see it here."))
+        from .timestamp_worker import status_source  # trusted time: status in details and tooltips
+
+        self.preview.trusted_time_status = self.captures.stamp_status = status_source(library)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(left)

@@ -365,6 +365,11 @@ class PreviewPane(QWidget):
         form.addRow(self.tr("Size"), self.size_label)
         form.addRow(self.tr("SHA-256"), sha_row)
         form.addRow(self.tr("Frames"), self.frames_label)
+        # Trusted time (gui/timestamp_worker.py): shown when the capture was stamped or queued.
+        self.trusted_time_label = value()
+        self.trusted_time_status: Callable[[int], str | None] | None = None
+        form.addRow(self.tr("Trusted time"), self.trusted_time_label)
+        form.setRowVisible(self.trusted_time_label, False)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -511,6 +516,9 @@ class PreviewPane(QWidget):
         self.sha_edit.setText(record.sha256)
         self.sha_edit.setCursorPosition(0)
         self._show_frames(record)
+        stamp = self.trusted_time_status(record.id) if self.trusted_time_status else None
+        self.trusted_time_label.setText(stamp or "")
+        self._details_form.setRowVisible(self.trusted_time_label, bool(stamp))
         warnings = self._warnings(record)
         self.warning_label.setText("\n".join(warnings))
         self.warning_frame.setVisible(bool(warnings))
