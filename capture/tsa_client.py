@@ -14,12 +14,15 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 
 from storage.errors import KnownStorageError
 
 #: Mirrors storage.tsa_tokens (capture does not import that module).
 QUERY_TYPE = "application/timestamp-query"
 MAX_REPLY_BYTES = 256 * 1024
+#: How long the TSA may take to answer, in seconds.
+DEFAULT_TIMEOUT_S = 20.0
 
 
 class TsaUnavailable(KnownStorageError):
@@ -70,3 +73,13 @@ def post(url: str, request_der: bytes, timeout: float) -> bytes:
             f"the TSA at {host} sent more than {MAX_REPLY_BYTES // 1024} KiB; not a time-stamp"
         )
     return data
+
+
+def sender(timeout: float | None = None) -> Callable[[str, bytes], bytes]:
+    """`post` with a timeout, as storage.timestamps.process takes it."""
+    wait = timeout or DEFAULT_TIMEOUT_S
+
+    def send(url: str, der: bytes) -> bytes:
+        return post(url, der, wait)
+
+    return send

@@ -22,7 +22,7 @@ from .common import EXIT_OK, EXIT_USER, UserError, emit_json, open_library, pars
 
 if TYPE_CHECKING:
     from storage.export_timestamps import ExportStamping
-    from storage.timestamps import Outcome, Sender
+    from storage.timestamps import Outcome
 
     from .common import Subcommands
 
@@ -44,21 +44,10 @@ def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=timestamp)
 
 
-def sender(timeout: float | None = None) -> Sender:
-    from capture.tsa_client import post
-    from storage.tsa_tokens import DEFAULT_TIMEOUT_S
-
-    wait = timeout or DEFAULT_TIMEOUT_S
-
-    def send(url: str, der: bytes) -> bytes:
-        return post(url, der, wait)
-
-    return send
-
-
 def export_stamping(timestamp: bool | None) -> ExportStamping | None:
     """How `export` stamps SHA256SUMS: `timestamp` True/False from its flags, None to
     follow the settings (trusted time on and "stamp each export" chosen)."""
+    from capture.tsa_client import sender
     from storage.export_timestamps import ExportStamping
     from storage.settings import load_settings
 
@@ -94,6 +83,7 @@ def _print(outcome: Outcome) -> None:
 
 
 def timestamp(args: argparse.Namespace) -> int:
+    from capture.tsa_client import sender
     from storage import timestamps as ts
 
     stamping = args.pending or args.export or args.ids

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QThread, Signal
 
 if TYPE_CHECKING:
+    from storage.export_timestamps import ExportStamping
     from storage.library import Library
     from storage.settings import AppSettings
     from storage.timestamps import Sender
@@ -81,7 +82,7 @@ class TimestampWorker(QThread):
     def _sender(self) -> Sender:
         if self._send is not None:
             return self._send
-        from cli.timestamp import sender
+        from capture.tsa_client import sender
 
         return sender(self._timeout)
 
@@ -157,3 +158,14 @@ def stamp_status_text(lib: Library, capture_id: int) -> str | None:
 
 def status_source(lib: Library) -> Callable[[int], str | None]:
     return lambda capture_id: stamp_status_text(lib, capture_id)
+
+
+def export_stamping(settings: AppSettings) -> ExportStamping | None:
+    """How an export from the window stamps its SHA256SUMS: only when trusted time is on
+    and "stamp each export" is chosen."""
+    if not (settings.tsa_enabled and settings.tsa_stamp_exports and settings.tsa_url):
+        return None
+    from capture.tsa_client import sender
+    from storage.export_timestamps import ExportStamping
+
+    return ExportStamping(settings.tsa_url, sender())
