@@ -18,7 +18,6 @@ PUBLIC_TSAS = (
     ("https://freetsa.org/tsr", "FreeTSA"),
     ("http://timestamp.digicert.com", "DigiCert"),
     ("http://timestamp.sectigo.com", "Sectigo"),
-    ("http://tsa.cnnic.cn/tsa", "CNNIC"),
 )
 
 
