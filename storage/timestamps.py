@@ -469,3 +469,23 @@ def after_export_stamp(
         f"{SUMS} not stamped ({error}); queued: run `main.py timestamp --pending` later "
         f"(next automatic try after {rec.next_try_at})"
     )
+
+
+def token_problems(s: Session, tokens_root: Path) -> list[Any]:
+    """`main.py check`: every kept token and chain is in `tokens/` and unchanged."""
+    from .records import Problem
+
+    store = BlobStore(tokens_root)
+    problems: list[Any] = []
+    rows = s.execute(
+        select(
+            TimestampRow.id, TimestampRow.capture_id, TimestampRow.token_sha256, TimestampRow.chain_sha256
+        ).where(TimestampRow.status == STAMPED)
+    ).all()
+    for rid, cid, token_sha, chain_sha in rows:
+        what = f"capture {cid}" if cid is not None else f"time-stamp request {rid}"
+        for sha, name in ((token_sha, "time-stamp token"), (chain_sha, "time-stamp certificate chain")):
+            if sha and (bad := store.verify(sha)) is not None:
+                state = "is missing" if bad == "missing" else "no longer matches its SHA-256"
+                problems.append(Problem("token", f"{what}: its {name} {state} ({store.path(sha)})", cid, sha))
+    return problems

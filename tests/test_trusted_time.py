@@ -286,3 +286,17 @@ def test_settings_default_to_off_and_keep_only_web_urls(config):
     save_settings(AppSettings(tsa_url="file:///etc/passwd"))
     assert load_settings().tsa_url == ""
     assert os.environ["PROOFSHOT_CONFIG_DIR"] == str(config)
+
+
+def test_check_finds_a_damaged_or_missing_token(lib, make_png, plain_tsa):
+    _p, caps = _purchase_with_captures(lib, make_png, n=1)
+    [outcome] = ts.process(lib, send_with(), ts.queue_captures(lib, [caps[0].id], plain_tsa.url))
+    assert lib.check().ok
+    path = lib.root / "tokens" / outcome.request.token_sha256[:2] / outcome.request.token_sha256
+    path.chmod(0o600)
+    path.write_bytes(b"damaged")
+    problems = [p for p in lib.check().problems if p.kind == "token"]
+    assert len(problems) == 1 and f"capture {caps[0].id}" in problems[0].message
+    assert "no longer matches" in problems[0].message
+    # The originals' scan never takes a token for a lost capture.
+    assert not [p for p in lib.check().problems if p.kind == "orphan_blob"]
