@@ -300,3 +300,20 @@ def test_check_finds_a_damaged_or_missing_token(lib, make_png, plain_tsa):
     assert "no longer matches" in problems[0].message
     # The originals' scan never takes a token for a lost capture.
     assert not [p for p in lib.check().problems if p.kind == "orphan_blob"]
+
+
+def test_a_reply_with_its_chain_out_of_der_order_is_read_with_a_second_request(tmp_path):
+    """OpenSSL's `certs=` reply is refused by rfc3161-client ("InvalidSetOrdering"): the
+    certificates are read from it as received, and a token without them is asked for."""
+    from storage.tsa_tokens import UnsortedCertificates, make_request, read_reply
+
+    server = LocalTsa(tmp_path / "tsa", with_chain=True)
+    req = make_request(b"evidence")
+    with pytest.raises(UnsortedCertificates) as caught:
+        read_reply(server.reply_for(req.der), req)
+    assert len(caught.value.certificates) == 2
+    req2 = make_request(b"evidence", cert_req=False)
+    token = read_reply(server.reply_for(req2.der), req2, caught.value.certificates)
+    assert token.der == (server.dir / "reply.tsr").read_bytes()
+    v = verify_token(token.der, req.sha256, token.certificates)
+    assert v.chain_complete and v.root == "CN=Proofshot Test Root CA"
