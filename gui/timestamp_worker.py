@@ -57,6 +57,8 @@ class TimestampWorker(QThread):
         self._timeout = timeout
         self._max_sleep_s = max_sleep_s
         self._jobs: queue.Queue[object] = queue.Queue()
+        self._stopping = False
+        self._pause_s = 0.0  # after an unexpected error: wait before looking again
 
     # ------------------------------------------------------------------ from the GUI thread
 
@@ -74,6 +76,8 @@ class TimestampWorker(QThread):
         self._jobs.put(_WAKE)
 
     def stop(self) -> None:
+        """Stop after the request being sent (at most its timeout); the rest stay queued."""
+        self._stopping = True
         self._jobs.put(_STOP)
         self.wait()
 
@@ -88,8 +92,10 @@ class TimestampWorker(QThread):
 
     def _sleep_s(self) -> float | None:
         """How long to wait for a job: until the next due request, None when off."""
-        if not self._settings.tsa_enabled:
+        if not (self._settings.tsa_enabled and self._settings.tsa_url):
             return None
+        if self._pause_s:
+            return self._pause_s
         from storage.timestamps import next_due_at
 
         due = next_due_at(self._lib)
@@ -120,10 +126,14 @@ class TimestampWorker(QThread):
             try:
                 if isinstance(job, int):
                     ts.queue_captures(self._lib, [job], s.tsa_url)
-                todo = ts.due_requests(self._lib)
-                ts.process(self._lib, self._sender(), todo, on_result=self._report)
+                for request in ts.due_requests(self._lib):
+                    if self._stopping:
+                        break
+                    ts.process(self._lib, self._sender(), [request], on_result=self._report)
+                self._pause_s = 0.0
             except Exception:
                 log.exception("trusted time: stamping failed")
+                self._pause_s = 30.0
 
     def _report(self, outcome: object) -> None:
         from storage.timestamps import Outcome

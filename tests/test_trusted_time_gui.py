@@ -132,3 +132,27 @@ def test_the_preview_and_the_tooltip_show_the_status(qtbot, lib, make_png):
     model = CaptureListModel(ThumbnailCache(lib))
     model.stamp_status = lambda cid: "Waiting to be time-stamped by https://tsa.example"
     assert "Waiting to be time-stamped" in model.tooltip_text(cap)
+
+
+def test_the_worker_retries_a_failed_request_when_it_is_due(qtbot, lib, make_png, tsa):
+    tsa.mode = "garbage"
+    cap = lib.add_capture(make_png(seed=5), source="region")
+    worker = _worker(lib, _on(tsa.url))
+    worker.start()
+    try:
+        with qtbot.waitSignal(worker.stamp_finished, timeout=20000) as blocker:
+            worker.capture_saved(cap.id)
+        assert blocker.args[1] is False and "not an RFC 3161" in blocker.args[2]
+        tsa.mode = "ok"
+        # The back-off has passed (moved to the past rather than waited for):
+        with lib._tx() as s:
+            row = s.get(ts.TimestampRow, ts.requests(lib)[0].id)
+            assert row is not None
+            row.next_try_at = "2000-01-01T00:00:00.000000Z"
+        with qtbot.waitSignal(worker.stamp_finished, timeout=20000) as blocker:
+            worker.wake()
+        assert blocker.args[0] == cap.id and blocker.args[1] is True
+    finally:
+        worker.stop()
+    [req] = ts.requests(lib)
+    assert req.status == ts.STAMPED and req.attempts == 2
