@@ -87,7 +87,12 @@ def test_a_stamped_capture_travels_into_the_export_and_verifies(lib, make_png, t
     assert status[caps[0].id].status == ts.STAMPED and caps[1].id not in status
 
     result = export_purchase(
-        lib, p.id, tmp_path / "out", timestamp=ExportStamping(tsa.url, send_with()), language="en"
+        lib,
+        p.id,
+        tmp_path / "out",
+        timestamp=ExportStamping(tsa.url, send_with()),
+        language="en",
+        make_zip=True,
     )
     assert result.timestamp and result.timestamp.startswith("SHA256SUMS stamped")
     folder = result.folder
