@@ -28,6 +28,12 @@ def register(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--zip", action="store_true", help="also write a .zip of the folder")
     p.add_argument("--no-pdf", dest="no_pdf", action="store_true", help="skip report.pdf (no Qt needed)")
     p.add_argument("--language", choices=REPORT_LANGUAGES, help="report language (default: the app's)")
+    p.add_argument(
+        "--timestamp",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="stamp SHA256SUMS with the trusted-time TSA (default: as in Settings → Trusted time)",
+    )
     p.set_defaults(func=export)
 
     p = commands.add_parser("verify", help="check an evidence folder or zip made by export", parents=[common])
@@ -44,6 +50,8 @@ def _export_language(args: argparse.Namespace) -> str:
 
 def export(args: argparse.Namespace) -> int:
     from storage.export import export_purchase
+
+    from .timestamp import export_stamping
 
     purchase_id = parse_id(args.purchase_id, "purchase id")
     lib = open_library(args)
@@ -62,6 +70,7 @@ def export(args: argparse.Namespace) -> int:
         make_zip=args.zip,
         app_name=APP_NAME,
         app_version=APP_VERSION,
+        timestamp=export_stamping(args.timestamp),
     )
     if args.json:
         emit_json(result.to_dict())
@@ -70,6 +79,8 @@ def export(args: argparse.Namespace) -> int:
         if result.zip_path:
             print(f"Zip: {result.zip_path}")
         print("Checked: every file matches SHA256SUMS and the manifest; the custody log is intact.")
+        if result.timestamp:
+            print(f"Trusted time: {result.timestamp}")
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import app, captures, check, export, importing, ocr, purchases, search
+from . import app, captures, check, export, importing, ocr, purchases, search, timestamp
 from .common import APP_NAME, APP_VERSION
 
 
@@ -35,6 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("-v", "--verbose", action="store_true", help="log what happens to stderr")
     app.add_app_options(ap)
     commands = ap.add_subparsers(dest="command", metavar="COMMAND")
-    for noun in (purchases, importing, captures, search, app, check, ocr, export):
+    for noun in (purchases, importing, captures, search, app, check, ocr, export, timestamp):
         noun.register(commands, common)
     return ap

@@ -329,6 +329,9 @@ class Controller(QObject):
         self.tray = tray
         self.writer = writer
         self.ocr = ocr
+        from .timestamp_worker import TimestampWorker  # trusted time (issue 14)
+
+        self.stamper = TimestampWorker(library, settings)
         self._hotkey_starter = hotkey_starter
         # How the screens are read (capture.grabbers): mss on X11, grim or the portal on
         # Wayland. There a grab can wait on the desktop (a permission dialog, a portal that
@@ -407,6 +410,7 @@ class Controller(QObject):
     def start(self) -> None:
         self.writer.start()
         self.ocr.start()
+        self.stamper.start()
         pending = self.lib.captures_needing_ocr(include_failed=False)
         if pending:
             log.info("reading the text of %d captures left from before", len(pending))
@@ -540,6 +544,8 @@ class Controller(QObject):
         self._bring_back()
         self.writer.stop()
         self.ocr.stop()
+        if self.stamper.isRunning():
+            self.stamper.stop()
         self.tray.hide()
         self.toast.hide()
         if self._x11_connection is not None:
@@ -1104,6 +1110,7 @@ class Controller(QObject):
         if callable(job.token):
             job.token({"ok": True, "capture": record.to_dict(), "same_as_previous": job.same_as})
         self.ocr.enqueue([record.id])
+        self.stamper.capture_saved(record.id)  # trusted time, when on: after the commit
         where = record.purchase_title or self.tr("Inbox")
         copied = (
             self.settings.copy_after_capture
@@ -1330,6 +1337,7 @@ class Controller(QObject):
     def apply_settings(self, settings: AppSettings) -> None:
         old = self.settings
         self.settings = settings
+        self.stamper.set_settings(settings)
         if settings.hotkey != old.hotkey or self._hotkey is None:
             self._start_hotkey()
         if (settings.ocr_languages, settings.ocr_engine) != (old.ocr_languages, old.ocr_engine):

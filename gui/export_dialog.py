@@ -219,6 +219,11 @@ class ExportDialog(QDialog):
             from .report_pdf import render_report_pdf
 
             render_pdf = render_report_pdf
+        from storage.settings import load_settings
+
+        from .timestamp_worker import export_stamping  # trusted time, when on
+
+        stamping = export_stamping(load_settings())
         lib, pid, language, make_zip = (
             self.lib,
             self.purchase.id,
@@ -236,6 +241,7 @@ class ExportDialog(QDialog):
                 make_zip=make_zip,
                 app_name=APP_NAME,
                 app_version=APP_VERSION,
+                timestamp=stamping,
             )
 
         for w in (self.folder, self.language, self.pdf, self.zip, self.export_button):
@@ -255,9 +261,10 @@ class ExportDialog(QDialog):
             done = self.tr("Done: 1 capture was exported and checked.")
         else:
             done = self.tr("Done: {n} captures were exported and checked.").format(n=result.captures)
-        self.status.setText(
-            done + "\n" + self.tr("Every file matches its checksum and the custody log is intact.")
-        )
+        checked = self.tr("Every file matches its checksum and the custody log is intact.")
+        if result.timestamp:
+            checked += "\n" + self.tr("Trusted time: {outcome}").format(outcome=result.timestamp)
+        self.status.setText(done + "\n" + checked)
         self.status.setStyleSheet("color: #1b6e2f; font-weight: 600;")
         self.path_view.set_path(str(result.folder))
         if result.zip_path:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import (
@@ -97,6 +97,8 @@ class CaptureListModel(QAbstractListModel):
     def __init__(self, thumbnails: ThumbnailCache, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thumbnails = thumbnails
+        #: Trusted time: a capture's stamp status in words (set by the library window).
+        self.stamp_status: Callable[[int], str | None] | None = None
         self._records: list[CaptureRecord] = []
         self._hits: dict[int, SearchHit] = {}
         self._row_by_id: dict[int, int] = {}
@@ -258,6 +260,9 @@ class CaptureListModel(QAbstractListModel):
         ]
         if self.thumbnails.is_missing(record.sha256):
             lines.append(html.escape(self.tr("The original image is missing or damaged.")))
+        stamp = self.stamp_status(record.id) if self.stamp_status else None
+        if stamp:
+            lines.append(html.escape(stamp))
         hit = self._hits.get(record.id)
         text = hit.snippet if hit is not None else record.note
         if text:

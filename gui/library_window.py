@@ -225,6 +225,9 @@ class LibraryWindow(CaptureActions, QMainWindow):
         self.preview.page_requested.connect(self._on_page_requested)
         self.preview.capture_requested.connect(self.show_capture)
         self.preview.clear(self.tr("Select a capture to see it here."))
+        from .timestamp_worker import status_source  # trusted time: status in details and tooltips
+
+        self.preview.trusted_time_status = self.captures.stamp_status = status_source(library)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(left)

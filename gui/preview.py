@@ -438,6 +438,11 @@ class PreviewPane(QWidget):
         form.addRow(self.tr("Frames"), self.frames_label)
         form.addRow(self.tr("Document"), self.document_label)
         form.addRow(self.tr("Invoice"), self.facts_label)
+        # Trusted time (gui/timestamp_worker.py): shown when the capture was stamped or queued.
+        self.trusted_time_label = value()
+        self.trusted_time_status: Callable[[int], str | None] | None = None
+        form.addRow(self.tr("Trusted time"), self.trusted_time_label)
+        form.setRowVisible(self.trusted_time_label, False)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -739,6 +744,9 @@ class PreviewPane(QWidget):
         self.sha_edit.setCursorPosition(0)
         self._show_frames(record)
         self._show_document_details(record)
+        stamp = self.trusted_time_status(record.id) if self.trusted_time_status else None
+        self.trusted_time_label.setText(stamp or "")
+        self._details_form.setRowVisible(self.trusted_time_label, bool(stamp))
         warnings = self._warnings(record)
         self.warning_label.setText("\n".join(warnings))
         self.warning_frame.setVisible(bool(warnings))

@@ -187,7 +187,12 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(
             self._page(self._build_library_group(), self._build_own_details_group()), self.tr("Library")
         )
-        self.tabs.addTab(self._page(self._build_general_group()), self.tr("General"))
+        from .trusted_time_settings import TrustedTimeGroup  # issue 14
+
+        self.trusted_time = TrustedTimeGroup(self._settings)
+        self.trusted_time.enabled_box.toggled.connect(self._update_save_button)
+        self.trusted_time.url_combo.editTextChanged.connect(self._update_save_button)
+        self.tabs.addTab(self._page(self._build_general_group(), self.trusted_time), self.tr("General"))
         layout.addWidget(self.tabs, 1)
 
         self.buttons = QDialogButtonBox(
@@ -678,7 +683,7 @@ class SettingsDialog(QDialog):
     def current_settings(self) -> AppSettings:
         """The settings as the dialog shows them now (what Save would write)."""
         after = next((v for v, b in self.after_capture_buttons.items() if b.isChecked()), "notify")
-        return replace(
+        settings = replace(
             self._settings,
             hotkey=self.hotkey(),
             ocr_languages=self.ocr_languages(),
@@ -689,6 +694,7 @@ class SettingsDialog(QDialog):
             copy_after_capture=self.copy_after_capture_box.isChecked(),
             ui_language=str(self.ui_language_combo.currentData()),
         )
+        return self.trusted_time.apply(settings)
 
     def problems(self) -> list[str]:
         """What stops the settings from being saved (empty when they can be)."""
@@ -701,6 +707,9 @@ class SettingsDialog(QDialog):
         own = self._own_phones_problem()
         if own:
             out.append(own)
+        tsa = self.trusted_time.problem() if hasattr(self, "trusted_time") else None
+        if tsa:
+            out.append(tsa)
         return out
 
     def _own_phones_problem(self) -> str | None:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Events that change what a capture shows (its text, its note), not where it is.
-CONTENT_KINDS = frozenset({"ocr_done", "ocr_redone", "ocr_failed", "ocr_unavailable", "note_edited"})
+CONTENT_KINDS = frozenset(
+    {"ocr_done", "ocr_redone", "ocr_failed", "ocr_unavailable", "note_edited", "timestamped"}
+)
 #: Events that change nothing a view shows.
 SILENT_KINDS = frozenset({"exported"})
 

@@ -32,7 +32,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest revision in migrations/versions (a test keeps it equal to alembic's head).
 #: Knowing it without loading alembic keeps every command's start-up quick when the
 #: library is already up to date, which is nearly always.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 BUSY_TIMEOUT_MS = 15000
 
 #: Opens one transaction and yields its session (Library._tx writes, Library._ro reads);

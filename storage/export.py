@@ -53,6 +53,7 @@ from .evidence_format import (
     recipe_file,
     safe_name,
 )
+from .export_timestamps import ExportStamping, readme_section, stamp_sums, write_capture_tokens
 from .report import build_report_html, format_local, platform_name
 from .values import local_offset_minutes, now_utc, utc_offset_text
 
@@ -85,6 +86,8 @@ class ExportResult:
     language: str
     pdf: bool
     seconds: float
+    #: Trusted time: what became of stamping SHA256SUMS (None: not asked for).
+    timestamp: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +101,7 @@ class ExportResult:
             "pdf": self.pdf,
             "seconds": round(self.seconds, 3),
             "verified": True,
+            "timestamp": self.timestamp,
         }
 
 
@@ -489,6 +493,7 @@ def export_purchase(
     make_zip: bool = False,
     app_name: str = "Proofshot",
     app_version: str = "",
+    timestamp: ExportStamping | None = None,
 ) -> ExportResult:
     """Export purchase `purchase_id` into a new folder inside `out_dir` (see module doc)."""
     from .verify import verify_evidence
@@ -548,6 +553,9 @@ def export_purchase(
                 images[file_rel] = partial / file_rel
             if c.is_long:
                 entry["long"] = _export_long(lib, w, c, stem)
+            tokens = write_capture_tokens(lib, w.write, partial, c, stem)  # trusted time
+            if tokens:
+                entry["timestamps"] = tokens
             entries.append(entry)
 
         lines, last_line = custody_lines(events)
@@ -576,7 +584,9 @@ def export_purchase(
         final_name = _free_name(out_dir, base, make_zip)
         manifest["folder_name"] = final_name
 
-        w.write(README, _readme(manifest).encode("utf-8"))
+        any_tokens = any(e.get("timestamps") for e in entries)
+        readme = _readme(manifest) + readme_section(timestamp is not None, any_tokens)
+        w.write(README, readme.encode("utf-8"))
         html = build_report_html(manifest, language, ocr_texts=ocr_texts, events=events)
         w.write(REPORT_HTML, html.encode("utf-8"))
         if render_pdf is not None:
@@ -588,7 +598,11 @@ def export_purchase(
         ]
         manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
         manifest_sha = w.write(MANIFEST, manifest_bytes)
-        w.write(SUMS, format_sums([(rel, d) for rel, (d, _) in w.files.items()]).encode("utf-8"))
+        sums = format_sums([(rel, d) for rel, (d, _) in w.files.items()]).encode("utf-8")
+        w.write(SUMS, sums)
+        sums_token, sums_error = stamp_sums(partial, sums, timestamp) if timestamp else (None, None)
+        if any_tokens:
+            fsync_dir(partial / "timestamps")
         fsync_dir(partial / CAPTURES_DIR)
         if (partial / PAGES_DIR).is_dir():
             fsync_dir(partial / PAGES_DIR)
@@ -642,6 +656,11 @@ def export_purchase(
         manifest_sha256=manifest_sha,
         format_version=manifest["format_version"],
     )
+    stamp_text = None
+    if timestamp is not None:
+        from .timestamps import after_export_stamp
+
+        stamp_text = after_export_stamp(lib, final, timestamp.url, sums_token, sums_error)
     seconds = time.perf_counter() - started
     log.debug("exported purchase %s to %s in %.2f s", purchase_id, final, seconds)
     return ExportResult(
@@ -654,6 +673,7 @@ def export_purchase(
         language=language,
         pdf=render_pdf is not None,
         seconds=seconds,
+        timestamp=stamp_text,
     )
 
 

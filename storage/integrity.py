@@ -136,4 +136,8 @@ def check(ro: Transaction, blobs: BlobStore, journal: Path) -> CheckReport:
     problems += [Problem("custody", msg) for msg in custody]
     problems += index
     problems += journal_problems(journal)
+    from .timestamps import TOKENS_DIR, token_problems  # trusted time (issue 14)
+
+    with ro() as s:
+        problems += token_problems(s, blobs.root.parent / TOKENS_DIR)
     return CheckReport(len(rows), len(rows) + len(frames), n_events, tuple(problems))

@@ -195,6 +195,7 @@ _T: dict[str, tuple[str, str]] = {
     "pf_other": ("other", "其他"),
     "kind_captured": ("captured", "截取"),
     "kind_imported": ("imported", "导入"),
+    "kind_timestamped": ("time-stamped by a TSA", "加盖可信时间戳"),
     "kind_pasted": ("pasted from the clipboard", "从剪贴板粘贴"),
     "kind_ocr_done": ("text read", "文字识别完成"),
     "kind_ocr_redone": ("text read again", "重新识别文字"),
@@ -706,6 +707,13 @@ _FACT_KEYS = (
 )
 
 
+def report_rows(c: Mapping[str, Any], lang: str, fmt: Any) -> list[tuple[str, str]]:
+    """Trusted time: the rows of a capture's tokens (storage/export_timestamps.py)."""
+    from .export_timestamps import report_rows as rows
+
+    return rows(c, lang, fmt)
+
+
 def build_report_html(
     manifest: dict[str, Any],
     language: str,
@@ -856,6 +864,7 @@ def build_report_html(
             )
         capture_rows.append((t("source"), _e(_source_text(c, lang))))
         capture_rows += _origin_rows(c, lang, val)
+        capture_rows += report_rows(c, lang, lambda v, o=offset: format_local(v, o, lang, seconds=True))
         long = c.get("long")
         if isinstance(long, dict) and long.get("frames"):
             frames = long["frames"]

@@ -44,6 +44,11 @@ class AppSettings:
     after_capture: str = "notify"  # notify: confirmation with Undo; note: ask for a note; silent
     copy_after_capture: bool = False  # also put each new capture on the clipboard
     ui_language: str = "system"
+    # Trusted time (docs/trusted-time.md): off by default; when off, nothing is sent anywhere.
+    tsa_enabled: bool = False
+    tsa_url: str = ""  # the time-stamp authority's URL ("" = none chosen yet)
+    tsa_stamp_captures: bool = True  # stamp each capture when it is taken (when enabled)
+    tsa_stamp_exports: bool = True  # stamp each export's SHA256SUMS (when enabled)
 
     def validated(self) -> AppSettings:
         s = self
@@ -55,6 +60,12 @@ class AppSettings:
             s = replace(s, ocr_engine=AppSettings.ocr_engine)
         if s.ui_language not in UI_LANGUAGES:
             s = replace(s, ui_language=AppSettings.ui_language)
+        if not isinstance(s.tsa_url, str) or not s.tsa_url.strip().lower().startswith(
+            ("http://", "https://")
+        ):
+            s = replace(s, tsa_url="")
+        elif s.tsa_url != s.tsa_url.strip():
+            s = replace(s, tsa_url=s.tsa_url.strip())
         return s
 
 

@@ -263,7 +263,10 @@ def _check(tree: _Tree, path: Path, problems: list[VerifyProblem]) -> VerifyRepo
             if isinstance(c.get("long"), dict):
                 _check_long(tree, present, c, digest, bad)
         _check_documents(present, manifest, digest, bad)
-    for rel in sorted(present - listed - {SUMS}):
+    from .export_timestamps import UNLISTED, check_tokens
+
+    notes = check_tokens(tree.read, present, captures, digest, bad)  # trusted time
+    for rel in sorted(present - listed - {SUMS, *UNLISTED}):
         bad(rel, "not part of the export: not listed in SHA256SUMS or manifest.json (added later?)")
 
     events = _check_custody(tree, present, manifest, captures, bad)
@@ -273,6 +276,7 @@ def _check(tree: _Tree, path: Path, problems: list[VerifyProblem]) -> VerifyRepo
         captures=len(captures),
         events=events,
         problems=tuple(problems),
+        notes=tuple(notes),
     )
 
 
