@@ -154,16 +154,17 @@ def stamp_status_text(lib: Library, capture_id: int) -> str | None:
         return None
     if rec is None:
         return None
-    tr = QCoreApplication.translate
     if rec.status == ts.STAMPED:
-        return tr("TrustedTime", "Time-stamped by {tsa} at {time} (UTC)").format(
+        return QCoreApplication.translate("TrustedTime", "Time-stamped by {tsa} at {time} (UTC)").format(
             tsa=rec.tsa_name or rec.tsa_url, time=(rec.tsa_time or "").replace("T", " ").rstrip("Z")
         )
     if rec.status == ts.FAILED:
-        return tr(
+        return QCoreApplication.translate(
             "TrustedTime", "Not time-stamped yet: {error}. Tried {n} time(s); it is tried again later."
         ).format(error=rec.last_error or "?", n=rec.attempts)
-    return tr("TrustedTime", "Waiting to be time-stamped by {tsa}").format(tsa=rec.tsa_url)
+    return QCoreApplication.translate("TrustedTime", "Waiting to be time-stamped by {tsa}").format(
+        tsa=rec.tsa_url
+    )
 
 
 def status_source(lib: Library) -> Callable[[int], str | None]:

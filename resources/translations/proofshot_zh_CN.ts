@@ -64,6 +64,7 @@
     <name>CaptureListModel</name>
     <message>
         <source>{date} {time} ({offset})</source>
+        <extracomment>Trusted time: a capture&apos;s stamp status in words (set by the library window).</extracomment>
         <translation>{date} {time}（{offset}）</translation>
     </message>
     <message>
@@ -567,6 +568,116 @@
     </message>
 </context>
 <context>
+    <name>DocumentView</name>
+    <message>
+        <source>PDF invoice</source>
+        <translation>PDF 发票</translation>
+    </message>
+    <message>
+        <source>PDF document</source>
+        <translation>PDF 文档</translation>
+    </message>
+    <message>
+        <source>OFD e-invoice</source>
+        <translation>OFD 电子发票</translation>
+    </message>
+    <message>
+        <source>XML e-invoice</source>
+        <translation>XML 电子发票</translation>
+    </message>
+    <message>
+        <source>XML document</source>
+        <translation>XML 文档</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>电子邮件</translation>
+    </message>
+    <message>
+        <source>Invoice number</source>
+        <translation>发票号码</translation>
+    </message>
+    <message>
+        <source>Invoice date</source>
+        <translation>开票日期</translation>
+    </message>
+    <message>
+        <source>Seller</source>
+        <translation>销售方</translation>
+    </message>
+    <message>
+        <source>Seller&apos;s tax ID</source>
+        <translation>销售方纳税人识别号</translation>
+    </message>
+    <message>
+        <source>Buyer</source>
+        <translation>购买方</translation>
+    </message>
+    <message>
+        <source>Total with tax</source>
+        <translation>价税合计</translation>
+    </message>
+</context>
+<context>
+    <name>EmailView</name>
+    <message>
+        <source>From</source>
+        <translation>发件人</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <source>Cc</source>
+        <translation>抄送</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>This e-mail has no text.</source>
+        <translation>这封邮件没有正文。</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>{n} remote images were not loaded: Proofshot never fetches anything an e-mail points to.</source>
+        <translation>有 {n} 个远程图片未加载：Proofshot 从不获取邮件指向的任何外部内容。</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>（无名称）</translation>
+    </message>
+    <message>
+        <source>{name} ({size})</source>
+        <translation>{name}（{size}）</translation>
+    </message>
+    <message>
+        <source>Kept inside the e-mail: {reason}</source>
+        <translation>保存在邮件内：{reason}</translation>
+    </message>
+    <message>
+        <source>Kept inside the e-mail</source>
+        <translation>保存在邮件内</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show {name}, filed as its own capture</source>
+        <translation>查看 {name}（已单独存档）</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>Export evidence</source>
@@ -639,6 +750,10 @@
     <message>
         <source>Every file matches its checksum and the custody log is intact.</source>
         <translation>每个文件都与校验码一致，保管记录完整无缺。</translation>
+    </message>
+    <message>
+        <source>Trusted time: {outcome}</source>
+        <translation>可信时间：{outcome}</translation>
     </message>
     <message>
         <source>Path copied</source>
@@ -729,8 +844,32 @@
         <translation>导入文件…</translation>
     </message>
     <message>
-        <source>Paste image</source>
-        <translation>粘贴图片</translation>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>No captures here yet. Press {shortcut} anywhere to capture the screen, or drop pictures, invoices or e-mails here.</source>
+        <translation>这里还没有截图。在任何地方按 {shortcut} 截取屏幕，或把图片、发票、邮件拖到这里。</translation>
+    </message>
+    <message>
+        <source>No captures here yet. Press the capture shortcut, or drop pictures, invoices or e-mails here.</source>
+        <translation>这里还没有截图。按截图快捷键，或把图片、发票、邮件拖到这里。</translation>
+    </message>
+    <message>
+        <source>Import screenshots and documents</source>
+        <translation>导入截图和文档</translation>
+    </message>
+    <message>
+        <source>Images and documents (*.png *.jpg *.jpeg *.webp *.bmp *.pdf *.ofd *.xml *.eml)</source>
+        <translation>图片和文档 (*.png *.jpg *.jpeg *.webp *.bmp *.pdf *.ofd *.xml *.eml)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>There is no image or file on the clipboard.</source>
+        <translation>剪贴板上没有图片或文件。</translation>
     </message>
     <message>
         <source>Move to purchase…</source>
@@ -785,14 +924,6 @@
         <translation>回收站是空的。</translation>
     </message>
     <message>
-        <source>No captures here yet. Press {shortcut} anywhere to capture the screen, or drop image files here.</source>
-        <translation>这里还没有截图。在任何地方按 {shortcut} 即可截图，也可以把图片文件拖到这里。</translation>
-    </message>
-    <message>
-        <source>No captures here yet. Press the capture shortcut, or drop image files here.</source>
-        <translation>这里还没有截图。按截图快捷键，或把图片文件拖到这里。</translation>
-    </message>
-    <message>
         <source> (showing the best {n})</source>
         <translation>（只显示最相关的 {n} 张）</translation>
     </message>
@@ -837,14 +968,6 @@
         <translation>导出完成</translation>
     </message>
     <message>
-        <source>Import screenshots</source>
-        <translation>导入截图</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
-        <translation>图片 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
-    </message>
-    <message>
         <source>Importing {n} file(s)…</source>
         <translation>正在导入 {n} 个文件…</translation>
     </message>
@@ -859,10 +982,6 @@
     <message>
         <source>These files were not imported:</source>
         <translation>以下文件没有导入：</translation>
-    </message>
-    <message>
-        <source>There is no image on the clipboard.</source>
-        <translation>剪贴板里没有图片。</translation>
     </message>
 </context>
 <context>
@@ -929,6 +1048,18 @@
     <message>
         <source>Details</source>
         <translation>详情</translation>
+    </message>
+    <message>
+        <source>Open the e-mail</source>
+        <translation>打开这封邮件</translation>
+    </message>
+    <message>
+        <source>Previous page (Page Up)</source>
+        <translation>上一页（Page Up）</translation>
+    </message>
+    <message>
+        <source>Next page (Page Down)</source>
+        <translation>下一页（Page Down）</translation>
     </message>
     <message>
         <source>Zoom out (Ctrl+-)</source>
@@ -1031,8 +1162,44 @@
         <translation>SHA-256</translation>
     </message>
     <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Invoice</source>
+        <translation>发票</translation>
+    </message>
+    <message>
+        <source>Trusted time</source>
+        <translation>可信时间</translation>
+    </message>
+    <message>
         <source>This picture could not be shown.</source>
         <translation>无法显示这张图片。</translation>
+    </message>
+    <message>
+        <source>This document could not be shown.</source>
+        <translation>无法显示这个文档。</translation>
+    </message>
+    <message>
+        <source>Page {page} could not be shown: {error}</source>
+        <translation>无法显示第 {page} 页：{error}</translation>
+    </message>
+    <message>
+        <source>Page {page} of {count}</source>
+        <translation>第 {page} 页，共 {count} 页</translation>
+    </message>
+    <message>
+        <source>{page} (loading…)</source>
+        <translation>{page}（加载中…）</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>（无主题）</translation>
+    </message>
+    <message>
+        <source>From the e-mail “{subject}”</source>
+        <translation>来自邮件“{subject}”</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1071,8 +1238,24 @@
         <translation>剪贴板</translation>
     </message>
     <message>
+        <source>Attachment of an e-mail ({name})</source>
+        <translation>邮件附件（{name}）</translation>
+    </message>
+    <message>
+        <source>Attachment of an e-mail</source>
+        <translation>邮件附件</translation>
+    </message>
+    <message>
         <source>Recovered after an interruption</source>
         <translation>中断后找回</translation>
+    </message>
+    <message>
+        <source>{kind}, {n} page(s)</source>
+        <translation>{kind}，{n} 页</translation>
+    </message>
+    <message>
+        <source>{kind} — cannot be read</source>
+        <translation>{kind}——无法读取</translation>
     </message>
     <message>
         <source>not recorded</source>
@@ -1103,6 +1286,10 @@
         <translation>{width} × {height}，位于 {x}, {y}</translation>
     </message>
     <message>
+        <source>{size} ({bytes} bytes)</source>
+        <translation>{size}（{bytes} 字节）</translation>
+    </message>
+    <message>
         <source>{width} × {height} px, {size} ({bytes} bytes)</source>
         <translation>{width} × {height} 像素，{size}（{bytes} 字节）</translation>
     </message>
@@ -1121,6 +1308,18 @@
     <message>
         <source>Reading the text…</source>
         <translation>正在识别文字…</translation>
+    </message>
+    <message>
+        <source>Text taken from the document; its scanned pages were read by this computer and can contain mistakes.</source>
+        <translation>文字取自文档本身；其中扫描的页面由本机识别，可能有错。</translation>
+    </message>
+    <message>
+        <source>Text taken from the document itself.</source>
+        <translation>文字取自文档本身。</translation>
+    </message>
+    <message>
+        <source>No text can be read from this document.</source>
+        <translation>无法从这个文档读取文字。</translation>
     </message>
     <message>
         <source>Text read by this computer ({languages}). It can contain mistakes: the picture is what counts.</source>
@@ -1161,6 +1360,10 @@
     <message>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <source>Matches in the text: {count}; on pages {pages}</source>
+        <translation>文字中的匹配：{count} 处；在第 {pages} 页</translation>
     </message>
     <message>
         <source>Matches in the text: {count}</source>
@@ -1255,6 +1458,18 @@
         <translation>备注：</translation>
     </message>
     <message>
+        <source>order date</source>
+        <translation>下单日期</translation>
+    </message>
+    <message>
+        <source>company name</source>
+        <translation>公司名称</translation>
+    </message>
+    <message>
+        <source>credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
         <source>WeChat ID / shop ID</source>
         <translation>微信号或店铺 ID</translation>
     </message>
@@ -1281,6 +1496,10 @@
     <message>
         <source>“{value}” is not a date: write it like 2026-10-27 or 2026-10-27 14:30.</source>
         <translation>“{value}”不是日期，请写成 2026-10-27 或 2026-10-27 14:30 这样的格式。</translation>
+    </message>
+    <message>
+        <source>Use “{new}” from the invoice instead?</source>
+        <translation>改用发票上的“{new}”吗？</translation>
     </message>
     <message>
         <source>The new details also show on one other purchase.</source>
@@ -2253,12 +2472,36 @@
         <translation>邮箱</translation>
     </message>
     <message>
+        <source>Seller&apos;s company (invoice)</source>
+        <translation>销售方公司（发票）</translation>
+    </message>
+    <message>
+        <source>Seller&apos;s credit code (invoice)</source>
+        <translation>销售方统一社会信用代码（发票）</translation>
+    </message>
+    <message>
+        <source>Invoice date</source>
+        <translation>开票日期</translation>
+    </message>
+    <message>
+        <source>Invoice number</source>
+        <translation>发票号码</translation>
+    </message>
+    <message>
         <source>{kind}: {value}</source>
         <translation>{kind}：{value}</translation>
     </message>
     <message>
         <source>In one of this purchase&apos;s screenshots</source>
         <translation>在这个订单的某张截图中</translation>
+    </message>
+    <message>
+        <source>In the document {name} ({time})</source>
+        <translation>在文档 {name} 中（{time}）</translation>
+    </message>
+    <message>
+        <source>In the document of {time}</source>
+        <translation>在 {time} 的文档中</translation>
     </message>
     <message>
         <source>In the screenshot of {time}</source>
@@ -2277,6 +2520,41 @@ As read in the screenshot: {raw}</source>
     <message>
         <source>Copy it into the form (nothing is saved until you press Save).</source>
         <translation>填入表格（按“保存”之前不会保存任何内容）。</translation>
+    </message>
+</context>
+<context>
+    <name>ThumbnailCache</name>
+    <message>
+        <source>Cannot be read</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>电子邮件</translation>
+    </message>
+    <message>
+        <source>E-invoice (XML)</source>
+        <translation>电子发票（XML）</translation>
+    </message>
+    <message>
+        <source>XML document</source>
+        <translation>XML 文档</translation>
+    </message>
+    <message>
+        <source>OFD e-invoice</source>
+        <translation>OFD 电子发票</translation>
+    </message>
+    <message>
+        <source>PDF document</source>
+        <translation>PDF 文档</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>（无主题）</translation>
+    </message>
+    <message>
+        <source>No. {number}</source>
+        <translation>号码 {number}</translation>
     </message>
 </context>
 <context>
@@ -2328,6 +2606,54 @@ As read in the screenshot: {raw}</source>
     <message>
         <source>New purchase…</source>
         <translation>新建订单…</translation>
+    </message>
+</context>
+<context>
+    <name>TrustedTime</name>
+    <message>
+        <source>Time-stamped by {tsa} at {time} (UTC)</source>
+        <extracomment>The longest the worker sleeps before looking for due requests again. (capture id, or 0 for an export; stamped?; the outcome in words)</extracomment>
+        <translation>已由 {tsa} 于 {time}（UTC）加盖可信时间戳</translation>
+    </message>
+    <message>
+        <source>Not time-stamped yet: {error}. Tried {n} time(s); it is tried again later.</source>
+        <translation>尚未加盖时间戳：{error}。已尝试 {n} 次；稍后会再试。</translation>
+    </message>
+    <message>
+        <source>Waiting to be time-stamped by {tsa}</source>
+        <translation>等待 {tsa} 加盖时间戳</translation>
+    </message>
+</context>
+<context>
+    <name>TrustedTimeGroup</name>
+    <message>
+        <source>Trusted time (RFC 3161 time-stamps)</source>
+        <extracomment>Public TSAs offered in the list (docs/trusted-time.md says more about each).</extracomment>
+        <translation>可信时间（RFC 3161 时间戳）</translation>
+    </message>
+    <message>
+        <source>Ask a time-stamp authority to vouch for the time</source>
+        <translation>请时间戳服务机构为时间作证</translation>
+    </message>
+    <message>
+        <source>Choose a time-stamp authority or type its address</source>
+        <translation>选择时间戳服务机构，或输入其地址</translation>
+    </message>
+    <message>
+        <source>Stamp each capture when it is taken</source>
+        <translation>每次截图时加盖时间戳</translation>
+    </message>
+    <message>
+        <source>Stamp each export</source>
+        <translation>每次导出时加盖时间戳</translation>
+    </message>
+    <message>
+        <source>Only the picture&apos;s fingerprint (its SHA-256 hash) is sent to the time-stamp authority, never the picture, its text or anything about you. With this off, Proofshot connects to nothing. Without a network, requests wait and are sent later.</source>
+        <translation>只有图片的指纹（SHA-256 哈希值）会发送给时间戳服务机构，绝不发送图片、其中的文字或任何关于你的信息。关闭此项时，Proofshot 不连接任何地方。没有网络时，请求会等待并稍后发送。</translation>
+    </message>
+    <message>
+        <source>The time-stamp authority&apos;s address must start with http:// or https://.</source>
+        <translation>时间戳服务机构的地址必须以 http:// 或 https:// 开头。</translation>
     </message>
 </context>
 <context>
