@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from storage.documents import is_document
 from storage.errors import BadDocument
@@ -94,9 +94,6 @@ def ocr_capture(lib: OcrLibrary, engine: OcrEngine | None, capture_id: int) -> O
     )
 
 
-#: OcrData carries an OCR error kept with a done reading (pages of a document not read).
-_OCR_DATA_HAS_ERROR = "error" in {f.name for f in fields(OcrData)}
-
 #: Why an image is not read when no engine was given.
 NO_ENGINE = "no OCR engine was given"
 
@@ -118,10 +115,9 @@ def _read_document(lib: OcrLibrary, engine: OcrEngine | None, rec: CaptureRecord
     except (BadDocument, OcrFailed, OSError, ValueError) as exc:
         return _problem(lib, rec.id, OcrStatus.FAILED, str(exc))
     data = reading.data
-    if reading.problem is not None and _OCR_DATA_HAS_ERROR:
+    if reading.problem is not None:
         # The pages not read are said in ocr_error while the status is done.
-        extra: dict[str, Any] = {"error": reading.problem}
-        data = replace(data, **extra)
+        data = replace(data, error=reading.problem)
     record = lib.set_ocr_result(rec.id, data)
     return OcrOutcome(rec.id, OcrStatus.DONE, record, reading.problem, reading.seconds)
 

@@ -9,6 +9,7 @@ change goes through the library and is then shown the way changes made elsewhere
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QPoint, QUrl
@@ -192,9 +193,27 @@ class CaptureActions(_Window):
         self.statusBar().showMessage(self.tr("Image copied"), 3000)
 
     def open_original(self) -> None:
+        """Open the selected capture's original in the desktop's viewer. A document is opened
+        through a link named with its extension (originals are stored by hash alone, and a
+        viewer needs ".pdf" to know it). An e-mail is never handed to a mail program, which
+        could load what it points to: the preview shows it as text."""
         records = self.selected_records()
-        if records:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.blob_path(records[0].sha256))))
+        if not records:
+            return
+        rec = records[0]
+        if rec.doc_kind == "email":
+            self.statusBar().showMessage(
+                self.tr(
+                    "E-mails are shown here as text only, so that nothing they point to is loaded; "
+                    "the original file is kept unchanged and is in the export."
+                ),
+                8000,
+            )
+            return
+        path = self.lib.blob_path(rec.sha256)
+        if rec.is_document:
+            path = _named_link(self.lib.thumbs / "open", path, rec.media_type)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def show_in_folder(self) -> None:
         records = self.selected_records()
@@ -222,3 +241,21 @@ class CaptureActions(_Window):
 
 
 __all__ = ["CaptureActions"]
+
+
+def _named_link(folder: Path, blob: Path, media_type: str) -> Path:
+    """A symbolic link to `blob` named with the extension of its media type, in `folder`
+    (a cache: deleting it loses nothing); the blob itself when no link can be made."""
+    from storage.documents import EXTENSIONS
+
+    ext = EXTENSIONS.get(media_type)
+    if ext is None:
+        return blob
+    link = folder / f"{blob.name}.{ext}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not link.is_symlink():
+            link.symlink_to(blob)
+    except OSError:
+        return blob
+    return link

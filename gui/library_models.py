@@ -244,6 +244,21 @@ class CaptureListModel(QAbstractListModel):
         text = hit.snippet if hit is not None else record.note
         return _one_line(text, limit) if text else ""
 
+    def _size_line(self, record: CaptureRecord, size: str) -> str:
+        """ "1920 × 1080 pixels, 1.2 MB" for a picture; a document's kind and pages instead."""
+        if record.is_document:
+            from .document_view import kind_text
+
+            kind = kind_text(record.doc_kind, record.facts)
+            if record.page_count > 0:
+                return self.tr("{kind}, %n page(s), {size}", "", record.page_count).format(
+                    kind=kind, size=size
+                )
+            return self.tr("{kind}, {size}").format(kind=kind, size=size)
+        return self.tr("{width} × {height} pixels, {size}").format(
+            width=record.width, height=record.height, size=size
+        )
+
     def tooltip_text(self, record: CaptureRecord) -> str:
         """Everything about a capture in a few lines (rich text, user text escaped)."""
         locale = QLocale()
@@ -251,11 +266,7 @@ class CaptureListModel(QAbstractListModel):
         lines = [
             f"<b>{html.escape(self.purchase_text(record))}</b>",
             html.escape(self.full_time_text(record)),
-            html.escape(
-                self.tr("{width} × {height} pixels, {size}").format(
-                    width=record.width, height=record.height, size=size
-                )
-            ),
+            html.escape(self._size_line(record, size)),
             html.escape(self.ocr_status_text(record.ocr_status)),
         ]
         if self.thumbnails.is_missing(record.sha256):

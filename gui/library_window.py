@@ -604,6 +604,8 @@ class LibraryWindow(CaptureActions, QMainWindow):
             a.setEnabled(selected and not in_trash)
         if any(r.is_document for r in records):
             self.act_copy.setEnabled(False)  # a document is no image to copy
+        if any(r.doc_kind == "email" for r in records):
+            self.act_open.setEnabled(False)  # never handed to a mail program (remote content)
         self.act_trash.setEnabled(selected and not in_trash)
         self.act_restore.setEnabled(selected and in_trash)
         self.act_restore.setVisible(in_trash)

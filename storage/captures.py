@@ -712,6 +712,8 @@ def ocr_event_data(ocr: OcrData) -> dict[str, Any]:
         "words": len(ocr.words),
         # Invoice facts read with the text (a compatible addition: absent when none).
         **({"facts": dict(ocr.facts)} if ocr.facts else {}),
+        # What could not be read (a document's scanned pages with no engine): absent when all was.
+        **({"not_read": ocr.error} if ocr.error else {}),
     }
 
 
@@ -725,7 +727,7 @@ def ocr_columns(ocr: OcrData, words: str) -> dict[str, Any]:
         "ocr_languages": ocr.languages,
         "ocr_confidence": ocr.confidence,
         "ocr_words": words,
-        "ocr_error": None,
+        "ocr_error": ocr.error,
         "ocr_at": now_utc(),
         "facts": _dumps(dict(ocr.facts)) if ocr.facts else None,
     }

@@ -183,19 +183,24 @@ def _file_attachments(
     for att in parsed.attachments:
         if att.kind is None or att.data is None:
             continue  # listed in the e-mail's details (filed: false), kept inside its original
-        out.append(
-            _import(
-                lib,
-                att.data,
-                att.name,
-                email.purchase_id,
-                None,
-                CaptureSource.ATTACHMENT,
-                None,
-                email.id,
-                depth + 1,
+        try:
+            out.append(
+                _import(
+                    lib,
+                    att.data,
+                    att.name,
+                    email.purchase_id,
+                    None,
+                    CaptureSource.ATTACHMENT,
+                    None,
+                    email.id,
+                    depth + 1,
+                )
             )
-        )
+        except Exception as exc:  # a bug in a reader must not hide what was kept before it
+            log.exception("e-mail capture %s: attachment %r could not be filed", email.id, att.name)
+            problem = f"{att.name}: could not be filed ({type(exc).__name__}); it stays inside the e-mail"
+            out.append(ImportOutcome(att.name, None, False, problem))
     return tuple(out)
 
 

@@ -133,6 +133,9 @@ class OcrData:
     words: tuple[OcrWordBox, ...] = ()
     #: Invoice facts read with the text (storage.documents.InvoiceFacts.to_dict()), or None.
     facts: Mapping[str, Any] | None = None
+    #: What could not be read although the reading is done (a document's scanned pages
+    #: when no OCR engine could read them), kept as the capture's ocr_error; None: all read.
+    error: str | None = None
 
 
 def _clean_part(value: object) -> str | None:

@@ -278,7 +278,7 @@ def test_a_password_protected_pdf_shows_its_problem(qtbot, window, lib, tmp_path
 # ---------------------------------------------------------------------- e-mails
 
 
-def test_an_email_shows_its_decoded_headers_and_text(qtbot, window, lib, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_email_shows_its_decoded_headers_and_text(qtbot, window, lib, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     (cid,) = _import(lib, tmp_path, "闲鱼.eml", docs.eml_gbk_subject())
     _select(qtbot, window, cid)
     view = window.preview.email_view
@@ -292,7 +292,28 @@ def test_an_email_shows_its_decoded_headers_and_text(qtbot, window, lib, tmp_pat
     assert not view.remote_label.isVisibleTo(view)
     assert view.attachment_buttons == []
     assert window.preview.document_label.text() == "E-mail"
-    assert not window.act_copy.isEnabled() and window.act_open.isEnabled()
+    # Never handed to a mail program, which could load what it points to.
+    assert not window.act_copy.isEnabled() and not window.act_open.isEnabled()
+    opened: list[object] = []
+    monkeypatch.setattr("gui.capture_actions.QDesktopServices.openUrl", lambda url: opened.append(url))
+    window.open_original()  # a double-click on the tile
+    assert opened == [] and "text only" in window.statusBar().currentMessage()
+
+
+def test_a_pdf_opens_in_the_viewer_through_a_link_named_pdf(qtbot, window, lib, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from tests.fixtures_pdf import invoice_pdf
+
+    (cid,) = _import(lib, tmp_path, "发票.pdf", invoice_pdf())
+    _select(qtbot, window, cid)
+    opened: list[object] = []
+    monkeypatch.setattr("gui.capture_actions.QDesktopServices.openUrl", lambda url: opened.append(url))
+    assert window.act_open.isEnabled()
+    window.open_original()
+    [url] = opened
+    link = Path(url.toLocalFile())  # type: ignore[attr-defined]
+    rec = lib.get_capture(cid)
+    assert link.suffix == ".pdf" and link.resolve() == lib.blob_path(rec.sha256).resolve()
+    assert link.read_bytes() == invoice_pdf()
 
 
 def test_an_html_email_is_shown_as_text_and_nothing_is_fetched(qtbot, window, lib, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]

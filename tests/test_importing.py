@@ -177,6 +177,31 @@ def test_an_attachment_that_cannot_be_kept_is_reported_and_the_email_kept(lib: L
     assert lib.get_capture(out.record.id).attachment_ids == (found["ok.xml"].record.id,)
 
 
+def test_an_unexpected_failure_of_one_attachment_keeps_the_others(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in one reader (any exception, not a known refusal) while filing an attachment
+    is that attachment's problem: the e-mail and the attachments filed before it stay kept
+    and are all in the outcome, so the caller can announce them."""
+    data = _email_with(
+        [(docs.invoice_xml(), "xml", "ok.xml"), (pdfs.text_pdf([["第二个附件"]]), "pdf", "b.pdf")]
+    )
+    real = Library.add_capture
+
+    def add_capture(self: Library, data: bytes, **kw: object) -> object:
+        if kw.get("name") == "b.pdf":
+            raise RuntimeError("a reader's bug")
+        return real(self, data, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Library, "add_capture", add_capture)
+    out = import_bytes(lib, data, "mail.eml", purchase_id=None)
+    assert out.record is not None and out.problem is None
+    found = {a.name: a for a in out.attachments}
+    assert found["ok.xml"].record is not None
+    assert found["b.pdf"].record is None and "RuntimeError" in (found["b.pdf"].problem or "")
+    assert lib.count_captures()["all"] == 2
+
+
 def test_a_password_protected_pdf_is_kept_and_marked(lib: Library, tmp_path: Path) -> None:
     out = import_file(lib, _write(tmp_path, "secret.pdf", pdfs.encrypted_pdf()), purchase_id=None)
     assert out.problem is None and out.record is not None

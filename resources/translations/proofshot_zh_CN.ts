@@ -59,6 +59,10 @@
         <source>Image copied</source>
         <translation>图片已复制</translation>
     </message>
+    <message>
+        <source>E-mails are shown here as text only, so that nothing they point to is loaded; the original file is kept unchanged and is in the export.</source>
+        <translation>邮件在这里只以文字显示，不加载它指向的任何内容；原始文件保持不变，并会包含在导出中。</translation>
+    </message>
 </context>
 <context>
     <name>CaptureListModel</name>
@@ -90,6 +94,16 @@
     <message>
         <source>Text recognition not installed</source>
         <translation>未安装文字识别</translation>
+    </message>
+    <message numerus="yes">
+        <source>{kind}, %n page(s), {size}</source>
+        <translation>
+            <numerusform>{kind}，%n 页，{size}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{kind}, {size}</source>
+        <translation>{kind}，{size}</translation>
     </message>
     <message>
         <source>{width} × {height} pixels, {size}</source>
