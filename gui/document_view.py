@@ -36,6 +36,8 @@ from storage.highlight import matching_word_boxes_by_page
 from storage.library import Library
 from storage.records import CaptureRecord, OcrWordBox
 
+from .vocabulary import document_kind_label as kind_text
+
 log = logging.getLogger(__name__)
 
 
@@ -178,28 +180,6 @@ def _email_context(lib: Library, record: CaptureRecord, parent: tuple[int, str] 
 
 
 # ---------------------------------------------------------------------- words
-
-
-def kind_text(kind: str | None, facts: Mapping[str, Any] | None = None) -> str:
-    """A document's kind in plain words."""
-    invoice = bool(facts and facts.get("invoice_number"))
-    if kind == "pdf":
-        return (
-            QCoreApplication.translate("DocumentView", "PDF invoice")
-            if invoice
-            else QCoreApplication.translate("DocumentView", "PDF document")
-        )
-    if kind == "ofd":
-        return QCoreApplication.translate("DocumentView", "OFD e-invoice")
-    if kind == "xml":
-        return (
-            QCoreApplication.translate("DocumentView", "XML e-invoice")
-            if invoice
-            else QCoreApplication.translate("DocumentView", "XML document")
-        )
-    if kind == "email":
-        return QCoreApplication.translate("DocumentView", "E-mail")
-    return kind or ""
 
 
 def facts_rows(facts: Mapping[str, Any] | None) -> list[tuple[str, str]]:

@@ -33,7 +33,7 @@ from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from storage.records import PURCHASE_STATUSES, CaptureRecord, PurchaseRecord, SearchHit
 
 from .thumbnails import ThumbnailCache
-from .vocabulary import purchase_status_label, utc_offset_text
+from .vocabulary import document_kind_label, purchase_status_label, utc_offset_text
 
 log = logging.getLogger(__name__)
 
@@ -247,9 +247,7 @@ class CaptureListModel(QAbstractListModel):
     def _size_line(self, record: CaptureRecord, size: str) -> str:
         """ "1920 × 1080 pixels, 1.2 MB" for a picture; a document's kind and pages instead."""
         if record.is_document:
-            from .document_view import kind_text
-
-            kind = kind_text(record.doc_kind, record.facts)
+            kind = document_kind_label(record.doc_kind, record.facts)
             if record.page_count > 0:
                 return self.tr("{kind}, %n page(s), {size}", "", record.page_count).format(
                     kind=kind, size=size

@@ -57,6 +57,8 @@ from storage.blobs import write_atomic
 from storage.errors import KnownStorageError
 from storage.library import Library
 
+from .vocabulary import document_kind_label
+
 log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")
 
@@ -223,7 +225,7 @@ def _document_thumbnail(blob: Path, dest: Path, size: int, started: float) -> QI
         card = _card(data, kind, subtitle, size)
     except Exception as exc:  # a reader's bug must never break the library window
         log.warning("cannot draw the card of %s: %s", blob.name[:12], exc)
-        card = _draw_card(size, kind, _kind_words(kind, False), subtitle)
+        card = _draw_card(size, kind, document_kind_label(kind), subtitle)
     path = card_path(dest)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -235,20 +237,6 @@ def _document_thumbnail(blob: Path, dest: Path, size: int, started: float) -> QI
         log.warning("cannot cache the card %s: %s", path.name, exc)
     timing.debug("card %s made in %.1f ms", blob.name[:12], (time.perf_counter() - started) * 1000)
     return card
-
-
-def _kind_words(kind: str, invoice: bool) -> str:
-    if kind == "email":
-        return QCoreApplication.translate("ThumbnailCache", "E-mail")
-    if kind == "xml":
-        return (
-            QCoreApplication.translate("ThumbnailCache", "E-invoice (XML)")
-            if invoice
-            else QCoreApplication.translate("ThumbnailCache", "XML document")
-        )
-    if kind == "ofd":
-        return QCoreApplication.translate("ThumbnailCache", "OFD e-invoice")
-    return QCoreApplication.translate("ThumbnailCache", "PDF document")
 
 
 def _card(data: bytes, kind: str, subtitle: str, size: int) -> QImage:
@@ -265,7 +253,9 @@ def _card(data: bytes, kind: str, subtitle: str, size: int) -> QImage:
             subtitle = QCoreApplication.translate("ThumbnailCache", "No. {number}").format(
                 number=facts.invoice_number
             )
-    return _draw_card(size, kind, _kind_words(kind, invoice), subtitle)
+    return _draw_card(
+        size, kind, document_kind_label(kind, {"invoice_number": "-"} if invoice else None), subtitle
+    )
 
 
 _PAPER = QColor(255, 255, 255)

@@ -8,6 +8,9 @@ by either.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 
 from storage.vocabulary import PurchaseStatus
@@ -33,3 +36,26 @@ def utc_offset_text(minutes: int) -> str:
 
 
 __all__ = ["purchase_status_label", "utc_offset_text"]
+
+
+def document_kind_label(kind: str | None, facts: Mapping[str, Any] | None = None) -> str:
+    """A document's kind in plain words (storage.documents kinds; an invoice when its facts
+    have an invoice number)."""
+    invoice = bool(facts and facts.get("invoice_number"))
+    if kind == "pdf":
+        return (
+            QCoreApplication.translate("Vocabulary", "PDF invoice")
+            if invoice
+            else QCoreApplication.translate("Vocabulary", "PDF document")
+        )
+    if kind == "ofd":
+        return QCoreApplication.translate("Vocabulary", "OFD e-invoice")
+    if kind == "xml":
+        return (
+            QCoreApplication.translate("Vocabulary", "XML e-invoice")
+            if invoice
+            else QCoreApplication.translate("Vocabulary", "XML document")
+        )
+    if kind == "email":
+        return QCoreApplication.translate("Vocabulary", "E-mail")
+    return kind or ""

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+from .documents.invoice import FACT_FIELDS
 from .records import MERCHANT_FIELDS
 from .values import utc_offset_label
 from .vocabulary import CaptureSource, OcrStatus
@@ -603,9 +604,9 @@ def _document_parts(c: Mapping[str, Any], language: str, val: Callable[[Any], st
     doc: Mapping[str, Any] = c["document"]
     out: list[str] = []
     facts = doc.get("facts")
-    if isinstance(facts, dict) and any(facts.get(k) for k in _FACT_KEYS):
+    if isinstance(facts, dict) and any(facts.get(k) for k in FACT_FIELDS):
         rows: list[tuple[str, str] | tuple[str, str, bool]] = []
-        for k in _FACT_KEYS:
+        for k in FACT_FIELDS:
             value = facts.get(k)
             if value in (None, ""):
                 continue
@@ -693,18 +694,6 @@ def _document_parts(c: Mapping[str, Any], language: str, val: Callable[[Any], st
             + "</b></p>"
         )
     return out
-
-
-#: Invoice facts in the order the report shows them (storage.documents.InvoiceFacts).
-_FACT_KEYS = (
-    "invoice_number",
-    "issued_on",
-    "seller_name",
-    "seller_tax_id",
-    "buyer_name",
-    "buyer_tax_id",
-    "total",
-)
 
 
 def report_rows(c: Mapping[str, Any], lang: str, fmt: Any) -> list[tuple[str, str]]:

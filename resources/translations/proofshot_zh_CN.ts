@@ -584,30 +584,6 @@
 <context>
     <name>DocumentView</name>
     <message>
-        <source>PDF invoice</source>
-        <translation>PDF 发票</translation>
-    </message>
-    <message>
-        <source>PDF document</source>
-        <translation>PDF 文档</translation>
-    </message>
-    <message>
-        <source>OFD e-invoice</source>
-        <translation>OFD 电子发票</translation>
-    </message>
-    <message>
-        <source>XML e-invoice</source>
-        <translation>XML 电子发票</translation>
-    </message>
-    <message>
-        <source>XML document</source>
-        <translation>XML 文档</translation>
-    </message>
-    <message>
-        <source>E-mail</source>
-        <translation>电子邮件</translation>
-    </message>
-    <message>
         <source>Invoice number</source>
         <translation>发票号码</translation>
     </message>
@@ -2543,26 +2519,6 @@ As read in the screenshot: {raw}</source>
         <translation>无法读取</translation>
     </message>
     <message>
-        <source>E-mail</source>
-        <translation>电子邮件</translation>
-    </message>
-    <message>
-        <source>E-invoice (XML)</source>
-        <translation>电子发票（XML）</translation>
-    </message>
-    <message>
-        <source>XML document</source>
-        <translation>XML 文档</translation>
-    </message>
-    <message>
-        <source>OFD e-invoice</source>
-        <translation>OFD 电子发票</translation>
-    </message>
-    <message>
-        <source>PDF document</source>
-        <translation>PDF 文档</translation>
-    </message>
-    <message>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
@@ -2691,6 +2647,30 @@ As read in the screenshot: {raw}</source>
         <source>Closed</source>
         <comment>purchase status</comment>
         <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>PDF invoice</source>
+        <translation>PDF 发票</translation>
+    </message>
+    <message>
+        <source>PDF document</source>
+        <translation>PDF 文档</translation>
+    </message>
+    <message>
+        <source>OFD e-invoice</source>
+        <translation>OFD 电子发票</translation>
+    </message>
+    <message>
+        <source>XML e-invoice</source>
+        <translation>XML 电子发票</translation>
+    </message>
+    <message>
+        <source>XML document</source>
+        <translation>XML 文档</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>电子邮件</translation>
     </message>
 </context>
 <context>

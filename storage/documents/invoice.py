@@ -16,6 +16,17 @@ from xml.etree.ElementTree import Element
 from ..errors import BadDocument
 from ..values import CREDIT_CODE_ALPHABET, credit_code_problem
 
+#: The facts an invoice states, in the order they are shown (reports, the preview).
+FACT_FIELDS = (
+    "invoice_number",
+    "issued_on",
+    "seller_name",
+    "seller_tax_id",
+    "buyer_name",
+    "buyer_tax_id",
+    "total",
+)
+
 
 @dataclass(frozen=True)
 class InvoiceFacts:
@@ -31,19 +42,9 @@ class InvoiceFacts:
     currency: str = "CNY"
     source: str = ""  # "xml" | "ofd-xml" | "ofd-text" | "pdf-text" | "email-text"
 
-    _FIELDS = (
-        "invoice_number",
-        "issued_on",
-        "seller_name",
-        "seller_tax_id",
-        "buyer_name",
-        "buyer_tax_id",
-        "total",
-    )
-
     @property
     def empty(self) -> bool:
-        return all(getattr(self, f) is None for f in self._FIELDS)
+        return all(getattr(self, f) is None for f in FACT_FIELDS)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,7 +55,7 @@ class InvoiceFacts:
         if not isinstance(d, dict):
             return None
         kept: dict[str, Any] = {}
-        for key in (*cls._FIELDS, "currency", "source"):
+        for key in (*FACT_FIELDS, "currency", "source"):
             value = d.get(key)
             if isinstance(value, str):
                 kept[key] = value
