@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding
 
 #: How long the TSA may take to answer, in seconds (capture/tsa_client.py uses it).
@@ -87,14 +88,15 @@ class Verified:
     tsa_name: str
     signer: str  # the signing certificate's subject
     root: str  # the subject of the certificate the chain ends at
-    chain_complete: bool  # True: ends at a self-signed root and the signature was checked
+    chain_complete: bool  # True: ends at a self-signed root, chain checked; False: signature checked only
 
     def root_text(self) -> str:
         if self.chain_complete:
             return f"chains to the root {self.root} (as included; judge that root yourself)"
         return (
-            f"the TSA did not send its root certificate (the chain stops at {self.root}); "
-            "the signature was not checked offline: check it with `openssl ts -verify` and that TSA's root"
+            f"the token's signature was checked against the TSA's certificate {self.signer}, but the TSA "
+            f"did not send its root certificate (the chain stops at {self.root}): check the chain with "
+            "`openssl ts -verify` and that TSA's published root"
         )
 
 
@@ -254,5 +256,64 @@ def verify_token(tsr: bytes, sha256: str, certificates: Sequence[bytes] = ()) ->
             builder.build().verify(resp, bytes.fromhex(sha256))  # type: ignore[arg-type]
         except VerificationError as exc:
             raise TokenError(f"the token's signature or certificate chain is not valid ({exc})") from None
+    else:
+        _check_signature(tsr, leaf)
     signer = leaf.subject.rfc4514_string()
     return Verified(imprint, gen_time, name or signer, signer, top.subject.rfc4514_string(), complete)
+
+
+def _check_signature(tsr: bytes, leaf: x509.Certificate) -> None:
+    """Without the TSA's root the chain cannot be checked, but the signature can: the token's
+    signed attributes must be signed by `leaf`'s key, their message digest must be the hash
+    of the TSTInfo they sign, and `leaf` must be a time-stamping certificate (critical
+    extendedKeyUsage timeStamping only). Parsing is asn1crypto's, the maths cryptography's.
+    Raises TokenError naming what fails."""
+    from asn1crypto import tsp
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    try:
+        eku = leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except x509.ExtensionNotFound:
+        raise TokenError("the TSA's certificate is not for time-stamping (no extended key usage)") from None
+    if not eku.critical or list(eku.value) != [ExtendedKeyUsageOID.TIME_STAMPING]:
+        raise TokenError("the TSA's certificate is not only and critically for time-stamping")
+    digests: dict[str, hashes.HashAlgorithm] = {
+        "sha256": hashes.SHA256(),
+        "sha384": hashes.SHA384(),
+        "sha512": hashes.SHA512(),
+    }
+    try:
+        signed = tsp.TimeStampResp.load(tsr)["time_stamp_token"]["content"]
+        [si] = list(signed["signer_infos"])
+        content = signed["encap_content_info"]["content"].contents
+        attrs = si["signed_attrs"]
+        digest_name = si["digest_algorithm"]["algorithm"].native
+        digest = next(a["values"][0].native for a in attrs if a["type"].native == "message_digest")
+        to_verify = b"\x31" + attrs.dump()[1:]  # the attributes as a SET OF, as signed (RFC 5652 5.4)
+        signature = si["signature"].native
+        sig_alg = si["signature_algorithm"].signature_algo
+    except (ValueError, TypeError, KeyError, StopIteration) as exc:
+        raise TokenError(f"the token's signature cannot be read ({exc})") from None
+    algorithm = digests.get(str(digest_name))
+    if algorithm is None:
+        raise TokenError(f"the token is signed with {digest_name}, which Proofshot does not check")
+    h = hashes.Hash(algorithm)
+    h.update(content)
+    if h.finalize() != digest:
+        raise TokenError("the token's signed content does not match its signature (changed?)")
+    key = leaf.public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey) and sig_alg == "rsassa_pkcs1v15":
+            key.verify(signature, to_verify, padding.PKCS1v15(), algorithm)
+        elif isinstance(key, rsa.RSAPublicKey) and sig_alg == "rsassa_pss":
+            key.verify(
+                signature, to_verify, padding.PSS(padding.MGF1(algorithm), padding.PSS.AUTO), algorithm
+            )
+        elif isinstance(key, ec.EllipticCurvePublicKey) and sig_alg == "ecdsa":
+            key.verify(signature, to_verify, ec.ECDSA(algorithm))
+        else:
+            raise TokenError(f"the token's signature ({sig_alg}) is of a kind Proofshot does not check")
+    except InvalidSignature:
+        raise TokenError("the token's signature is not valid for the TSA's certificate") from None

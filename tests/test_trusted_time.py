@@ -121,6 +121,7 @@ def test_a_stamped_capture_travels_into_the_export_and_verifies(lib, make_png, t
     if tsa.with_chain:
         assert any("chains to the root CN=Proofshot Test Root CA" in n for n in report.notes)
     else:
+        assert any("signature was checked against the TSA's certificate" in n for n in report.notes)
         assert any("did not send its root certificate" in n for n in report.notes)
 
 
@@ -322,3 +323,36 @@ def test_a_reply_with_its_chain_out_of_der_order_is_read_with_a_second_request(t
     assert token.der == (server.dir / "reply.tsr").read_bytes()
     v = verify_token(token.der, req.sha256, token.certificates)
     assert v.chain_complete and v.root == "CN=Proofshot Test Root CA"
+
+
+def test_a_leaf_only_token_has_its_signature_checked_offline(tmp_path):
+    """A TSA that sends only its own certificate (the usual case): the chain cannot be checked
+    without its root, but the signature is, against that certificate; a token whose signed
+    content or signature was changed fails."""
+    from asn1crypto import tsp
+
+    from storage.tsa_tokens import TokenError, make_request, read_reply
+
+    server = LocalTsa(tmp_path / "tsa", with_chain=False)
+    req = make_request(b"evidence")
+    token = read_reply(server.reply_for(req.der), req)
+    v = verify_token(token.der, req.sha256, token.certificates)
+    assert not v.chain_complete and v.signer == "CN=Proofshot Test TSA"
+    assert "signature was checked" in v.root_text()
+
+    resp = tsp.TimeStampResp.load(token.der)
+    si = resp["time_stamp_token"]["content"]["signer_infos"][0]
+    sig = bytearray(si["signature"].native)
+    sig[10] ^= 0xFF
+    si["signature"] = bytes(sig)
+    with pytest.raises(TokenError, match="signature is not valid"):
+        verify_token(resp.dump(force=True), req.sha256, token.certificates)
+
+    resp = tsp.TimeStampResp.load(token.der)
+    si = resp["time_stamp_token"]["content"]["signer_infos"][0]
+    attrs = si["signed_attrs"]
+    for a in attrs:
+        if a["type"].native == "message_digest":
+            a["values"][0] = bytes(32)
+    with pytest.raises(TokenError, match="does not match its signature|not valid"):
+        verify_token(resp.dump(force=True), req.sha256, token.certificates)
