@@ -55,6 +55,19 @@ class _Stop(enum.Enum):
 _STOP: Final = _Stop.STOP
 
 
+def _thread_sched_ms() -> tuple[float, float]:
+    """(ms on a CPU, ms runnable but waiting for one) of the calling thread so far, from
+    /proc/thread-self/schedstat (Linux); (0, 0) where there is none. Logged with each
+    commit so that a slow one says whether it computed, waited for a CPU, or was blocked
+    (the GIL, a lock, the disk)."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
+            on_cpu, waiting, _ = f.read().split()
+        return int(on_cpu) / 1e6, int(waiting) / 1e6
+    except (OSError, ValueError):
+        return 0.0, 0.0
+
+
 def _release_memory() -> None:
     """Give freed heap back to the OS: glibc keeps the large buffers of a full-screen
     capture or an OCR pass in per-thread arenas otherwise (measured: 292 -> 185 MB
@@ -123,6 +136,8 @@ class CaptureWriter(QThread):
                     del record
                     _release_memory()
                     continue
+                cpu0, runq0 = _thread_sched_ms()
+                picked = time.perf_counter()
                 flags: list[str] = []
                 data = job.data
                 if data is None:
@@ -130,6 +145,7 @@ class CaptureWriter(QThread):
                     if is_mostly_uniform(job.image):
                         flags.append("uniform")
                     data = encode_png(job.image)
+                encoded = time.perf_counter()
                 record = self._lib.add_capture(
                     data,
                     source=job.source,
@@ -140,7 +156,22 @@ class CaptureWriter(QThread):
                     flags=flags,
                     encoded_here=job.data is None,
                 )
-                timing.info("capture_committed_ms=%.1f", (time.perf_counter() - job.started) * 1000)
+                done = time.perf_counter()
+                cpu1, runq1 = _thread_sched_ms()
+                # From the release to the commit; queued = before this thread took the job,
+                # cpu/runq = this thread on a CPU / waiting for one while on the job (the
+                # rest of the time it was blocked: the GIL, a database lock, the disk).
+                timing.info(
+                    "capture_committed_ms=%.1f capture_committed_at=%.6f queued_ms=%.1f encode_ms=%.1f"
+                    " store_ms=%.1f cpu_ms=%.1f runq_ms=%.1f",
+                    (done - job.started) * 1000,
+                    time.time(),
+                    (picked - job.started) * 1000,
+                    (encoded - picked) * 1000,
+                    (done - encoded) * 1000,
+                    cpu1 - cpu0,
+                    runq1 - runq0,
+                )
                 # Identical bytes are kept as a capture of their own (another moment in the
                 # record, the blob is shared); the confirmation says nothing changed.
                 if self._previous is not None and self._previous[0] == record.sha256:
@@ -228,6 +259,8 @@ class OcrWorker(QThread):
             if cid is _STOP:
                 return
             self.ocr_started.emit(cid)
+            started_at = time.time()
+            starts = getattr(self._engine, "starts", 0)
             try:
                 from capture.pipeline import ocr_capture  # tesseract's wrapper loads on first use
 
@@ -240,6 +273,14 @@ class OcrWorker(QThread):
                 self.ocr_finished.emit(cid, "failed", repr(exc))
             finally:
                 self._queued.discard(cid)
+            # For the capture bench: when this image was read, and whether a PP-OCR worker
+            # process had to be started for it.
+            timing.info(
+                "ocr_job_started_at=%.6f ocr_job_ended_at=%.6f ocr_worker_starts=%d",
+                started_at,
+                time.time(),
+                getattr(self._engine, "starts", 0) - starts,
+            )
             _release_memory()
             if self._jobs.empty():
                 self.queue_emptied.emit()
