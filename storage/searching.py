@@ -8,9 +8,8 @@ runs it on the connection of a SQLAlchemy session's read transaction.
 
 Plan of a search without filters (the library window's search box, `main.py search`):
 
-1. candidates: the newest CANDIDATES capture ids matching every term, from one FTS table
-   only (`fts_tri` when every term has 3+ characters, else `fts_char` with every term as
-   a phrase), so no captures row is read for them;
+1. candidates: the newest CANDIDATES captures matching every term, from the FTS indexes
+   and `search_doc` only (`candidates`), so no captures row is read for them;
 2. their normalised documents from `search_doc` (a narrow table: about seven documents a
    page), scored in Python;
 3. captures rows only for the best few, walked in rank order until `limit` not in the
@@ -176,18 +175,34 @@ def plan_candidates(con: sqlite3.Connection, parsed: ParsedQuery, narrow: bool =
     return CandidatePlan("fts_char", params, ())
 
 
-def candidate_ids(con: sqlite3.Connection, parsed: ParsedQuery, k: int) -> list[int]:
-    """The newest `k` capture ids (the Trash's included) whose document holds every term,
-    read from one FTS index only: `fts_tri` when every term has 3+ characters, else
-    `fts_char` with every term as a phrase (its AND of phrases skips through the common
-    terms' doclists; checking short terms on the documents of a long term's matches read
-    every such document, up to 10 MB a query at 100,000 captures)."""
-    if all(len(t) >= 3 for t in parsed.terms):
-        table, m = "fts_tri", " AND ".join(fts_string(t) for t in parsed.terms)
-    else:
-        table, m = "fts_char", char_match(parsed.terms)
-    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
-    return [r for (r,) in con.execute(sql, (m, k))]
+#: A search without filters and with long and short terms: when the long terms match fewer
+#: captures than this, their documents are read and the short terms checked on them; else
+#: fts_char answers every term (docs/adr/011-search-at-scale.md).
+DOC_PROBE_LIMIT = 500
+
+
+def candidates(con: sqlite3.Connection, parsed: ParsedQuery, k: int) -> list[tuple[int, str]]:
+    """(id, document) of the newest `k` captures (the Trash's included) whose document
+    holds every term, from the FTS indexes and `search_doc` only (no captures row).
+
+    Every term 3+ characters long: `fts_tri`. Only short terms: `fts_char`, every term a
+    phrase. Both: the long terms' matches from `fts_tri` when they are few (their
+    documents are read for ranking anyway, and a short term is checked on them), else
+    `fts_char` with every term. (`fts_char` with a long number as a phrase walks the
+    doclists of its digits, in nearly every document: 3,000 pages at 100,000 captures.)"""
+    long_terms = [t for t in parsed.terms if len(t) >= 3]
+    short_terms = [t for t in parsed.terms if len(t) < 3]
+    tri = "SELECT rowid FROM fts_tri WHERE fts_tri MATCH ? ORDER BY rowid DESC LIMIT ?"
+    if long_terms:
+        m = " AND ".join(fts_string(t) for t in long_terms)
+        if not short_terms:
+            return _bodies(con, [r for (r,) in con.execute(tri, (m, k))])
+        ids = [r for (r,) in con.execute(tri, (m, DOC_PROBE_LIMIT))]
+        if len(ids) < DOC_PROBE_LIMIT:
+            docs = _bodies(con, ids)
+            return [(cid, body) for cid, body in docs if all(t in body for t in short_terms)][:k]
+    sql = "SELECT rowid FROM fts_char WHERE fts_char MATCH ? ORDER BY rowid DESC LIMIT ?"
+    return _bodies(con, [r for (r,) in con.execute(sql, (char_match(parsed.terms), k))])
 
 
 # ---------------------------------------------------------------------------- filters
@@ -278,12 +293,8 @@ def find(con: sqlite3.Connection, parsed: ParsedQuery, filters: Filters, limit: 
     the caller's read transaction on `con`)."""
     limit = max(1, min(int(limit), 1000))
     k = max(CANDIDATES, limit)
-    if filters.none:
-        ids = candidate_ids(con, parsed, k)
-        bodies = _bodies(con, ids)
-        scored = [(score_document(bodies[cid], parsed), cid) for cid in ids if cid in bodies]
-    else:
-        scored = [(score_document(body, parsed), cid) for cid, body in _filtered(con, parsed, filters, k)]
+    docs = candidates(con, parsed, k) if filters.none else _filtered(con, parsed, filters, k)
+    scored = [(score_document(body, parsed), cid) for cid, body in docs]
     # Best score first; among equals, the newest capture (the highest id) first.
     scored.sort(key=lambda t: (-t[0], -t[1]))
     hits: list[SearchHit] = []
@@ -301,11 +312,13 @@ def find(con: sqlite3.Connection, parsed: ParsedQuery, filters: Filters, limit: 
     return hits
 
 
-def _bodies(con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, str]:
+def _bodies(con: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(id, document) for `ids`, in their order."""
     if not ids:
-        return {}
+        return []
     marks = ",".join("?" * len(ids))
-    return dict(con.execute(f"SELECT capture_id, body FROM search_doc WHERE capture_id IN ({marks})", ids))
+    found = dict(con.execute(f"SELECT capture_id, body FROM search_doc WHERE capture_id IN ({marks})", ids))
+    return [(cid, found[cid]) for cid in ids if cid in found]
 
 
 def _filtered(
@@ -413,16 +426,69 @@ def snippet_for(
 # ---------------------------------------------------------------------------- ranking
 
 
+#: A term found this near the start of a document (the document starts with it, perhaps
+#: after a clock's digits: a chat's title, a shop's name on a receipt) weighs more.
+HEAD_CHARS = 4
+#: Terms found this close together (in characters of the normalised document) count as
+#: standing together.
+NEAR_CHARS = 24
+#: What a second and a third occurrence, an occurrence near the start and a number standing
+#: alone add to a term's weight (chosen with bench/scale_recall.py).
+REPEAT_WEIGHT = 0.0
+HEAD_WEIGHT = 0.5
+ALONE_WEIGHT = 0.5
+
+
 def score_document(body: str, parsed: ParsedQuery) -> float:
-    """Rank a matching document: every occurrence of a term counts (a few times at
-    most), longer terms count more, and the whole query standing together counts most."""
+    """Rank a matching document (docs/adr/011-search-at-scale.md).
+
+    Per term, weighted by its length (a longer term is more specific): being there counts;
+    repeating it does not (REPEAT_WEIGHT 0: a capture that repeats a word is hardly more
+    about it than one that says it once, and look-alike captures repeat common words, so
+    counting occurrences put them above the capture looked for); the document starting with
+    it and a number standing alone (not inside a longer run of digits) add more. The whole query as one phrase counts most,
+    the terms close together less. Equal scores go to the newest capture (the caller)."""
     score = 0.0
     for t in parsed.terms:
+        first = body.find(t)
+        if first < 0:
+            continue
+        w = 1.0 + len(t) / 4
         n = body.count(t)
-        score += min(n, 5) * (1.0 + len(t) / 4)
-    if len(parsed.terms) > 1 and "".join(parsed.terms) in body:
-        score += 10.0
+        score += w * (1.0 + REPEAT_WEIGHT * min(n - 1, 2))
+        if first < HEAD_CHARS:
+            score += HEAD_WEIGHT * w
+        if t.isdigit() and _stands_alone(body, t, first):
+            score += ALONE_WEIGHT * w
+    if len(parsed.terms) > 1:
+        if "".join(parsed.terms) in body:
+            score += 10.0
+        elif _near(body, parsed.terms):
+            score += 5.0
     return round(score, 3)
+
+
+def _stands_alone(body: str, term: str, start: int) -> bool:
+    """Does some occurrence of the digits `term` have no digit right before or after it?"""
+    while start >= 0:
+        end = start + len(term)
+        if (start == 0 or not body[start - 1].isdigit()) and (end == len(body) or not body[end].isdigit()):
+            return True
+        start = body.find(term, start + 1)
+    return False
+
+
+def _near(body: str, terms: Sequence[str]) -> bool:
+    """Do all `terms` occur within NEAR_CHARS of the first one's some occurrence?"""
+    head = terms[0]
+    start = body.find(head)
+    while start >= 0:
+        lo, hi = max(0, start - NEAR_CHARS), start + len(head) + NEAR_CHARS
+        window = body[lo:hi]
+        if all(t in window for t in terms[1:]):
+            return True
+        start = body.find(head, start + 1)
+    return False
 
 
 def snippet(display: str, parsed: ParsedQuery, width: int = 36) -> tuple[str, tuple[tuple[int, int], ...]]:
