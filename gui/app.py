@@ -129,7 +129,7 @@ def run_app(
 
     tray = TrayMenu(lambda: [])
     writer = CaptureWriter(lib)
-    ocr = OcrWorker(lib, _engine_factory(settings))
+    ocr = OcrWorker(lib, _engine_factory(settings), gate=writer.gate)  # captures first
     controller = Controller(
         lib,
         settings,

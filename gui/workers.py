@@ -34,7 +34,9 @@ from storage.purchases import PurchaseTarget
 from storage.records import CaptureOrigin, CaptureRecord
 
 if TYPE_CHECKING:
-    from capture.ocr import OcrEngine  # loaded when there is text to read, not at start-up
+    from capture.ocr import OcrEngine, OcrResult  # loaded when there is text to read, not at start-up
+    from capture.pipeline import BlobReader
+    from storage.records import OcrData
 
     from .long_capture import LongCaptureResult
     from .single_instance import Responder
@@ -76,6 +78,76 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+class CaptureGate:
+    """Captures first. Counts the captures submitted and not yet kept; the OCR thread
+    waits until there are none before each piece of its work that runs in this process
+    (reading an original, handing an image to the engine, storing the text), so a capture
+    being kept never waits for the GIL or the database's write lock held by OCR
+    (docs/adr/012-memory-at-rest.md, "A capture never waits")."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._busy = 0
+
+    def enter(self) -> None:
+        with self._cond:
+            self._busy += 1
+
+    def leave(self) -> None:
+        with self._cond:
+            self._busy = max(0, self._busy - 1)
+            if self._busy == 0:
+                self._cond.notify_all()
+
+    def busy(self) -> bool:
+        return self._busy > 0
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no capture is in flight; False if `timeout` passed first."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._busy == 0, timeout)
+
+
+class _AfterCaptures:
+    """The library as OCR sees it (`capture.pipeline.OcrLibrary`), each call made only
+    once no capture is in flight."""
+
+    def __init__(self, lib: Library, gate: CaptureGate) -> None:
+        self._lib = lib
+        self._gate = gate
+
+    @property
+    def blobs(self) -> BlobReader:
+        self._gate.wait_idle()
+        return self._lib.blobs
+
+    def get_capture(self, capture_id: int) -> CaptureRecord:
+        self._gate.wait_idle()
+        return self._lib.get_capture(capture_id)
+
+    def set_ocr_result(self, capture_id: int, ocr: OcrData) -> CaptureRecord:
+        self._gate.wait_idle()
+        return self._lib.set_ocr_result(capture_id, ocr)
+
+    def set_ocr_problem(self, capture_id: int, status: str, error: str) -> CaptureRecord:
+        self._gate.wait_idle()
+        return self._lib.set_ocr_problem(capture_id, status, error)
+
+
+class _EngineAfterCaptures:
+    """An OCR engine whose images are handed over only once no capture is in flight
+    (turning the pixels into bytes and the reply into words runs in this process)."""
+
+    def __init__(self, engine: OcrEngine, gate: CaptureGate) -> None:
+        self._engine = engine
+        self._gate = gate
+        self.name = engine.name
+
+    def recognize(self, image: Image.Image) -> OcrResult:
+        self._gate.wait_idle()
+        return self._engine.recognize(image)
+
+
 @dataclass
 class CaptureJob:
     """One capture to keep: pixels (or already-encoded bytes) and where to file it."""
@@ -105,14 +177,17 @@ class CaptureWriter(QThread):
     capture_saved = Signal(object, object)  # (CaptureRecord, CaptureJob)
     capture_failed = Signal(str, object)  # (message, CaptureJob)
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, gate: CaptureGate | None = None) -> None:
         super().__init__()
         self.setObjectName("capture-writer")
         self._lib = library
         self._jobs: queue.Queue[CaptureJob | _Stop] = queue.Queue()
         self._previous: tuple[str, int] | None = None  # (sha256, id) of the last capture kept
+        #: In flight from submit() until kept or failed; OCR waits for it (OcrWorker).
+        self.gate = gate or CaptureGate()
 
     def submit(self, job: CaptureJob) -> None:
+        self.gate.enter()
         self._jobs.put(job)
 
     def pending(self) -> int:
@@ -186,6 +261,8 @@ class CaptureWriter(QThread):
             except Exception as exc:  # a bug: keep the thread alive and say so
                 log.exception("saving a capture failed")
                 self.capture_failed.emit(f"internal error: {exc!r}", job)
+            finally:
+                self.gate.leave()
 
     def _save_long_capture(self, job: CaptureJob, long: LongCaptureResult) -> CaptureRecord:
         """Render the long image from the frames the recipe names and file all of it."""
@@ -217,10 +294,12 @@ class OcrWorker(QThread):
     ocr_finished = Signal(int, str, str)  # (capture id, status, message)
     queue_emptied = Signal()
 
-    def __init__(self, library: Library, engine_factory: EngineFactory) -> None:
+    def __init__(self, library: Library, engine_factory: EngineFactory, gate: CaptureGate | None = None) -> None:
         super().__init__()
         self.setObjectName("ocr-worker")
         self._lib = library
+        #: Captures first: this thread's work waits while one is being kept (CaptureWriter.gate).
+        self._gate = gate or CaptureGate()
         self._engine_factory = engine_factory
         self._engine: OcrEngine | None = None
         self._jobs: queue.Queue[int | _Stop] = queue.Queue()
@@ -264,9 +343,12 @@ class OcrWorker(QThread):
             try:
                 from capture.pipeline import ocr_capture  # tesseract's wrapper loads on first use
 
+                self._gate.wait_idle()
                 if self._engine is None:
                     self._engine = self._engine_factory()
-                outcome = ocr_capture(self._lib, self._engine, cid)
+                outcome = ocr_capture(
+                    _AfterCaptures(self._lib, self._gate), _EngineAfterCaptures(self._engine, self._gate), cid
+                )
                 self.ocr_finished.emit(cid, outcome.status, outcome.message or "")
             except Exception as exc:
                 log.exception("OCR of capture %s failed", cid)
