@@ -34,12 +34,14 @@ from sqlalchemy.orm import Session
 
 from . import searching, state
 from .models import Capture, Purchase
-from .normalize import FIELD_SEPARATOR, NORMALIZER_VERSION, normalize
+from .normalize import FIELD_SEPARATOR, normalize
 from .records import MERCHANT_TEXT_FIELDS, SearchHit
 
 # Searching (parsing, the query plan, ranking, snippets) is storage.searching, which imports
 # no SQLAlchemy (`main.py search` starts without it); its names are here for this module's callers.
 from .searching import CANDIDATES as CANDIDATES
+from .searching import INDEX_FORMAT as INDEX_FORMAT
+from .searching import INDEX_VERSION as INDEX_VERSION
 from .searching import Filters as Filters
 from .searching import ParsedQuery as ParsedQuery
 from .searching import char_match, spaced
@@ -47,13 +49,6 @@ from .searching import parse_query as parse_query
 from .searching import parse_user_query as parse_user_query
 from .searching import score_document as score_document
 from .searching import snippet as snippet
-
-#: Bump when the layout of the index tables' contents changes (libraries rebuild at open).
-#: 3: a capture's window title and application (migration 0003) are in its document.
-INDEX_FORMAT = 3
-#: What an index is built for (the normaliser and the layout); kept in the settings
-#: table (state.SEARCH_INDEX_VERSION). A library whose index differs rebuilds it at open.
-INDEX_VERSION = f"{NORMALIZER_VERSION}.{INDEX_FORMAT}"
 
 
 def count_matches(conn: Connection, parsed: ParsedQuery) -> int:

@@ -31,9 +31,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidInput
-from .normalize import FIELD_SEPARATOR, is_cjk, normalize, normalize_with_map
+from .normalize import FIELD_SEPARATOR, NORMALIZER_VERSION, is_cjk, normalize, normalize_with_map
+from .readahead import random_reads
 from .records import MERCHANT_TEXT_FIELDS, SearchHit
 from .values import local_day_bound_utc, parse_status
+
+#: Bump when the layout of the index tables' contents changes (libraries rebuild at open).
+#: 3: a capture's window title and application (migration 0003) are in its document.
+INDEX_FORMAT = 3
+#: (It is here, not in storage.search, so that `quick_search` can tell a current index
+#: without SQLAlchemy.)
+#: What an index is built for (the normaliser and the layout); kept in the settings
+#: table (state.SEARCH_INDEX_VERSION). A library whose index differs rebuilds it at open.
+INDEX_VERSION = f"{NORMALIZER_VERSION}.{INDEX_FORMAT}"
 
 #: How many of the newest matching captures are scored for ranking.
 CANDIDATES = 400
@@ -43,7 +53,7 @@ MAX_TERMS = 16
 
 _DIGITS_ONLY = re.compile(r"^[\d\s\-+()（）.]+$")
 #: "+86 138…", "+1 (878) 555-8502", "+44 75 8201 4215": a country code, then the number.
-_COUNTRY_CODE = re.compile(r"^\s*(?:\+|00)\s*(\d{1,3})[\s\-.(（]+(?=\d|\()")
+_COUNTRY_CODE = re.compile(r"^\s*(?:\+\s*\d{1,3}|0086)[\s\-.(（]+(?=\d|\()")
 _CN_MOBILE = re.compile(r"^(?:0086|86)(1\d{10})$")
 
 
@@ -290,7 +300,13 @@ _HIT_FROM = "FROM captures c LEFT JOIN purchases p ON p.id = c.purchase_id LEFT 
 
 def find(con: sqlite3.Connection, parsed: ParsedQuery, filters: Filters, limit: int) -> list[SearchHit]:
     """Captures matching every term of `parsed` and the filters, best first (run inside
-    the caller's read transaction on `con`)."""
+    the caller's read transaction on `con`), with the kernel's read-ahead off for the
+    database meanwhile (storage.readahead)."""
+    with random_reads(con):
+        return _find(con, parsed, filters, limit)
+
+
+def _find(con: sqlite3.Connection, parsed: ParsedQuery, filters: Filters, limit: int) -> list[SearchHit]:
     limit = max(1, min(int(limit), 1000))
     k = max(CANDIDATES, limit)
     docs = candidates(con, parsed, k) if filters.none else _filtered(con, parsed, filters, k)
@@ -317,7 +333,12 @@ def _bodies(con: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[int, str]
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
-    found = dict(con.execute(f"SELECT capture_id, body FROM search_doc WHERE capture_id IN ({marks})", ids))
+    found = dict(
+        con.execute(
+            f"SELECT capture_id, body FROM search_doc WHERE capture_id IN ({marks}) ORDER BY capture_id DESC",
+            ids,
+        )
+    )
     return [(cid, found[cid]) for cid in ids if cid in found]
 
 
