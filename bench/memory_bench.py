@@ -261,8 +261,48 @@ def app_memory(pid: int) -> dict[str, Any]:
     }
 
 
+def malloc_stats(pid: int, log: cb.AppLog) -> dict[str, Any]:
+    """glibc's malloc_stats() in the app (through gdb; it prints to the app's stderr):
+    per arena, the bytes taken from the system and the bytes in use. Free bytes kept by
+    malloc are fragmentation, not live data."""
+    log.skip_to_end()
+    proc = subprocess.run(
+        ["gdb", "-p", str(pid), "-batch", "-ex", "call (void)malloc_stats()"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr[-300:]}
+    deadline = time.monotonic() + 10
+    text = ""
+    while time.monotonic() < deadline:
+        with open(log.path, "rb") as f:
+            f.seek(log.pos)
+            text = f.read().decode(errors="replace")
+        if "Total (incl. mmap)" in text and "max mmap bytes" in text:
+            break
+        time.sleep(0.1)
+    system = [int(v) for v in re.findall(r"system bytes\s+=\s+(\d+)", text)]
+    in_use = [int(v) for v in re.findall(r"in use bytes\s+=\s+(\d+)", text)]
+    mmap = re.search(r"mmap regions\s+=\s+(\d+)", text)
+    mb = 1024 * 1024
+    return {
+        "arenas": max(0, len(system) - 1),
+        "arena_system_mb": [round(v / mb, 1) for v in system[:-1]],
+        "arena_in_use_mb": [round(v / mb, 1) for v in in_use[:-1]],
+        "total_system_mb": round(system[-1] / mb, 1) if system else None,
+        "total_in_use_mb": round(in_use[-1] / mb, 1) if in_use else None,
+        "mmap_regions": int(mmap.group(1)) if mmap else None,
+    }
+
+
 def app(args: argparse.Namespace) -> dict[str, Any]:
-    out: dict[str, Any] = {"captures": args.captures, "app_env": args.app_env}
+    out: dict[str, Any] = {
+        "captures": args.captures,
+        "app_env": args.app_env,
+        "fresh_library": args.fresh_library,
+    }
     bench_args = argparse.Namespace(app_env=args.app_env, width=1920, height=1080)
     with tempfile.TemporaryDirectory(prefix="memory_bench.") as tmpdir:
         tmp = Path(tmpdir)
@@ -279,12 +319,18 @@ def app(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 bench.image_wid = wait_for_window(env, cb.IMAGE_WINDOW, timeout=20)[0]
                 cb.wait_screen_shows(env, screen_png)
+                if not args.fresh_library:
+                    # An existing library, as a user's: a new one is created and migrated
+                    # by the app itself, which loads alembic, mako and pygments (~13 MB).
+                    bench.cli("captures", "list")
                 out["app_start_s"] = round(bench.start_app(), 2)
                 time.sleep(args.idle)
                 assert bench.app is not None
                 pid = bench.app.pid
                 out["after_start"] = app_memory(pid)
                 out["after_start"]["extensions"] = loaded_extensions(pid)
+                if args.malloc_stats:
+                    out["after_start"]["malloc"] = malloc_stats(pid, bench.log)
                 progress(f"after start: {out['after_start']['vm_rss_mb']} MB")
                 for i in range(args.captures):
                     bench.change_screen()
@@ -300,6 +346,8 @@ def app(args: argparse.Namespace) -> dict[str, Any]:
                     time.sleep(args.idle)
                     out["after_captures"] = app_memory(pid)
                     out["after_captures"]["extensions"] = loaded_extensions(pid)
+                    if args.malloc_stats:
+                        out["after_captures"]["malloc"] = malloc_stats(pid, bench.log)
                     progress(f"after {len(caps)} captures, OCR done: {out['after_captures']['vm_rss_mb']} MB")
             except BaseException:
                 progress("failed; the app log ends with:\n" + bench.log.text()[-3000:])
@@ -320,6 +368,14 @@ def main() -> int:
     ap.add_argument("--captures", type=int, default=20, help="captures before the second app reading")
     ap.add_argument("--idle", type=float, default=4.0, help="seconds idle before each reading")
     ap.add_argument("--ocr-timeout", type=float, default=900.0)
+    ap.add_argument(
+        "--malloc-stats", action="store_true", help="glibc's malloc_stats() in the app, through gdb"
+    )
+    ap.add_argument(
+        "--fresh-library",
+        action="store_true",
+        help="let the app create the library (as the capture bench does)",
+    )
     ap.add_argument(
         "--app-env", action="append", default=[], metavar="K=V", help="extra environment for the app"
     )

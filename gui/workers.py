@@ -27,7 +27,6 @@ from PySide6.QtCore import QThread, Signal
 
 from capture.errors import KnownCaptureError
 from capture.screen import encode_png, is_mostly_uniform
-from capture.stitch import render
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
 from storage.purchases import PurchaseTarget
@@ -266,6 +265,8 @@ class CaptureWriter(QThread):
 
     def _save_long_capture(self, job: CaptureJob, long: LongCaptureResult) -> CaptureRecord:
         """Render the long image from the frames the recipe names and file all of it."""
+        from capture.stitch import render  # loaded for a long capture, not at start-up
+
         t0 = time.perf_counter()
         by_sha = {hashlib.sha256(png).hexdigest(): png for png in long.frames}
 
@@ -294,7 +295,9 @@ class OcrWorker(QThread):
     ocr_finished = Signal(int, str, str)  # (capture id, status, message)
     queue_emptied = Signal()
 
-    def __init__(self, library: Library, engine_factory: EngineFactory, gate: CaptureGate | None = None) -> None:
+    def __init__(
+        self, library: Library, engine_factory: EngineFactory, gate: CaptureGate | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("ocr-worker")
         self._lib = library
@@ -339,6 +342,7 @@ class OcrWorker(QThread):
                 return
             self.ocr_started.emit(cid)
             started_at = time.time()
+            timing.info("ocr_job_start_at=%.6f", started_at)
             starts = getattr(self._engine, "starts", 0)
             try:
                 from capture.pipeline import ocr_capture  # tesseract's wrapper loads on first use
