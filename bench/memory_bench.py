@@ -137,24 +137,42 @@ def rollup_mb(text: str) -> dict[str, float]:
 
 def smaps_groups(pid: int) -> dict[str, Any]:
     """The process's resident memory grouped by what is mapped: MB Rss per group, and the
-    largest files."""
-    groups: dict[str, int] = {}
-    files: dict[str, int] = {}
-    name = ""
+    largest files. Anonymous memory is told apart by its shape: `[heap]` is malloc's main
+    arena (the GUI thread's), a 64 MB-aligned block of 64 MB (with its PROT_NONE tail) a
+    thread's malloc arena, 8 MB after a guard page a thread's stack, the rest mmapped
+    blocks (large buffers, Python's object arenas, Qt's)."""
+    maps: list[tuple[int, int, str, str, int]] = []  # start, end, perms, name, rss kB
     for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
         head = line.split(maxsplit=5)
         if len(head) >= 5 and "-" in head[0] and not head[0].endswith(":"):
-            name = head[5].strip() if len(head) == 6 else ""
-            continue
-        if line.startswith("Rss:"):
-            kb = int(line.split()[1])
+            lo, hi = (int(x, 16) for x in head[0].split("-"))
+            maps.append((lo, hi, head[1], head[5].strip() if len(head) == 6 else "", 0))
+        elif line.startswith("Rss:") and maps:
+            lo, hi, perms, name, _ = maps[-1]
+            maps[-1] = (lo, hi, perms, name, int(line.split()[1]))
+    arena = 64 << 20
+    groups: dict[str, int] = {}
+    files: dict[str, int] = {}
+    for i, (lo, hi, _perms, name, kb) in enumerate(maps):
+        if name:
             group = classify(name)
-            groups[group] = groups.get(group, 0) + kb
             if name.startswith("/"):
                 files[name] = files.get(name, 0) + kb
+        else:
+            prev = maps[i - 1] if i else None
+            nxt = maps[i + 1] if i + 1 < len(maps) else None
+            guarded = prev is not None and prev[1] == lo and prev[2].startswith("---") and not prev[3]
+            tail = hi - lo + (nxt[1] - nxt[0] if nxt and nxt[0] == hi and nxt[2].startswith("---") else 0)
+            if lo % arena == 0 and tail == arena:
+                group = "malloc arenas of other threads"
+            elif guarded and hi - lo in (8 << 20, (8 << 20) - 4096, 16 << 20):
+                group = "thread stacks"
+            else:
+                group = "mmapped anonymous blocks (large buffers, Python's arenas, Qt)"
+        groups[group] = groups.get(group, 0) + kb
     top = sorted(files.items(), key=lambda kv: -kv[1])[:25]
     return {
-        "groups_mb": {k: round(v / 1024, 1) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])},
+        "groups_mb": {k: round(v / 1024, 1) for k, v in sorted(groups.items(), key=lambda kv: -kv[1]) if v},
         "largest_files_mb": {short(k): round(v / 1024, 1) for k, v in top},
     }
 
@@ -168,8 +186,8 @@ def short(path: str) -> str:
 
 
 def classify(name: str) -> str:
-    if name in ("[heap]", ""):
-        return "heap and anonymous (Python objects, malloc arenas, Qt's data)"
+    if name == "[heap]":
+        return "malloc main arena ([heap]: the GUI thread's)"
     if name.startswith("[stack"):
         return "main thread stack"
     if name.startswith("["):
@@ -261,42 +279,6 @@ def app_memory(pid: int) -> dict[str, Any]:
     }
 
 
-def malloc_stats(pid: int, log: cb.AppLog) -> dict[str, Any]:
-    """glibc's malloc_stats() in the app (through gdb; it prints to the app's stderr):
-    per arena, the bytes taken from the system and the bytes in use. Free bytes kept by
-    malloc are fragmentation, not live data."""
-    log.skip_to_end()
-    proc = subprocess.run(
-        ["gdb", "-p", str(pid), "-batch", "-ex", "call (void)malloc_stats()"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if proc.returncode != 0:
-        return {"error": proc.stderr[-300:]}
-    deadline = time.monotonic() + 10
-    text = ""
-    while time.monotonic() < deadline:
-        with open(log.path, "rb") as f:
-            f.seek(log.pos)
-            text = f.read().decode(errors="replace")
-        if "Total (incl. mmap)" in text and "max mmap bytes" in text:
-            break
-        time.sleep(0.1)
-    system = [int(v) for v in re.findall(r"system bytes\s+=\s+(\d+)", text)]
-    in_use = [int(v) for v in re.findall(r"in use bytes\s+=\s+(\d+)", text)]
-    mmap = re.search(r"mmap regions\s+=\s+(\d+)", text)
-    mb = 1024 * 1024
-    return {
-        "arenas": max(0, len(system) - 1),
-        "arena_system_mb": [round(v / mb, 1) for v in system[:-1]],
-        "arena_in_use_mb": [round(v / mb, 1) for v in in_use[:-1]],
-        "total_system_mb": round(system[-1] / mb, 1) if system else None,
-        "total_in_use_mb": round(in_use[-1] / mb, 1) if in_use else None,
-        "mmap_regions": int(mmap.group(1)) if mmap else None,
-    }
-
-
 def app(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {
         "captures": args.captures,
@@ -329,8 +311,6 @@ def app(args: argparse.Namespace) -> dict[str, Any]:
                 pid = bench.app.pid
                 out["after_start"] = app_memory(pid)
                 out["after_start"]["extensions"] = loaded_extensions(pid)
-                if args.malloc_stats:
-                    out["after_start"]["malloc"] = malloc_stats(pid, bench.log)
                 progress(f"after start: {out['after_start']['vm_rss_mb']} MB")
                 for i in range(args.captures):
                     bench.change_screen()
@@ -346,8 +326,6 @@ def app(args: argparse.Namespace) -> dict[str, Any]:
                     time.sleep(args.idle)
                     out["after_captures"] = app_memory(pid)
                     out["after_captures"]["extensions"] = loaded_extensions(pid)
-                    if args.malloc_stats:
-                        out["after_captures"]["malloc"] = malloc_stats(pid, bench.log)
                     progress(f"after {len(caps)} captures, OCR done: {out['after_captures']['vm_rss_mb']} MB")
             except BaseException:
                 progress("failed; the app log ends with:\n" + bench.log.text()[-3000:])
@@ -368,9 +346,6 @@ def main() -> int:
     ap.add_argument("--captures", type=int, default=20, help="captures before the second app reading")
     ap.add_argument("--idle", type=float, default=4.0, help="seconds idle before each reading")
     ap.add_argument("--ocr-timeout", type=float, default=900.0)
-    ap.add_argument(
-        "--malloc-stats", action="store_true", help="glibc's malloc_stats() in the app, through gdb"
-    )
     ap.add_argument(
         "--fresh-library",
         action="store_true",
