@@ -11,17 +11,16 @@ match spans two fields. Two contentless FTS5 tables index it:
 
 Every query term is normalised like the documents and quoted as one FTS5 string, so
 user input is always literal: FTS syntax in it (quotes, `*`, `AND`, `NEAR(`) can
-neither raise nor change the meaning. Terms are ANDed. The FTS table drives the query
-in descending rowid order with the filters joined on, so SQLite stops after the newest
-few hundred matches (ordering a joined result instead cost 0.3-0.6 s at 100,000
-captures); those are scored in Python by how often and how completely the query occurs.
-See docs/adr/002-search-index.md and docs/benchmarks.md.
+neither raise nor change the meaning. Terms are ANDed. Searching (parsing, the query
+plan, ranking, snippets) is `storage.searching`, on a plain sqlite3 connection without
+SQLAlchemy; `find` here runs it in a session's read transaction.
+See docs/adr/002-search-index.md, docs/adr/011-search-at-scale.md and docs/benchmarks.md.
 
 This module owns every row of the index: what a capture's document is
 (`document_fields`), writing it in the caller's transaction (`reindex_capture`,
-`index_documents`), rebuilding it (`rebuild`) and the hand-built SQL that searches it
-(`find`). Nothing else writes `search_doc`, `fts_tri` or `fts_char`; the benchmarks
-build their libraries through `Library.bulk_add`, which calls `index_documents` too.
+`index_documents`) and rebuilding it (`rebuild`). Nothing else writes `search_doc`,
+`fts_tri` or `fts_char`; the benchmarks build their libraries through `Library.bulk_add`,
+which calls `index_documents` too.
 """
 
 from __future__ import annotations
