@@ -368,7 +368,7 @@ PHASES = ("ocr_idle", "ocr_reading", "worker_starting")
 def phases(
     runs: list[dict[str, Any]],
     jobs: list[dict[str, float]],
-    jobs_started: list[float],
+    jobs_started: list[dict[str, float]],
     sampler: ThreadSampler | None,
     first_n: int,
     result: dict[str, Any],
@@ -382,7 +382,15 @@ def phases(
     finished = len(jobs)
     if jobs_started and len(jobs_started) > len(jobs):
         # The image being read when the bench stopped: from its start on.
-        jobs = [*jobs, {"ocr_job_started_at": jobs_started[-1], "ocr_job_ended_at": math.inf}]
+        last = jobs_started[-1]
+        jobs = [
+            *jobs,
+            {
+                "ocr_job_started_at": last["ocr_job_start_at"],
+                "ocr_job_ended_at": math.inf,
+                "ocr_worker_starts": last.get("ocr_worker_cold", 0),
+            },
+        ]
     for r in runs:
         at = r.get("committed_at")
         if at is None:
@@ -678,7 +686,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 phases(
                     runs,
                     bench.log.lines_with("ocr_job_started_at"),
-                    bench.log.find_all("ocr_job_start_at"),
+                    bench.log.lines_with("ocr_job_start_at"),
                     sampler,
                     rss_at or n_total,
                     result,

@@ -341,7 +341,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 cb.phases(
                     caps_runs,
                     bench.log.lines_with("ocr_job_started_at"),
-                    bench.log.find_all("ocr_job_start_at"),
+                    bench.log.lines_with("ocr_job_start_at"),
                     None,
                     n_total,
                     result,

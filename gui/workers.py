@@ -342,7 +342,9 @@ class OcrWorker(QThread):
                 return
             self.ocr_started.emit(cid)
             started_at = time.time()
-            timing.info("ocr_job_start_at=%.6f", started_at)
+            # Cold: no engine yet, or its worker process is not running (it starts for this image).
+            cold = self._engine is None or getattr(self._engine, "pid", 0) is None
+            timing.info("ocr_job_start_at=%.6f ocr_worker_cold=%d", started_at, cold)
             starts = getattr(self._engine, "starts", 0)
             try:
                 from capture.pipeline import ocr_capture  # tesseract's wrapper loads on first use
