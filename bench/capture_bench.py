@@ -14,8 +14,14 @@ temporary library and config dir, drives it with xdotool and reads the app's
 2. mouse release / Enter -> capture committed (`capture_committed_ms`): N whole-screen
    captures (Enter in the overlay) alternating with N 900x700 region drags. The image
    window is moved by a pixel before each run so every capture has distinct bytes. Each
-   commit is labelled "ocr busy" when a tesseract child of the app ran, or the app's
-   ocr-worker thread used CPU, while it was being saved (OCR competing for the CPU).
+   commit is labelled "ocr busy" when an OCR process of the app (tesseract or the PP-OCR
+   worker) or the app's ocr-worker thread used CPU while it was being saved, and is put in
+   an OCR phase from the app's `ocr_job_*` lines (`commit_by_phase_ms`: `ocr_idle`,
+   `ocr_reading` while the queue is being read, `worker_starting` while the PP-OCR worker
+   is started for an image). Each commit carries the writer's own breakdown (`queued_ms`,
+   `encode_ms`, `store_ms`, `cpu_ms` on a CPU, `runq_ms` waiting for one) and what the
+   writer thread was sampled doing every 3 ms (`writer_state`: running or runnable, futex =
+   the GIL or a lock, disk = fsync and writes).
 3. VmRSS of the app (/proc/PID/status): idle after start; idle after the first
    `--rss-after` (20) captures once their OCR is done (the bench pauses there, so the
    captures after it start with OCR idle); and right after the last capture. OCR of the
