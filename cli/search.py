@@ -53,7 +53,12 @@ def search(args: argparse.Namespace) -> int:
     mid = parse_id(args.merchant, "merchant id") if args.merchant else None
     parsed = parse_user_query(args.query)
     filters = Filters.parse(
-        purchase_id=pid, inbox=args.inbox, merchant_id=mid, status=args.status, since=args.since, until=args.until
+        purchase_id=pid,
+        inbox=args.inbox,
+        merchant_id=mid,
+        status=args.status,
+        since=args.since,
+        until=args.until,
     )
     hits = quick_search(library_path(args), parsed, filters, args.limit)
     if hits is None:
