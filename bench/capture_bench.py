@@ -14,8 +14,14 @@ temporary library and config dir, drives it with xdotool and reads the app's
 2. mouse release / Enter -> capture committed (`capture_committed_ms`): N whole-screen
    captures (Enter in the overlay) alternating with N 900x700 region drags. The image
    window is moved by a pixel before each run so every capture has distinct bytes. Each
-   commit is labelled "ocr busy" when a tesseract child of the app ran, or the app's
-   ocr-worker thread used CPU, while it was being saved (OCR competing for the CPU).
+   commit is labelled "ocr busy" when an OCR process of the app (tesseract or the PP-OCR
+   worker) or the app's ocr-worker thread used CPU while it was being saved, and is put in
+   an OCR phase from the app's `ocr_job_*` lines (`commit_by_phase_ms`: `ocr_idle`,
+   `ocr_reading` while the queue is being read, `worker_starting` while the PP-OCR worker
+   is started for an image). Each commit carries the writer's own breakdown (`queued_ms`,
+   `encode_ms`, `store_ms`, `cpu_ms` on a CPU, `runq_ms` waiting for one) and what the
+   writer thread was sampled doing every 3 ms (`writer_state`: running or runnable, futex =
+   the GIL or a lock, disk = fsync and writes).
 3. VmRSS of the app (/proc/PID/status): idle after start; idle after the first
    `--rss-after` (20) captures once their OCR is done (the bench pauses there, so the
    captures after it start with OCR idle); and right after the last capture. OCR of the
@@ -164,6 +170,35 @@ class AppLog:
                 raise TimeoutError(f"no {key}= in the app log within {timeout}s")
             time.sleep(0.002)
 
+    def wait_for_fields(self, key: str, timeout: float = 15.0) -> dict[str, float]:
+        """Every `name=number` on the next line with `key=` (lines not yet consumed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            at = self.buf.find(key + "=")
+            end = self.buf.find("\n", at) if at >= 0 else -1
+            if end >= 0:
+                start = self.buf.rfind("\n", 0, at) + 1
+                line, self.buf = self.buf[start:end], self.buf[end:]
+                return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", line)}
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                chunk = f.read()
+            if chunk:
+                self.pos += len(chunk)
+                self.buf += chunk.decode(errors="replace")
+                continue
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {key}= in the app log within {timeout}s")
+            time.sleep(0.002)
+
+    def lines_with(self, key: str) -> list[dict[str, float]]:
+        """The `name=number` fields of every line of the whole log with `key=`."""
+        return [
+            {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", line)}
+            for line in self.text().splitlines()
+            if key + "=" in line
+        ]
+
     def find_all(self, key: str) -> list[float]:
         return [float(v) for v in re.findall(re.escape(key) + r"=([0-9.]+)", self.text())]
 
@@ -190,20 +225,117 @@ def ocr_worker_ticks(pid: int) -> int:
     return total
 
 
-def ocr_child_running(pid: int) -> bool:
-    """True when a tesseract process started by the app is running."""
+def ocr_children(pid: int) -> list[int]:
+    """The OCR processes the app started: tesseract, or the PP-OCR worker
+    (`python -m capture.ppocr_worker`)."""
+    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            if ppid != pid:
+                continue
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if comm.startswith("tesseract") or b"capture.ppocr_worker" in cmdline:
+            found.append(int(entry))
+    return found
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    """utime + stime of these processes (all their threads), in clock ticks."""
+    total = 0
+    for p in pids:
+        try:
+            stat = Path(f"/proc/{p}/stat").read_text()
         except OSError:
             continue
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        if ppid == pid and comm.startswith("tesseract"):
-            return True
-    return False
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def ocr_child_running(pid: int) -> bool:
+    """True when an OCR process started by the app (tesseract or the PP-OCR worker) is alive."""
+    return bool(ocr_children(pid))
+
+
+#: What a thread blocked in the kernel waits on, by its wchan (/proc/PID/task/TID/wchan).
+WCHAN_KINDS = (
+    ("futex", "futex (the GIL or a lock)"),
+    ("nanosleep", "sleep (SQLite busy handler)"),
+    ("poll", "poll/select"),
+    ("select", "poll/select"),
+    ("pipe", "pipe"),
+)
+
+
+def wchan_kind(state: str, wchan: str) -> str:
+    if state == "R":
+        return "running or runnable"
+    for needle, kind in WCHAN_KINDS:
+        if needle in wchan:
+            return kind
+    if state == "D" or any(
+        w in wchan for w in ("sync", "jbd2", "folio", "wait_on_page", "ext4", "blk", "io_")
+    ):
+        return f"disk ({wchan})"
+    return f"other ({state} {wchan})"
+
+
+class ThreadSampler:
+    """Samples one thread of the app (by name) every `period` s: its state and wchan,
+    with the wall time. `kinds(t0, t1)` counts the samples in a time span: what the
+    thread was doing (e.g. the capture writer between a release and its commit)."""
+
+    def __init__(self, pid: int, name: str, period: float = 0.003) -> None:
+        import threading
+
+        self.pid, self.name, self.period = pid, name, period
+        self.samples: list[tuple[float, str]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tid: int | None = None
+        self._thread.start()
+
+    def _find(self) -> int | None:
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                if (task / "comm").read_text().strip() == self.name:
+                    return int(task.name)
+            except OSError:
+                continue
+        return None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.period):
+            try:
+                if self._tid is None:
+                    self._tid = self._find()
+                    if self._tid is None:
+                        continue
+                base = f"/proc/{self.pid}/task/{self._tid}"
+                stat = Path(f"{base}/stat").read_text()
+                wchan = Path(f"{base}/wchan").read_text().strip()
+            except OSError:
+                continue
+            state = stat[stat.rindex(")") + 2]
+            self.samples.append((time.time(), wchan_kind(state, wchan)))
+
+    def kinds(self, t0: float, t1: float) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for t, kind in self.samples:
+            if t0 <= t <= t1:
+                out[kind] = out.get(kind, 0) + 1
+        return out
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
 
 
 def machine_info() -> dict[str, Any]:
@@ -233,6 +365,82 @@ def machine_info() -> dict[str, Any]:
         "platform": platform.platform(),
         "loadavg_before": Path("/proc/loadavg").read_text().split()[:3],
     }
+
+
+#: The phases a commit is sorted into, by what OCR was doing between release and commit.
+PHASES = ("ocr_idle", "ocr_reading", "worker_starting")
+
+
+def phases(
+    runs: list[dict[str, Any]],
+    jobs: list[dict[str, float]],
+    jobs_started: list[dict[str, float]],
+    sampler: ThreadSampler | None,
+    first_n: int,
+    result: dict[str, Any],
+) -> None:
+    """Label each commit with the OCR phase it fell in, from the app's `ocr_job_*` lines:
+    `worker_starting` when it overlapped an image for which a PP-OCR worker process was
+    started (spawn, models loading, its first image), `ocr_reading` when it overlapped any
+    other image being read (the queue filling), `ocr_idle` otherwise. Adds, per phase and
+    for the first `first_n` commits and the rest, the commit statistics and what the
+    capture writer thread was sampled doing (`writer_state`)."""
+    finished = len(jobs)
+    if jobs_started and len(jobs_started) > len(jobs):
+        # The image being read when the bench stopped: from its start on.
+        last = jobs_started[-1]
+        jobs = [
+            *jobs,
+            {
+                "ocr_job_started_at": last["ocr_job_start_at"],
+                "ocr_job_ended_at": math.inf,
+                "ocr_worker_starts": last.get("ocr_worker_cold", 0),
+            },
+        ]
+    for r in runs:
+        at = r.get("committed_at")
+        if at is None:
+            r["phase"] = "unknown"
+            continue
+        t0, t1 = at - r["commit_ms"] / 1000, at
+        over = [j for j in jobs if j["ocr_job_started_at"] < t1 and j["ocr_job_ended_at"] > t0]
+        if any(j.get("ocr_worker_starts", 0) > 0 for j in over):
+            r["phase"] = "worker_starting"
+        elif over:
+            r["phase"] = "ocr_reading"
+        else:
+            r["phase"] = "ocr_idle"
+        if sampler is not None:
+            r["writer_state"] = sampler.kinds(t0, t1)
+
+    def summary(sel: list[dict[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = stats([r["commit_ms"] for r in sel])
+        for key in ("queued_ms", "encode_ms", "store_ms", "cpu_ms", "runq_ms"):
+            vals = [r["writer"][key] for r in sel if key in r.get("writer", {})]
+            if vals:
+                out[key] = stats(vals)
+        states: dict[str, int] = {}
+        for r in sel:
+            for k, n in r.get("writer_state", {}).items():
+                states[k] = states.get(k, 0) + n
+        if states:
+            total = sum(states.values())
+            out["writer_state_share"] = {
+                k: round(n / total, 3) for k, n in sorted(states.items(), key=lambda kv: -kv[1])
+            }
+        return out
+
+    result["commit_by_phase_ms"] = {
+        name: summary([r for r in runs if r.get("phase") == name]) for name in PHASES
+    }
+    result["commit_first_ms"] = summary(runs[:first_n])
+    result["commit_after_first_ms"] = summary(runs[first_n:])
+    result["ocr_jobs_started"] = len(jobs_started)
+    result["ocr_jobs_finished"] = finished
+    result["ocr_worker_starts"] = sum(int(j.get("ocr_worker_starts", 0)) for j in jobs)
+    result["commits"] = [
+        {k: r[k] for k in ("mode", "commit_ms", "phase", "writer", "writer_state") if k in r} for r in runs
+    ]
 
 
 class AppProcess:
@@ -362,20 +570,34 @@ class Bench(AppProcess):
         self.change_screen()
         time.sleep(0.05)
         overlay = self.open_overlay()
-        busy = ocr_child_running(self.app.pid)
-        ticks = ocr_worker_ticks(self.app.pid)
+        children = ocr_children(self.app.pid)
+        busy = bool(children)
+        ticks = ocr_worker_ticks(self.app.pid) + cpu_ticks(children)
         if mode == "fullscreen":
             xdotool(self.env, "key", "Return")
         else:
             x0 = 20 + (i * 7) % max(1, w - rw - 40)
             y0 = 20 + (i * 5) % max(1, h - rh - 40)
             drag(self.env, x0, y0, x0 + rw, y0 + rh)
-        committed = self.log.wait_for("capture_committed_ms", timeout=30)
-        # OCR competed if tesseract ran, or the OCR thread itself (decode, prepare) used CPU.
-        busy = busy or ocr_child_running(self.app.pid) or ocr_worker_ticks(self.app.pid) > ticks
+        fields = self.log.wait_for_fields("capture_committed_ms", timeout=30)
+        # OCR competed if an OCR process (tesseract, the PP-OCR worker) or the app's OCR
+        # thread used CPU while the capture was being kept.
+        children = sorted(set(children) | set(ocr_children(self.app.pid)))
+        busy = busy or bool(children) or ocr_worker_ticks(self.app.pid) + cpu_ticks(children) > ticks
         wait_for_no_window(self.env, OVERLAY, timeout=10)
         time.sleep(0.15)
-        return {"mode": mode, "commit_ms": committed, "ocr_busy": busy, "overlay_ms": overlay["latency_ms"]}
+        return {
+            "mode": mode,
+            "commit_ms": fields["capture_committed_ms"],
+            "committed_at": fields.get("capture_committed_at"),
+            "writer": {
+                k: fields[k]
+                for k in ("queued_ms", "encode_ms", "store_ms", "cpu_ms", "runq_ms")
+                if k in fields
+            },
+            "ocr_busy": busy,
+            "overlay_ms": overlay["latency_ms"],
+        }
 
     def wait_ocr_done(self, expected: int, timeout: float) -> tuple[list[dict[str, Any]], float]:
         t = time.monotonic()
@@ -444,6 +666,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     f"{min(700, args.height - 40)} region captures, alternating; RSS after {rss_at}"
                 )
                 runs: list[dict[str, Any]] = []
+                sampler = ThreadSampler(bench.app.pid, "capture-writer")
                 for k in range(n_total):
                     mode = "fullscreen" if k % 2 == 0 else "region"
                     runs.append(bench.commit_run(k // 2, mode))
@@ -452,7 +675,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         progress(
                             f"capture {k + 1}/{n_total} ({mode}): {r['commit_ms']:.1f} ms, ocr busy {r['ocr_busy']}"
                         )
-                    if k + 1 == rss_at:
+                    if rss_at and k + 1 == rss_at:
                         caps, waited = bench.wait_ocr_done(rss_at, timeout=args.ocr_timeout)
                         result["ocr_wait_s"] = round(waited, 1)
                         result["ocr_status_at_rss"] = {
@@ -465,6 +688,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         progress(
                             f"idle RSS after {len(caps)} captures, OCR done: {result['rss_mb']['idle_after_captures']} MB"
                         )
+                sampler.stop()
+                phases(
+                    runs,
+                    bench.log.lines_with("ocr_job_started_at"),
+                    bench.log.lines_with("ocr_job_start_at"),
+                    sampler,
+                    rss_at or n_total,
+                    result,
+                )
                 full = [r for r in runs if r["mode"] == "fullscreen"]
                 region = [r for r in runs if r["mode"] == "region"]
                 for name, sel in (("fullscreen", full), ("region", region)):
@@ -490,7 +722,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "commit_fullscreen_p95": result["commit_fullscreen_ms"]["p95"]
                     <= TARGETS["commit_fullscreen_p95_ms"],
                     "idle_rss_after_start": result["rss_mb"]["idle_after_start"] <= TARGETS["idle_rss_mb"],
-                    "idle_rss_after_captures": result["rss_mb"]["idle_after_captures"]
+                    "idle_rss_after_captures": result["rss_mb"].get("idle_after_captures", math.inf)
                     <= TARGETS["idle_rss_mb"],
                 }
             except BaseException:
@@ -525,7 +757,12 @@ def main() -> int:
         metavar="K=V",
         help="extra environment for the app (repeatable)",
     )
-    ap.add_argument("--rss-after", type=int, default=20, help="captures before the second RSS reading")
+    ap.add_argument(
+        "--rss-after",
+        type=int,
+        default=20,
+        help="captures before the second RSS reading (the bench waits for their OCR there); 0: no pause",
+    )
     ap.add_argument("--ocr-timeout", type=float, default=400.0, help="max seconds to wait for OCR")
     ap.add_argument(
         "--wayland",

@@ -23,10 +23,23 @@ counts are checked after the build.
 The library folder is reused when its `search_bench.json` records the same parameters;
 a folder holding anything else is never deleted.
 
-Timing: every query's first run is recorded as "first" (the OS file cache is warm after
-the build, SQLite's page cache is not), then it runs `--repeat` more times and its warm
-time is the median of those. Overall and per-class median,
-p95 and max are over queries. The LIKE scan uses its own sqlite3 connection (read only).
+Timing, in three passes:
+
+* cold (`search_cold`, unless `--no-cold`): for each query, the library is opened afresh,
+  its database files (library.sqlite3, -wal, -shm) are evicted from the OS page cache with
+  `posix_fadvise(POSIX_FADV_DONTNEED)` (as after a reboot), and one search is timed. What it
+  read comes from /proc/self/io: `read_bytes` (bytes that really came from the disk,
+  read-ahead included) and `rchar` (bytes the process read through read()/pread(), cached or
+  not; SQLite reads one page per call, so rchar / page size is the pages the query touched,
+  whatever the cache held). These byte counts do not depend on the machine's load; the
+  time does.
+* first: then every query's first run on the bench's long-lived library (the OS file cache
+  is warm, SQLite's page cache is not);
+* warm: it runs `--repeat` more times and its warm time is the median of those.
+
+Overall and per-class median, p95 and max are over queries. The load average is recorded
+at the start and end (timings on a loaded machine are noisy). The LIKE scan uses its own
+sqlite3 connection (read only).
 """
 
 from __future__ import annotations
@@ -789,6 +802,67 @@ def stats(ms: list[float]) -> dict[str, float]:
     }
 
 
+def proc_io() -> dict[str, int]:
+    """This process's I/O counters (Linux /proc/self/io); empty where there are none."""
+    try:
+        with open("/proc/self/io") as f:
+            return {k: int(v) for k, v in (line.split(":") for line in f if ":" in line)}
+    except OSError:
+        return {}
+
+
+def evict(root: Path) -> None:
+    """Drop the library database's files from the OS page cache (as after a reboot)."""
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+        path = root / name
+        if not path.exists():
+            continue
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def cold_pass(root: Path, queries: list[tuple[str, str]], page_size: int) -> list[dict[str, Any]]:
+    """Each query once on a freshly opened library with its files evicted from the OS cache."""
+    out = []
+    for i, (_cls, q) in enumerate(queries):
+        with Library.open(root) as lib:
+            evict(root)
+            before = proc_io()
+            t = time.perf_counter()
+            lib.search(q, limit=20)
+            ms = (time.perf_counter() - t) * 1000
+            after = proc_io()
+        d = {k: after.get(k, 0) - before.get(k, 0) for k in ("read_bytes", "rchar", "syscr")}
+        out.append(
+            {
+                "search_cold_ms": round(ms, 2),
+                "cold_read_bytes": d["read_bytes"],
+                "cold_rchar": d["rchar"],
+                "cold_pages": round(d["rchar"] / page_size, 1),
+                "cold_reads": d["syscr"],
+            }
+        )
+        if i % 50 == 49:
+            log(f"cold queries {i + 1}/{len(queries)}")
+    return out
+
+
+def byte_stats(values: list[int]) -> dict[str, float]:
+    """median, p95 and max of byte counts, in MB (10^6 bytes)."""
+    if not values:
+        return {}
+    s = sorted(values)
+    p95 = s[min(len(s) - 1, max(0, int(round(0.95 * len(s) + 0.5)) - 1))]
+    return {
+        "median_mb": round(statistics.median(s) / 1e6, 3),
+        "p95_mb": round(p95 / 1e6, 3),
+        "max_mb": round(s[-1] / 1e6, 3),
+    }
+
+
 def like_sql(terms: tuple[str, ...]) -> str:
     cond = " AND ".join("body LIKE ?" for _ in terms)
     return f"SELECT capture_id FROM search_doc WHERE {cond} ORDER BY capture_id DESC LIMIT 20"
@@ -798,6 +872,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     root, info, reused = prepare_library(args)
     db = root / DB_NAME
     queries = make_queries(db, args.queries, args.seed)
+    load_start = os.getloadavg()
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c0:
+        page_size = c0.execute("PRAGMA page_size").fetchone()[0]
+    cold = cold_pass(root, queries, page_size) if args.cold else [{} for _ in queries]
     lib = Library.open(root)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     # A read-only engine of the bench's own for the "matches" statistic.
@@ -841,6 +919,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     "search_ms": round(statistics.median(warm), 2) if warm else round(first, 2),
                     "like_first_ms": round(like_first, 2),
                     "like_ms": round(statistics.median(like_warm), 2) if like_warm else round(like_first, 2),
+                    **cold[i],
                 }
             )
             if i % 20 == 19:
@@ -861,6 +940,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "search": stats([q["search_ms"] for q in rows]),
                 "search_first": stats([q["search_first_ms"] for q in rows]),
                 "like": stats([q["like_ms"] for q in rows]),
+                **(cold_stats(rows) if args.cold else {}),
                 "example": rows[0]["query"],
             }
     return {
@@ -881,36 +961,78 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "search": stats([q["search_ms"] for q in per_query]),
         "search_first": stats([q["search_first_ms"] for q in per_query]),
         "like": stats([q["like_ms"] for q in per_query]),
+        **(cold_stats(per_query) if args.cold else {}),
+        "page_size": page_size,
+        "load_average": {
+            "start": [round(x, 2) for x in load_start],
+            "end": [round(x, 2) for x in os.getloadavg()],
+        },
         "by_class": by_class,
         "slowest": sorted(per_query, key=lambda q: -q["search_ms"])[:10],
+        "most_read_cold": sorted(per_query, key=lambda q: -q.get("cold_rchar", 0))[:10] if args.cold else [],
         **({"per_query": per_query} if args.per_query else {}),
     }
 
 
+def cold_stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "search_cold": stats([q["search_cold_ms"] for q in rows]),
+        "cold_read": byte_stats([q["cold_read_bytes"] for q in rows]),
+        "cold_rchar": byte_stats([q["cold_rchar"] for q in rows]),
+        "cold_pages": {
+            "median": statistics.median(q["cold_pages"] for q in rows),
+            "p95": sorted(q["cold_pages"] for q in rows)[
+                min(len(rows) - 1, int(round(0.95 * len(rows) + 0.5)) - 1)
+            ],
+            "max": max(q["cold_pages"] for q in rows),
+        },
+    }
+
+
 def table(res: dict[str, Any]) -> str:
+    cold = "search_cold" in res
     out = [
         f"captures {res['captures']}  build {res['build_seconds']} s  library {res['library_bytes'] / 1e6:.0f} MB "
         f"(database {res['database_bytes'] / 1e6:.0f} MB)  queries {res['queries']}  "
-        f"python {res['machine']['python']}  sqlite {res['machine']['sqlite']}  cpus {res['machine']['nproc']}",
+        f"python {res['machine']['python']}  sqlite {res['machine']['sqlite']}  cpus {res['machine']['nproc']}  "
+        f"load {res['load_average']['start'][0]}-{res['load_average']['end'][0]}",
         "",
         f"{'class':<18} {'n':>3} {'matches':>8} | {'search ms: med':>14} {'p95':>7} {'max':>7} | "
-        f"{'first p95':>9} | {'LIKE ms: med':>12} {'p95':>7} {'max':>7}",
+        f"{'first p95':>9} | {'LIKE ms: med':>12} {'p95':>7} {'max':>7}"
+        + (
+            f" | {'cold ms p95':>11} {'read MB med':>11} {'p95':>6} {'pages med':>9} {'p95':>6}"
+            if cold
+            else ""
+        ),
     ]
 
-    def row(
-        name: str, n: int, matches: Any, s: dict[str, float], f: dict[str, float], lk: dict[str, float]
-    ) -> str:
-        return (
+    def row(name: str, n: int, matches: Any, c: dict[str, Any]) -> str:
+        s, f, lk = c["search"], c["search_first"], c["like"]
+        line = (
             f"{name:<18} {n:>3} {matches!s:>8} | {s['median_ms']:>14.1f} {s['p95_ms']:>7.1f} {s['max_ms']:>7.1f} | "
             f"{f['p95_ms']:>9.1f} | {lk['median_ms']:>12.1f} {lk['p95_ms']:>7.1f} {lk['max_ms']:>7.1f}"
         )
+        if cold:
+            r, pg = c["cold_read"], c["cold_pages"]
+            line += (
+                f" | {c['search_cold']['p95_ms']:>11.1f} {r['median_mb']:>11.2f} {r['p95_mb']:>6.2f}"
+                f" {pg['median']:>9.0f} {pg['p95']:>6.0f}"
+            )
+        return line
 
     for cls, c in res["by_class"].items():
-        out.append(row(cls, c["queries"], c["median_matches"], c["search"], c["search_first"], c["like"]))
-    out.append(row("ALL", res["queries"], "", res["search"], res["search_first"], res["like"]))
+        out.append(row(cls, c["queries"], c["median_matches"], c))
+    out.append(row("ALL", res["queries"], "", res))
     out += ["", "slowest searches (warm ms):"]
     for q in res["slowest"]:
         out.append(f"  {q['search_ms']:>8.1f}  {q['class']:<18} matches {q['matches']:>6}  {q['query']!r}")
+    if res.get("most_read_cold"):
+        out += ["", "most pages read by a cold search (pages, MB from disk):"]
+        for q in res["most_read_cold"]:
+            out.append(
+                f"  {q['cold_pages']:>8.0f} {q['cold_read_bytes'] / 1e6:>6.2f}  {q['class']:<18} "
+                f"matches {q['matches']:>6}  {q['query']!r}"
+            )
     return "\n".join(out)
 
 
@@ -924,6 +1046,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=3, help="warm timed runs per query (median kept)")
     ap.add_argument("--like-repeat", type=int, default=1, help="warm timed runs of the LIKE scan per query")
+    ap.add_argument(
+        "--no-cold",
+        dest="cold",
+        action="store_false",
+        help="skip the cold pass (each query on a fresh library with its files evicted from the OS cache)",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object to stdout")
     ap.add_argument("--per-query", action="store_true", help="include every query's timings in the JSON")
     args = ap.parse_args()

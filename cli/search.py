@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .common import EXIT_OK, UserError, emit_json, local_time, open_library, parse_id
+from .common import EXIT_OK, UserError, emit_json, library_path, local_time, open_library, parse_id
 
 if TYPE_CHECKING:
     from .common import Subcommands
@@ -42,21 +42,38 @@ def highlight(text: str, spans: Sequence[Sequence[int]], tty: bool) -> str:
 
 
 def search(args: argparse.Namespace) -> int:
-    from storage.library import INBOX
+    """Search the library: without opening it (storage.quick_search: no SQLAlchemy, no
+    start-up work) when it is as this version wants it, else through Library.open."""
+    from storage.quick_search import search as quick_search
+    from storage.searching import Filters, parse_user_query
 
-    lib = open_library(args)
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
-    pid = INBOX if args.inbox else (parse_id(args.purchase, "purchase id") if args.purchase else None)
-    hits = lib.search(
-        args.query,
+    pid = parse_id(args.purchase, "purchase id") if args.purchase and not args.inbox else None
+    mid = parse_id(args.merchant, "merchant id") if args.merchant else None
+    parsed = parse_user_query(args.query)
+    filters = Filters.parse(
         purchase_id=pid,
-        merchant_id=parse_id(args.merchant, "merchant id") if args.merchant else None,
+        inbox=args.inbox,
+        merchant_id=mid,
         status=args.status,
         since=args.since,
         until=args.until,
-        limit=args.limit,
     )
+    hits = quick_search(library_path(args), parsed, filters, args.limit)
+    if hits is None:
+        from storage.library import INBOX
+
+        lib = open_library(args)
+        hits = lib.search(
+            args.query,
+            purchase_id=INBOX if args.inbox else pid,
+            merchant_id=mid,
+            status=args.status,
+            since=args.since,
+            until=args.until,
+            limit=args.limit,
+        )
     if args.json:
         emit_json([h.to_dict() for h in hits])
         return EXIT_OK

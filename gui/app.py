@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -52,6 +54,22 @@ def _engine_factory(settings: AppSettings) -> EngineFactory:
     return factory
 
 
+#: glibc's mallopt() parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+
+
+def _one_malloc_arena() -> None:
+    """One malloc arena for every thread of the app (glibc; a no-op elsewhere, or when
+    MALLOC_ARENA_MAX is set). glibc gives each thread that allocates at the same time as
+    another an arena of its own, and each keeps the freed buffers of full-screen grabs and
+    OCR images: measured 154.9 -> 145.0 MB after 20 captures (ADR 012). The GIL already
+    serialises the threads' Python work, so one arena's lock costs nothing measurable."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, 1)
+
+
 def _tray_wait_s() -> float:
     try:
         return max(0.0, float(os.environ.get("PROOFSHOT_TRAY_WAIT_S", TRAY_WAIT_S)))
@@ -74,6 +92,7 @@ def run_app(
     `restart_command`: what a restart runs once this app has closed (default: the
     command line this process was started with).
     PROOFSHOT_TRAY_WAIT_S (seconds, for tests) overrides how long to wait for a system tray."""
+    _one_malloc_arena()  # before Qt and the workers start their threads
     prefer_wayland()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -129,7 +148,7 @@ def run_app(
 
     tray = TrayMenu(lambda: [])
     writer = CaptureWriter(lib)
-    ocr = OcrWorker(lib, _engine_factory(settings))
+    ocr = OcrWorker(lib, _engine_factory(settings), gate=writer.gate)  # captures first
     controller = Controller(
         lib,
         settings,

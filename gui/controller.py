@@ -35,9 +35,7 @@ from storage.records import CaptureRecord
 from storage.settings import AppSettings
 from storage.values import merge_notes
 
-from .desktop_shortcut import BackendInfo
 from .library_import import clipboard_png
-from .long_capture import FrameGrabber, LongCaptureResult, LongCaptureSession, MssRegionGrabber
 from .overlay import CaptureSession, _pair_grabs_with_screens
 from .screens import current_screens
 from .single_instance import Message, Responder
@@ -48,7 +46,9 @@ from .workers import CaptureJob, CaptureWriter, OcrWorker
 if TYPE_CHECKING:
     from PIL import Image
 
-    # Loaded on first use, not at start-up.
+    # Loaded on first use, not at start-up (the idle tray's memory: ADR 012).
+    from .desktop_shortcut import BackendInfo
+    from .long_capture import FrameGrabber, LongCaptureResult, LongCaptureSession
     from .purchase_editor import PurchaseEditor, PurchaseEditorFactory
     from .welcome import WelcomeWindow
 
@@ -520,6 +520,8 @@ class Controller(QObject):
     def backend_info(self) -> BackendInfo:
         """How screens are read and how the capture shortcut works here, for Settings and
         the welcome window."""
+        from .desktop_shortcut import BackendInfo
+
         status = self.grabbers.status()
         return BackendInfo(
             screen=status.name,
@@ -854,6 +856,8 @@ class Controller(QObject):
             if region.empty:
                 self._fail(self.tr("The region is empty."), token)
             return False
+        from .long_capture import LongCaptureSession
+
         frame_grabber, close = self._frame_grabber(grab, region)
         session = LongCaptureSession(
             region, self._logical_rect(grab, region), frame_grabber, close_grabber=close
@@ -885,6 +889,8 @@ class Controller(QObject):
         """How the long capture grabs its region: mss on the region alone where mss is the
         backend, else the screen's grab through the same backend, cropped."""
         if self._region_grab_with_mss and grab.backend == "mss" and grab.scale == 1:
+            from .long_capture import MssRegionGrabber
+
             mss_grabber = MssRegionGrabber(region)
             return mss_grabber, mss_grabber.close
         screens = current_screens()

@@ -27,14 +27,15 @@ from PySide6.QtCore import QThread, Signal
 
 from capture.errors import KnownCaptureError
 from capture.screen import encode_png, is_mostly_uniform
-from capture.stitch import render
 from storage.errors import KnownStorageError
 from storage.library import ACTIVE, Library
 from storage.purchases import PurchaseTarget
 from storage.records import CaptureOrigin, CaptureRecord
 
 if TYPE_CHECKING:
-    from capture.ocr import OcrEngine  # loaded when there is text to read, not at start-up
+    from capture.ocr import OcrEngine, OcrResult  # loaded when there is text to read, not at start-up
+    from capture.pipeline import BlobReader
+    from storage.records import OcrData
 
     from .long_capture import LongCaptureResult
     from .single_instance import Responder
@@ -55,12 +56,95 @@ class _Stop(enum.Enum):
 _STOP: Final = _Stop.STOP
 
 
+def _thread_sched_ms() -> tuple[float, float]:
+    """(ms on a CPU, ms runnable but waiting for one) of the calling thread so far, from
+    /proc/thread-self/schedstat (Linux); (0, 0) where there is none. Logged with each
+    commit so that a slow one says whether it computed, waited for a CPU, or was blocked
+    (the GIL, a lock, the disk)."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
+            on_cpu, waiting, _ = f.read().split()
+        return int(on_cpu) / 1e6, int(waiting) / 1e6
+    except (OSError, ValueError):
+        return 0.0, 0.0
+
+
 def _release_memory() -> None:
     """Give freed heap back to the OS: glibc keeps the large buffers of a full-screen
     capture or an OCR pass in per-thread arenas otherwise (measured: 292 -> 185 MB
     after 20 captures)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+class CaptureGate:
+    """Captures first. Counts the captures submitted and not yet kept; the OCR thread
+    waits until there are none before each piece of its work that runs in this process
+    (reading an original, handing an image to the engine, storing the text), so a capture
+    being kept never waits for the GIL or the database's write lock held by OCR
+    (docs/adr/012-memory-at-rest.md, "A capture never waits")."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._busy = 0
+
+    def enter(self) -> None:
+        with self._cond:
+            self._busy += 1
+
+    def leave(self) -> None:
+        with self._cond:
+            self._busy = max(0, self._busy - 1)
+            if self._busy == 0:
+                self._cond.notify_all()
+
+    def busy(self) -> bool:
+        return self._busy > 0
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no capture is in flight; False if `timeout` passed first."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._busy == 0, timeout)
+
+
+class _AfterCaptures:
+    """The library as OCR sees it (`capture.pipeline.OcrLibrary`), each call made only
+    once no capture is in flight."""
+
+    def __init__(self, lib: Library, gate: CaptureGate) -> None:
+        self._lib = lib
+        self._gate = gate
+
+    @property
+    def blobs(self) -> BlobReader:
+        self._gate.wait_idle()
+        return self._lib.blobs
+
+    def get_capture(self, capture_id: int) -> CaptureRecord:
+        self._gate.wait_idle()
+        return self._lib.get_capture(capture_id)
+
+    def set_ocr_result(self, capture_id: int, ocr: OcrData) -> CaptureRecord:
+        self._gate.wait_idle()
+        return self._lib.set_ocr_result(capture_id, ocr)
+
+    def set_ocr_problem(self, capture_id: int, status: str, error: str) -> CaptureRecord:
+        self._gate.wait_idle()
+        return self._lib.set_ocr_problem(capture_id, status, error)
+
+
+class _EngineAfterCaptures:
+    """An OCR engine whose images are handed over only once no capture is in flight
+    (turning the pixels into bytes and the reply into words runs in this process)."""
+
+    def __init__(self, engine: OcrEngine, gate: CaptureGate) -> None:
+        self._engine = engine
+        self._gate = gate
+        self.name = engine.name
+
+    def recognize(self, image: Image.Image) -> OcrResult:
+        self._gate.wait_idle()
+        return self._engine.recognize(image)
 
 
 @dataclass
@@ -92,14 +176,17 @@ class CaptureWriter(QThread):
     capture_saved = Signal(object, object)  # (CaptureRecord, CaptureJob)
     capture_failed = Signal(str, object)  # (message, CaptureJob)
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, gate: CaptureGate | None = None) -> None:
         super().__init__()
         self.setObjectName("capture-writer")
         self._lib = library
         self._jobs: queue.Queue[CaptureJob | _Stop] = queue.Queue()
         self._previous: tuple[str, int] | None = None  # (sha256, id) of the last capture kept
+        #: In flight from submit() until kept or failed; OCR waits for it (OcrWorker).
+        self.gate = gate or CaptureGate()
 
     def submit(self, job: CaptureJob) -> None:
+        self.gate.enter()
         self._jobs.put(job)
 
     def pending(self) -> int:
@@ -123,6 +210,8 @@ class CaptureWriter(QThread):
                     del record
                     _release_memory()
                     continue
+                cpu0, runq0 = _thread_sched_ms()
+                picked = time.perf_counter()
                 flags: list[str] = []
                 data = job.data
                 if data is None:
@@ -130,6 +219,7 @@ class CaptureWriter(QThread):
                     if is_mostly_uniform(job.image):
                         flags.append("uniform")
                     data = encode_png(job.image)
+                encoded = time.perf_counter()
                 record = self._lib.add_capture(
                     data,
                     source=job.source,
@@ -140,7 +230,22 @@ class CaptureWriter(QThread):
                     flags=flags,
                     encoded_here=job.data is None,
                 )
-                timing.info("capture_committed_ms=%.1f", (time.perf_counter() - job.started) * 1000)
+                done = time.perf_counter()
+                cpu1, runq1 = _thread_sched_ms()
+                # From the release to the commit; queued = before this thread took the job,
+                # cpu/runq = this thread on a CPU / waiting for one while on the job (the
+                # rest of the time it was blocked: the GIL, a database lock, the disk).
+                timing.info(
+                    "capture_committed_ms=%.1f capture_committed_at=%.6f queued_ms=%.1f encode_ms=%.1f"
+                    " store_ms=%.1f cpu_ms=%.1f runq_ms=%.1f",
+                    (done - job.started) * 1000,
+                    time.time(),
+                    (picked - job.started) * 1000,
+                    (encoded - picked) * 1000,
+                    (done - encoded) * 1000,
+                    cpu1 - cpu0,
+                    runq1 - runq0,
+                )
                 # Identical bytes are kept as a capture of their own (another moment in the
                 # record, the blob is shared); the confirmation says nothing changed.
                 if self._previous is not None and self._previous[0] == record.sha256:
@@ -155,9 +260,13 @@ class CaptureWriter(QThread):
             except Exception as exc:  # a bug: keep the thread alive and say so
                 log.exception("saving a capture failed")
                 self.capture_failed.emit(f"internal error: {exc!r}", job)
+            finally:
+                self.gate.leave()
 
     def _save_long_capture(self, job: CaptureJob, long: LongCaptureResult) -> CaptureRecord:
         """Render the long image from the frames the recipe names and file all of it."""
+        from capture.stitch import render  # loaded for a long capture, not at start-up
+
         t0 = time.perf_counter()
         by_sha = {hashlib.sha256(png).hexdigest(): png for png in long.frames}
 
@@ -186,10 +295,14 @@ class OcrWorker(QThread):
     ocr_finished = Signal(int, str, str)  # (capture id, status, message)
     queue_emptied = Signal()
 
-    def __init__(self, library: Library, engine_factory: EngineFactory) -> None:
+    def __init__(
+        self, library: Library, engine_factory: EngineFactory, gate: CaptureGate | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("ocr-worker")
         self._lib = library
+        #: Captures first: this thread's work waits while one is being kept (CaptureWriter.gate).
+        self._gate = gate or CaptureGate()
         self._engine_factory = engine_factory
         self._engine: OcrEngine | None = None
         self._jobs: queue.Queue[int | _Stop] = queue.Queue()
@@ -228,18 +341,34 @@ class OcrWorker(QThread):
             if cid is _STOP:
                 return
             self.ocr_started.emit(cid)
+            started_at = time.time()
+            # Cold: no engine yet, or its worker process is not running (it starts for this image).
+            cold = self._engine is None or getattr(self._engine, "pid", 0) is None
+            timing.info("ocr_job_start_at=%.6f ocr_worker_cold=%d", started_at, cold)
+            starts = getattr(self._engine, "starts", 0)
             try:
                 from capture.pipeline import ocr_capture  # tesseract's wrapper loads on first use
 
+                self._gate.wait_idle()
                 if self._engine is None:
                     self._engine = self._engine_factory()
-                outcome = ocr_capture(self._lib, self._engine, cid)
+                outcome = ocr_capture(
+                    _AfterCaptures(self._lib, self._gate), _EngineAfterCaptures(self._engine, self._gate), cid
+                )
                 self.ocr_finished.emit(cid, outcome.status, outcome.message or "")
             except Exception as exc:
                 log.exception("OCR of capture %s failed", cid)
                 self.ocr_finished.emit(cid, "failed", repr(exc))
             finally:
                 self._queued.discard(cid)
+            # For the capture bench: when this image was read, and whether a PP-OCR worker
+            # process had to be started for it.
+            timing.info(
+                "ocr_job_started_at=%.6f ocr_job_ended_at=%.6f ocr_worker_starts=%d",
+                started_at,
+                time.time(),
+                getattr(self._engine, "starts", 0) - starts,
+            )
             _release_memory()
             if self._jobs.empty():
                 self.queue_emptied.emit()
