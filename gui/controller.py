@@ -747,6 +747,7 @@ class Controller(QObject):
 
     def _on_overlay_cancelled(self) -> None:
         self._end_session()
+        self._grabbed = []  # the frozen screens are not needed any more (MBs each)
         self._bring_back()
 
     def _end_session(self) -> None:
@@ -764,6 +765,7 @@ class Controller(QObject):
         region = grab.to_desktop(rect)
         window = snapped or window_for_region(self._grab_windows, region)
         self._keep_region(grab.crop(rect), grab, region, purchase_id, note, started=started, window=window)
+        self._grabbed = []  # the region's pixels went to the writer; the frozen screens are not needed
         self._bring_back()
 
     # ------------------------------------------------------------------ long captures
