@@ -2,9 +2,11 @@
 
 QTextDocument lays the HTML out on A4 pages and QPdfWriter writes them; text stays
 text (CJK fonts are embedded as subsets, so Chinese is searchable and copyable), and
-images are handed to the PDF as they are, scaled by the page transform rather than
-resampled. The report sizes images to fit a page (storage/report.py: IMAGE_BOX), and
-every capture starts a new page, so no image is cut by a page break.
+images are scaled by the page transform rather than resampled. Qt would re-encode every
+screenshot (as JPEG); instead it draws a tiny stand-in for each PNG or JPEG capture and
+storage/pdf_images.py then puts the original's data in its place (ADR 013). The report
+sizes images to fit a page (storage/report.py: IMAGE_BOX), and every capture starts a new
+page, so no image is cut by a page break.
 
 The rendered pages of documents (pages/ in the export) are derived images, drawn from the
 original PDF or OFD at 144 dpi; they are scaled down here to twice their size in the
@@ -17,13 +19,22 @@ from __future__ import annotations
 import logging
 import os
 import re
+import struct
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storage.evidence_format import PAGES_DIR
+from storage.pdf_images import embeddable, replace_images
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage, QTextDocument
 
 log = logging.getLogger(__name__)
+
+#: Width of the stand-in images drawn for captures (their heights tell them apart).
+_STAND_IN_WIDTH = 2
 
 #: Pixels per CSS pixel kept of a document's rendered page in the PDF report.
 _PAGE_IMAGE_DENSITY = 2.0
@@ -55,7 +66,21 @@ def ensure_gui_application() -> None:
 
 
 def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
-    """Write `html` (with images referenced by the keys of `images`) to `out` as PDF."""
+    """Write `html` (with images referenced by the keys of `images`) to `out` as PDF.
+
+    Screenshots (PNG, JPEG) go into the PDF with their original data (ADR 013); if that
+    fails for any reason, the report is drawn again with Qt encoding every image."""
+    try:
+        if _render(html, images, out, pass_through=True):
+            return
+    except (OSError, ValueError, struct.error) as exc:
+        log.warning("report.pdf: originals not embedded (%s); drawing it with Qt's images", exc)
+    _render(html, images, out, pass_through=False)
+
+
+def _render(html: str, images: Mapping[str, Path], out: Path, *, pass_through: bool) -> bool:
+    """Draw the report; with `pass_through`, the captures' originals are put in after.
+    False if some stand-in was not replaced (the file is then not a usable report)."""
     ensure_gui_application()
     from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
     from PySide6.QtGui import (
@@ -83,7 +108,17 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
     doc.setDefaultFont(font)
     doc.setBaseUrl(QUrl.fromLocalFile(str(out.parent) + os.sep))
     shown = _shown_sizes(html)
+    # Captures shown at a given size are drawn as tiny stand-ins, each of its own size, and
+    # their objects in the PDF replaced afterwards by the originals' data (ADR 013).
+    originals = {
+        src: path
+        for src, path in images.items()
+        if pass_through and src in shown and not src.startswith(PAGES_DIR + "/") and embeddable(path)
+    }
+    real_sizes: set[tuple[int, int]] = set()
     for src, path in images.items():
+        if src in originals:
+            continue
         image = QImage(str(path))
         if image.isNull():
             log.warning("cannot load %s for the report", path)
@@ -103,10 +138,18 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
             image = image.convertToFormat(
                 QImage.Format.Format_Grayscale8 if image.isGrayscale() else QImage.Format.Format_RGB888
             )
-        # Under the name as written and as resolved against the base URL, which is the one
-        # QTextDocument looks up (else it loads the file itself, unscaled).
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(src), image)
-        doc.addResource(QTextDocument.ResourceType.ImageResource, doc.baseUrl().resolved(QUrl(src)), image)
+        real_sizes.add((image.width(), image.height()))
+        _add_image(doc, src, image)
+    stand_ins: dict[tuple[int, int], Path] = {}
+    height = 0
+    for src, path in originals.items():
+        height += 1
+        while (_STAND_IN_WIDTH, height) in real_sizes:
+            height += 1
+        stand_in = QImage(_STAND_IN_WIDTH, height, QImage.Format.Format_Grayscale8)
+        stand_in.fill(QColor(255, 255, 255))
+        stand_ins[(_STAND_IN_WIDTH, height)] = path
+        _add_image(doc, src, stand_in)
     doc.setHtml(html)
     a4_mm = QPageSize(QPageSize.PageSizeId.A4).size(QPageSize.Unit.Millimeter)
     page = QSizeF(a4_mm.width() / 25.4 * _DPI, a4_mm.height() / 25.4 * _DPI)
@@ -148,6 +191,24 @@ def render_report_pdf(html: str, images: Mapping[str, Path], out: Path) -> None:
     drawn = doc.toPlainText() + footer
     del painter, writer  # finishes the file
     fix_cjk_text_map(out, drawn)
+    if stand_ins:
+        replaced = replace_images(out, stand_ins)
+        if replaced < len(stand_ins):
+            log.warning(
+                "report.pdf: %d of %d captures' images not placed", len(stand_ins) - replaced, len(stand_ins)
+            )
+            return False
+    return True
+
+
+def _add_image(doc: QTextDocument, src: str, image: QImage) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    # Under the name as written and as resolved against the base URL, which is the one
+    # QTextDocument looks up (else it loads the file itself, unscaled).
+    doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(src), image)
+    doc.addResource(QTextDocument.ResourceType.ImageResource, doc.baseUrl().resolved(QUrl(src)), image)
 
 
 def _shown_sizes(html: str) -> dict[str, tuple[int, int]]:
