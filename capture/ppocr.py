@@ -31,11 +31,36 @@ LANGUAGES = "ch"
 PACKAGES = ("rapidocr", "onnxruntime")
 INSTALL_HINT = "Install it with: .venv/bin/python -m pip install -e '.[ppocr]'"
 
+#: Text detection sees the image scaled so that its longer side is at most this many pixels;
+#: recognition still reads each line from the full-resolution image. Chosen by measurement
+#: on 2x captures (docs/adr/014-ppocr-detection-size.md). None: rapidocr's own sizing.
+DET_MAX_SIDE: int | None = 1280
+#: rapidocr's default detection sizing, kept for images within DET_MAX_SIDE: the shorter
+#: side brought up to 736 px.
+_DET_MIN_SIDE = 736
+#: rapidocr shrinks any image over 2000 px (for recognition too) by default; with the
+#: detection size capped, recognition can read large captures at full resolution.
+REC_MAX_SIDE = 8192
+
 # Screenshots are never upside down: the angle classifier only costs time.
 _PARAMS: dict[str, Any] = {
     "Global.log_level": "warning",
     "Global.use_cls": False,
 }
+
+
+def det_size(size: tuple[int, int], det_max_side: int | None = DET_MAX_SIDE) -> tuple[int, int]:
+    """The (width, height) text detection runs at for an image of `size`: rapidocr's sizing
+    (shorter side up to 736 px, both sides multiples of 32), the longer side capped at
+    `det_max_side`."""
+    w, h = size
+    if det_max_side is not None and max(w, h) > det_max_side:
+        ratio = det_max_side / max(w, h)
+    elif min(w, h) < _DET_MIN_SIDE:
+        ratio = _DET_MIN_SIDE / min(w, h)
+    else:
+        ratio = 1.0
+    return max(32, int(round(int(w * ratio) / 32)) * 32), max(32, int(round(int(h * ratio) / 32)) * 32)
 
 
 def ppocr_available() -> bool:
@@ -149,9 +174,14 @@ class PpOcrEngine:
 
     name = ENGINE_NAME
 
-    def __init__(self) -> None:
+    def __init__(self, det_max_side: int | None = DET_MAX_SIDE, rec_max_side: int | None = None) -> None:
         self._ocr: Any = None
         self.version = ""
+        self.det_max_side = det_max_side
+        # Without a detection cap, keep rapidocr's 2000 px limit (what it was measured with).
+        self.rec_max_side = rec_max_side or (REC_MAX_SIDE if det_max_side is not None else 2000)
+        #: seconds of the last image: detection, recognition, the rest (tests and benchmarks)
+        self.last_stages: dict[str, float] = {}
 
     def load(self) -> None:
         if self._ocr is not None:
@@ -163,7 +193,7 @@ class PpOcrEngine:
         try:
             from rapidocr import RapidOCR
 
-            self._ocr = RapidOCR(params=dict(_PARAMS))
+            self._ocr = RapidOCR(params={**_PARAMS, "Global.max_side_len": self.rec_max_side})
         except Exception as exc:  # noqa: BLE001 - a broken install is a known condition
             raise OcrUnavailable(
                 f"The PP-OCR engine could not load its models: {exc!r}. {INSTALL_HINT}"
@@ -206,6 +236,7 @@ class PpOcrEngine:
             bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
         except (OSError, ValueError, SyntaxError) as exc:
             raise OcrFailed(f"The image could not be read for OCR: {exc}") from exc
+        self._size_detection(size)
         try:
             out = self._ocr(bgr)
         except Exception as exc:  # noqa: BLE001 - reported per image, the worker lives on
@@ -214,4 +245,20 @@ class PpOcrEngine:
         txts = out.txts or ()
         scores = out.scores or ()
         lines = [(t, b.tolist(), s) for t, b, s in zip(txts, boxes, scores, strict=False)]
-        return lines_to_result(lines, size, self.version, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        elapse = list(getattr(out, "elapse_list", None) or [])
+        det_s = float(elapse[0] or 0.0) if elapse else 0.0
+        rec_s = float(elapse[2] or 0.0) if len(elapse) > 2 else 0.0
+        self.last_stages = {"det_s": det_s, "rec_s": rec_s, "other_s": max(0.0, seconds - det_s - rec_s)}
+        return lines_to_result(lines, size, self.version, seconds)
+
+    def _size_detection(self, size: tuple[int, int]) -> None:
+        """Cap the detector's input for this image (rapidocr reads its detector's
+        `limit_type`/`limit_side_len` at every call; boxes come back in image coordinates)."""
+        det = getattr(self._ocr, "text_det", None)
+        if det is None or not hasattr(det, "limit_side_len"):
+            return
+        if self.det_max_side is not None and max(size) > self.det_max_side:
+            det.limit_type, det.limit_side_len = "max", self.det_max_side
+        else:
+            det.limit_type, det.limit_side_len = "min", _DET_MIN_SIDE

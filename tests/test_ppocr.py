@@ -287,3 +287,66 @@ def test_worker_that_dies_mid_image_fails_that_image_only() -> None:
         eng.recognize(Image.new("RGB", (20, 20)))
     assert eng.pid is None
     eng.close()
+
+
+# --------------------------------------------------------------------------- large captures
+
+
+def test_detection_size_caps_the_longer_side_of_large_images_only() -> None:
+    from capture.ppocr import DET_MAX_SIDE, det_size
+
+    assert DET_MAX_SIDE is not None
+    # a 2x full window and a 4K screen are detected with their longer side at the cap
+    for size in ((1920, 1520), (2560, 1600), (3840, 2160), (1560, 3376)):
+        w, h = det_size(size)
+        assert max(w, h) <= DET_MAX_SIDE + 16 and max(w, h) >= DET_MAX_SIDE - 32, (size, w, h)
+        assert abs(w / h - size[0] / size[1]) < 0.05
+    # within the cap, rapidocr's own sizing (the shorter side brought up to 736 px) is kept
+    assert det_size((960, 760)) == (960, 768)
+    assert min(det_size((400, 600))) == 736
+    assert det_size((1920, 1520), None) == (1920, 1536)
+
+
+@needs_ppocr
+@needs_dev
+def test_large_image_is_detected_at_the_chosen_size_with_full_resolution_boxes() -> None:
+    from capture.ppocr import PpOcrEngine, det_size
+
+    # Given a 1x dev screenshot shown on a 2x screen (1920x1520)
+    small, truth = load("0001")
+    img = small.convert("RGB").resize((small.width * 2, small.height * 2), Image.Resampling.LANCZOS)
+    eng = PpOcrEngine()
+    eng.load()
+    det = eng._ocr.text_det
+    seen: list[tuple[int, ...]] = []
+    run = det.session.__call__
+
+    def spy(x, *a, **k):  # type: ignore[no-untyped-def]
+        seen.append(tuple(x.shape))
+        return run(x, *a, **k)
+
+    det.session = type("Spy", (), {"__call__": staticmethod(spy)})()
+    # When it is read
+    result = eng.recognize(img)
+    # Then the detector saw it at the chosen size, not at full resolution
+    w, h = det_size(img.size)
+    assert seen == [(1, 3, h, w)] and max(w, h) < max(img.size)
+    # and the words' boxes are in the full-resolution image's coordinates: every query read
+    # lights up a box on its true line (the true boxes scaled 2x)
+    lines = truth["lines"]
+    checked = 0
+    for q in truth["queries"]:  # type: ignore[attr-defined]
+        if normalize(q["q"]) not in normalize(result.text):
+            continue
+        boxes = matching_word_boxes([OcrWordBox(w.text, w.box, w.conf) for w in result.words], q["q"])
+        owners = [ln for ln in lines if normalize(q["q"]) in normalize(ln["text"])]  # type: ignore[index,union-attr]
+        assert boxes and owners, q
+        bx0, by0, bx1, by1 = boxes[0]
+        cy, cx = (by0 + by1) / 2, (bx0 + bx1) / 2
+        assert any(
+            2 * ln["bbox"][1] - 16 <= cy <= 2 * ln["bbox"][3] + 16  # type: ignore[index]
+            and 2 * ln["bbox"][0] - 16 <= cx <= 2 * ln["bbox"][2] + 16  # type: ignore[index]
+            for ln in owners
+        ), (q, boxes, owners)
+        checked += 1
+    assert checked >= 2, result.text
