@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -577,12 +576,10 @@ def test_ten_thousand_captures_load_fast_and_only_visible_rows_ask_for_thumbnail
         for i in range(10_000, 0, -1)
     ]
     model = CountingModel(cache)
-
-    started = time.perf_counter()
+    # How fast the window opens on 10,000 captures is bench/library_bench.py's to measure
+    # (docs/benchmarks.md, "Library window"); this test checks that only what is seen is asked for.
     model.set_records(records)
-    elapsed = time.perf_counter() - started
-
-    assert elapsed < 0.5, f"set_records took {elapsed:.3f} s"
+    assert model.rowCount() == 10_000
     view = QListView()
     qtbot.addWidget(view)
     view.setViewMode(QListView.ViewMode.IconMode)
@@ -592,20 +589,20 @@ def test_ten_thousand_captures_load_fast_and_only_visible_rows_ask_for_thumbnail
     view.setIconSize(QSize(160, 160))
     view.setGridSize(QSize(190, 230))
     view.resize(1000, 700)
-    started = time.perf_counter()
     view.setModel(model)
     view.show()
     qtbot.waitExposed(view)
-    qtbot.wait(50)
-    shown = time.perf_counter() - started
+    # The first screenful painted (QListView also asks once for the last row to size the grid).
+    qtbot.waitUntil(lambda: bool(model.decoration_rows - {9_999}))
 
-    assert shown < 1.0, f"showing the grid took {shown:.3f} s"
     assert 0 < len(model.decoration_rows) < 100
     assert model.decoration_calls < 300
     # The first screenful (QListView also asks once for the last row to size the grid).
     assert max(model.decoration_rows - {9_999}) < 100
 
     view.scrollToBottom()
-    qtbot.wait(50)
+    qtbot.waitUntil(
+        lambda: len(model.decoration_rows - {9_999}) > 0 and max(model.decoration_rows - {9_999}) > 9_000
+    )
     assert max(model.decoration_rows) == 9_999
     assert len(model.decoration_rows) < 200
