@@ -159,16 +159,22 @@ class AppLog:
             if m:
                 self.buf = self.buf[m.end() :]
                 return float(m.group(1))
-            with open(self.path, "rb") as f:
-                f.seek(self.pos)
-                chunk = f.read()
-            if chunk:
-                self.pos += len(chunk)
-                self.buf += chunk.decode(errors="replace")
+            if self._read_more():
                 continue
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {key}= in the app log within {timeout}s")
             time.sleep(0.002)
+
+    def _read_more(self) -> bool:
+        """Append what the app wrote to the log since the last read; False when nothing."""
+        with open(self.path, "rb") as f:
+            f.seek(self.pos)
+            chunk = f.read()
+        if not chunk:
+            return False
+        self.pos += len(chunk)
+        self.buf += chunk.decode(errors="replace")
+        return True
 
     def wait_for_fields(self, key: str, timeout: float = 15.0) -> dict[str, float]:
         """Every `name=number` on the next line with `key=` (lines not yet consumed)."""
@@ -180,12 +186,7 @@ class AppLog:
                 start = self.buf.rfind("\n", 0, at) + 1
                 line, self.buf = self.buf[start:end], self.buf[end:]
                 return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", line)}
-            with open(self.path, "rb") as f:
-                f.seek(self.pos)
-                chunk = f.read()
-            if chunk:
-                self.pos += len(chunk)
-                self.buf += chunk.decode(errors="replace")
+            if self._read_more():
                 continue
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {key}= in the app log within {timeout}s")
@@ -586,18 +587,7 @@ class Bench(AppProcess):
         busy = busy or bool(children) or ocr_worker_ticks(self.app.pid) + cpu_ticks(children) > ticks
         wait_for_no_window(self.env, OVERLAY, timeout=10)
         time.sleep(0.15)
-        return {
-            "mode": mode,
-            "commit_ms": fields["capture_committed_ms"],
-            "committed_at": fields.get("capture_committed_at"),
-            "writer": {
-                k: fields[k]
-                for k in ("queued_ms", "encode_ms", "store_ms", "cpu_ms", "runq_ms")
-                if k in fields
-            },
-            "ocr_busy": busy,
-            "overlay_ms": overlay["latency_ms"],
-        }
+        return capture_result(mode, fields, busy, overlay["latency_ms"])
 
     def wait_ocr_done(self, expected: int, timeout: float) -> tuple[list[dict[str, Any]], float]:
         t = time.monotonic()
@@ -786,6 +776,22 @@ def main() -> int:
     else:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
+
+
+def capture_result(mode: str, fields: dict[str, float], ocr_busy: bool, overlay_ms: float) -> dict[str, Any]:
+    """One capture's figures as both capture benches report them: the commit latency and
+    time from the app's log line, the writer's breakdown, whether OCR was busy, and the
+    hotkey-to-overlay latency."""
+    return {
+        "mode": mode,
+        "commit_ms": fields["capture_committed_ms"],
+        "committed_at": fields.get("capture_committed_at"),
+        "writer": {
+            k: fields[k] for k in ("queued_ms", "encode_ms", "store_ms", "cpu_ms", "runq_ms") if k in fields
+        },
+        "ocr_busy": ocr_busy,
+        "overlay_ms": overlay_ms,
+    }
 
 
 if __name__ == "__main__":

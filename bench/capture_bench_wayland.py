@@ -227,18 +227,7 @@ class WaylandBench(cb.AppProcess):
         busy = cb.ocr_worker_ticks(self.app.pid) + cb.cpu_ticks(children) > ticks
         self.wait_overlay_closed()
         time.sleep(0.15)
-        return {
-            "mode": mode,
-            "commit_ms": fields["capture_committed_ms"],
-            "committed_at": fields.get("capture_committed_at"),
-            "writer": {
-                k: fields[k]
-                for k in ("queued_ms", "encode_ms", "store_ms", "cpu_ms", "runq_ms")
-                if k in fields
-            },
-            "ocr_busy": busy,
-            "overlay_ms": overlay["latency_ms"],
-        }
+        return cb.capture_result(mode, fields, busy, overlay["latency_ms"])
 
     def backend_alone(self, n: int, portal: bool) -> dict[str, list[float]]:
         """grim as the grim backend runs it, and the portal's Screenshot call, outside the app."""
