@@ -5,21 +5,17 @@ event, the manifest and the report; "not recorded" when missing, never guessed."
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storage.db import alembic_config
 from storage.errors import InvalidInput
 from storage.export import export_purchase
 from storage.library import Library
 from storage.records import CaptureOrigin, NewCapture
 from storage.report import _origin_rows
 from storage.verify import verify_evidence
-
-DATA = Path(__file__).with_name("data")
+from tests.old_libraries import capture_columns, library_at
 
 WECHAT = CaptureOrigin(
     app="WeChat",
@@ -33,24 +29,8 @@ WECHAT = CaptureOrigin(
 
 def _library_at_0002(tmp_path: Path) -> Path:
     """A library written by schema 0002: the 0001 test library upgraded to 0002 only."""
-    from alembic import command
-    from sqlalchemy import create_engine
-
-    root = tmp_path / "lib"
-    shutil.copytree(DATA / "schema-0001", root)
-    engine = create_engine(f"sqlite:///{root / 'library.sqlite3'}")
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
-    engine.dispose()
-    con = sqlite3.connect(root / "library.sqlite3")
-    try:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
-        columns = {r[1] for r in con.execute("PRAGMA table_info(captures)")}
-        assert "source_title" not in columns
-    finally:
-        con.close()
+    root = library_at(tmp_path, "0002")
+    assert "source_title" not in capture_columns(root)
     return root
 
 

@@ -18,17 +18,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from storage.blobs import sha256_bytes
-from storage.db import alembic_config
 from storage.errors import BadDocument, InvalidInput, NotFound
 from storage.highlight import matching_word_boxes_by_page
 from storage.library import Library
 from storage.records import NewCapture, OcrData, OcrWordBox
 from tests import fixtures_docs as docs
 from tests import fixtures_pdf as pdfs
+from tests.old_libraries import capture_columns, library_at
 
 from .conftest import ROOT
-
-DATA = Path(__file__).with_name("data")
 
 
 def _scan_image() -> Image.Image:
@@ -376,23 +374,8 @@ def test_a_stray_document_blob_is_adopted_by_the_scan(tmp_path: Path) -> None:
 
 
 def _library_at_0004(tmp_path: Path) -> Path:
-    from alembic import command
-    from sqlalchemy import create_engine
-
-    root = tmp_path / "lib"
-    shutil.copytree(DATA / "schema-0001", root)
-    engine = create_engine(f"sqlite:///{root / 'library.sqlite3'}")
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
-    engine.dispose()
-    con = sqlite3.connect(root / "library.sqlite3")
-    try:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
-        assert "doc_kind" not in {r[1] for r in con.execute("PRAGMA table_info(captures)")}
-    finally:
-        con.close()
+    root = library_at(tmp_path, "0004")
+    assert "doc_kind" not in capture_columns(root)
     return root
 
 

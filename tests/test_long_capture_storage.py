@@ -7,8 +7,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -19,16 +17,14 @@ import pytest
 from PIL import Image
 
 from capture.stitch import Recipe, Stitcher, render
-from storage.db import alembic_config
 from storage.errors import LongCaptureMismatch
 from storage.library import Library
 from storage.records import OcrData
 from storage.stitched import RecipeFrame
+from tests.old_libraries import capture_columns, library_at
 
 from .conftest import ROOT
 from .test_stitch import W, make_chat
-
-DATA = Path(__file__).with_name("data")
 
 
 def _png(img: Image.Image) -> bytes:
@@ -208,23 +204,8 @@ def test_check_reports_a_damaged_or_missing_frame(lib: Library, long: Long) -> N
 
 
 def _library_at_0003(tmp_path: Path) -> Path:
-    from alembic import command
-    from sqlalchemy import create_engine
-
-    root = tmp_path / "lib"
-    shutil.copytree(DATA / "schema-0001", root)
-    engine = create_engine(f"sqlite:///{root / 'library.sqlite3'}")
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
-    engine.dispose()
-    con = sqlite3.connect(root / "library.sqlite3")
-    try:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
-        assert "recipe" not in {r[1] for r in con.execute("PRAGMA table_info(captures)")}
-    finally:
-        con.close()
+    root = library_at(tmp_path, "0003")
+    assert "recipe" not in capture_columns(root)
     return root
 
 
