@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser, QTextEdit
 
 from capture.pipeline import ocr_capture
@@ -22,6 +22,7 @@ from gui.thumbnails import ThumbnailCache
 from storage.library import Library
 from tests import fixtures_docs as docs
 from tests.fixtures_pdf import encrypted_pdf, line_box_pixels, text_pdf
+from tests.test_library_window import drop_files
 
 PAGES = [["第一页 苹果 订单"], ["第二页 香蕉 退款"], ["第三页 樱桃 发票"]]
 
@@ -164,16 +165,7 @@ def test_dropping_documents_imports_them(qtbot, window, lib, tmp_path) -> None: 
     assert not _drag_enter(window, [other])
     imported: list[list[int]] = []
     window.captures_imported.connect(imported.append)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(pdf)), QUrl.fromLocalFile(str(mail))])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    window.dropEvent(event)
+    drop_files(window, [pdf, mail])
     qtbot.waitUntil(lambda: bool(imported), timeout=10000)
     assert sorted(r.doc_kind or "" for r in lib.get_captures(imported[0])) == ["email", "pdf"]
 

@@ -35,6 +35,20 @@ def _add(lib: Library, make_png, seed: int, text: str, purchase_id: int | None =
     return c.id
 
 
+def drop_files(window: LibraryWindow, paths: list[Path]) -> None:
+    """Drop local files on the window as a file manager would."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+
+
 def _shown_ids(w: LibraryWindow) -> list[int]:
     return [w.captures.record(i).id for i in range(w.captures.rowCount())]  # type: ignore[union-attr]
 
@@ -155,16 +169,7 @@ def test_dropping_files_imports_good_ones_and_explains_bad_ones(
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
     imported: list[list[int]] = []
     window.captures_imported.connect(imported.append)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(bad))])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    window.dropEvent(event)
+    drop_files(window, [good, bad])
     qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
     assert "broken.png" in warnings[0] and "chat.png" not in warnings[0]
     assert len(imported) == 1 and lib.get_capture(imported[0][0]).source_name == "chat.png"
