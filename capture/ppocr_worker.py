@@ -19,15 +19,16 @@ import json
 import logging
 import os
 import select
-import struct
 import subprocess
 import sys
 import threading
 import time
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from capture.errors import OcrFailed, OcrUnavailable
 from capture.ocr import OcrResult, OcrWord
+from storage.pipes import read_message, read_message_blocking
+from storage.pipes import write_message as _write
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -42,43 +43,6 @@ IMAGE_TIMEOUT = 120.0
 #: Seconds the worker may take to start and load its models.
 START_TIMEOUT = 120.0
 _EXIT_IDLE = 0
-
-# --------------------------------------------------------------------------- framing
-
-
-def _write(stream: IO[bytes], payload: bytes) -> None:
-    stream.write(struct.pack(">I", len(payload)) + payload)
-
-
-def _read_exact_blocking(stream: IO[bytes], n: int) -> bytes | None:
-    data = b""
-    while len(data) < n:
-        chunk = stream.read(n - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
-
-
-def _read_exact(fd: int, n: int, deadline: float) -> bytes | None:
-    """Read n bytes from fd before `deadline` (monotonic). None on end of file;
-    TimeoutError when the deadline passes."""
-    parts: list[bytes] = []
-    got = 0
-    while got < n:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            raise TimeoutError
-        chunk = os.read(fd, min(n - got, 1 << 20))
-        if not chunk:
-            return None
-        parts.append(chunk)
-        got += len(chunk)
-    return b"".join(parts)
-
 
 # --------------------------------------------------------------------------- the worker
 
@@ -137,12 +101,8 @@ def serve(idle_seconds: float = IDLE_SECONDS) -> int:
         ready, _, _ = select.select([fd], [], [], idle_seconds)
         if not ready:
             return _EXIT_IDLE
-        raw = _read_exact_blocking(stdin, 4)
-        if raw is None:
-            return 0
-        header = _read_exact_blocking(stdin, struct.unpack(">I", raw)[0])
-        raw = _read_exact_blocking(stdin, 4)
-        pixels = None if raw is None else _read_exact_blocking(stdin, struct.unpack(">I", raw)[0])
+        header = read_message_blocking(stdin)
+        pixels = None if header is None else read_message_blocking(stdin)
         if header is None or pixels is None:
             return 0
         request = json.loads(header)
@@ -260,9 +220,7 @@ class PpOcrProcessEngine:
     def _reply(proc: subprocess.Popen[bytes], timeout: float) -> dict[str, Any] | None:
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
-        deadline = time.monotonic() + timeout
-        raw = _read_exact(fd, 4, deadline)
-        body = None if raw is None else _read_exact(fd, struct.unpack(">I", raw)[0], deadline)
+        body = read_message(fd, time.monotonic() + timeout)
         if body is None:
             return None
         doc = json.loads(body)

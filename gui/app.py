@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from capture.hotkey import start_hotkey
 from storage.errors import KnownStorageError
-from storage.library import Library
+from storage.remote import RemoteLibrary
 from storage.settings import AppSettings, load_settings
 
 from .controller import TRAY_WAIT_S, Controller
@@ -31,6 +31,7 @@ from .workers import CaptureWriter, EngineFactory, OcrWorker
 
 if TYPE_CHECKING:  # loaded on first use, not at start-up
     from capture.ocr import OcrEngine
+    from storage.library import Library
 
     from .desktop_shortcut import BackendInfo
     from .library_window import LibraryWindow
@@ -118,7 +119,7 @@ def run_app(
         return 1
 
     try:
-        lib = Library.open(library, scan=True)
+        lib = RemoteLibrary.open(library, scan=True)  # the database work runs in a helper (ADR 012)
     except KnownStorageError as exc:
         server.close()
         print(f"proofshot: {exc}", file=sys.stderr)
@@ -144,7 +145,7 @@ def run_app(
     def library_window(lib: Library) -> LibraryWindow:
         from .library_window import LibraryWindow
 
-        return LibraryWindow(lib)
+        return LibraryWindow(lib.local())  # the whole storage layer, in this process
 
     tray = TrayMenu(lambda: [])
     writer = CaptureWriter(lib)

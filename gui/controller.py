@@ -29,10 +29,9 @@ from capture.region import Rect
 from capture.screen import ScreenGrab, geometry_note, grab_region
 from capture.windows import WindowInfo, capture_origin, top_level_windows, window_for_region
 from storage.errors import KnownStorageError, NoteChanged
-from storage.library import ACTIVE, Library
-from storage.purchases import PurchaseTarget
 from storage.records import CaptureRecord
 from storage.settings import AppSettings
+from storage.targets import ACTIVE, PurchaseTarget
 from storage.values import merge_notes
 
 from .library_import import clipboard_png
@@ -45,6 +44,8 @@ from .workers import CaptureJob, CaptureWriter, OcrWorker
 
 if TYPE_CHECKING:
     from PIL import Image
+
+    from storage.library import Library
 
     # Loaded on first use, not at start-up (the idle tray's memory: ADR 012).
     from .desktop_shortcut import BackendInfo
@@ -741,6 +742,8 @@ class Controller(QObject):
         )
         session.cancelled.connect(self._on_overlay_cancelled)
         session.overlay_shown.connect(lambda at: timing.info("overlay_visible_at=%.6f", at))
+        # The storage helper (ADR 012) starts while the user selects, once the overlay is up.
+        session.overlay_shown.connect(lambda _at: self.lib.prewarm())
         self._session = session
         session.start()
         self.overlay_opened.emit()
@@ -1030,6 +1033,7 @@ class Controller(QObject):
         self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None, token: Responder | None = None
     ) -> None:
         """The whole screen under the mouse pointer."""
+        self.lib.prewarm()  # the storage helper starts while the screen is grabbed (ADR 012)
 
         def grabbed(grabs: list[ScreenGrab]) -> None:
             self._after_direct_grab()
@@ -1300,7 +1304,7 @@ class Controller(QObject):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.root)))
             return
         if self.library_window is None:
-            window = self._library_window_factory(self.lib)
+            window = self._library_window_factory(self.lib)  # the factory takes lib.local()
             window.captures_imported.connect(self.ocr.enqueue)
             window.ocr_requested.connect(self.ocr.enqueue)
             self.capture_saved.connect(lambda rec: window.capture_changed(rec.id))

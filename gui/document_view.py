@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QImage, QPalette
@@ -33,10 +33,12 @@ from PySide6.QtWidgets import (
 from storage import documents
 from storage.errors import KnownStorageError
 from storage.highlight import matching_word_boxes_by_page
-from storage.library import Library
 from storage.records import CaptureRecord, OcrWordBox
 
 from .vocabulary import document_kind_label as kind_text
+
+if TYPE_CHECKING:
+    from storage.library import Library
 
 log = logging.getLogger(__name__)
 

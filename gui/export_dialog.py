@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from storage.errors import KnownStorageError
-from storage.library import Library
 from storage.report import resolve_language
 from storage.settings import load_settings
 
@@ -44,6 +43,7 @@ from .tasks import TaskRunner
 
 if TYPE_CHECKING:
     from storage.export import ExportResult  # loaded when an export starts, not with the dialog
+    from storage.library import Library
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QIODevice, QMimeData
 from PySide6.QtGui import QGuiApplication
 
 from storage.errors import KnownStorageError
 from storage.importing import SUPPORTED_SUFFIXES, ImportOutcome, import_file
-from storage.library import Library
+
+if TYPE_CHECKING:
+    from storage.library import Library
 
 log = logging.getLogger(__name__)
 

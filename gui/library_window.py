@@ -61,9 +61,9 @@ from PySide6.QtWidgets import (
 
 from storage.changes import CONTENT_KINDS, SILENT_KINDS, Change
 from storage.errors import KnownStorageError
-from storage.library import INBOX, Library
 from storage.records import PURCHASE_STATUSES, CaptureRecord, SearchHit
 from storage.settings import config_dir
+from storage.targets import INBOX
 
 from .capture_actions import CaptureActions
 from .capture_tile import CaptureTileDelegate, tile_size
@@ -90,6 +90,8 @@ from .thumbnails import ThumbnailCache
 from .vocabulary import purchase_status_label
 
 if TYPE_CHECKING:
+    from storage.library import Library
+
     from .purchase_editor import PurchaseEditorFactory  # loaded on first use
 
 log = logging.getLogger(__name__)

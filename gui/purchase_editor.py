@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
 
 from capture.suggestions import TARGET_FIELDS, Suggestion, purchase_suggestions
 from storage.errors import InvalidInput, KnownStorageError, NotFound
-from storage.library import Library
 from storage.records import (
     MERCHANT_FIELDS,
     PURCHASE_STATUSES,
@@ -75,6 +74,9 @@ from .thumbnails import ThumbnailCache
 from .toast import Toast
 from .vocabulary import purchase_status_label
 from .widgets import form_layout, line_edit, question, with_error
+
+if TYPE_CHECKING:
+    from storage.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -715,7 +717,7 @@ class PurchaseEditor(QDialog):
 
 
 #: What makes a purchase form: (library, the purchase's id or None for a new one, parent).
-PurchaseEditorFactory = Callable[[Library, int | None, QWidget | None], PurchaseEditor]
+PurchaseEditorFactory = Callable[["Library", int | None, QWidget | None], PurchaseEditor]
 
 
 __all__ = [

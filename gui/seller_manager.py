@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -25,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from storage.errors import KnownStorageError
-from storage.library import Library
 from storage.records import MerchantRecord
 
 from .style import set_text_tone
 from .widgets import muted, question
+
+if TYPE_CHECKING:
+    from storage.library import Library
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence, QPalette
@@ -50,12 +51,14 @@ from capture import autostart, ocr
 from capture.errors import KnownCaptureError
 from capture.hotkey import HotkeyIssue, canonical, hotkey_issue
 from storage.errors import InvalidInput, KnownStorageError
-from storage.library import Library
 from storage.settings import AppSettings, OwnDetails, save_settings, split_entries
 from storage.values import PHONE_SEPARATOR, phone_problem
 
 from .desktop_shortcut import BackendInfo, DesktopShortcutHelp, capture_command, describe_backends
 from .style import make_smaller, set_text_tone
+
+if TYPE_CHECKING:
+    from storage.library import Library
 
 log = logging.getLogger(__name__)
 

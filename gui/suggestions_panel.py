@@ -8,6 +8,7 @@ only shows them: Use emits `use_requested`, and the editor decides what goes whe
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, Signal, Slot
 from PySide6.QtGui import QPixmap
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from capture.suggestions import Suggestion
-from storage.library import Library
 from storage.records import CaptureRecord
 
 from .thumbnails import ThumbnailCache
 from .widgets import muted, wrapped
+
+if TYPE_CHECKING:
+    from storage.library import Library
 
 _SUGGESTION_ROWS_VISIBLE = 6
 _LONGEST_SHOWN = 48

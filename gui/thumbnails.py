@@ -21,6 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PySide6.QtCore import (
@@ -55,9 +56,11 @@ from PySide6.QtGui import (
 from storage import documents
 from storage.blobs import write_atomic
 from storage.errors import KnownStorageError
-from storage.library import Library
 
 from .vocabulary import document_kind_label
+
+if TYPE_CHECKING:
+    from storage.library import Library
 
 log = logging.getLogger(__name__)
 timing = logging.getLogger("proofshot.timing")

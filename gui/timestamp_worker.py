@@ -98,7 +98,7 @@ class TimestampWorker(QThread):
             return self._pause_s
         from storage.timestamps import next_due_at
 
-        due = next_due_at(self._lib)
+        due = next_due_at(self._lib.local())  # the whole storage layer, when trusted time is on
         if due is None:
             return self._max_sleep_s
         if not due:
@@ -124,12 +124,13 @@ class TimestampWorker(QThread):
             if not (s.tsa_enabled and s.tsa_url):
                 continue  # off: the network is never touched
             try:
+                lib = self._lib.local()
                 if isinstance(job, int):
-                    ts.queue_captures(self._lib, [job], s.tsa_url)
-                for request in ts.due_requests(self._lib):
+                    ts.queue_captures(lib, [job], s.tsa_url)
+                for request in ts.due_requests(lib):
                     if self._stopping:
                         break
-                    ts.process(self._lib, self._sender(), [request], on_result=self._report)
+                    ts.process(lib, self._sender(), [request], on_result=self._report)
                 self._pause_s = 0.0
             except Exception:
                 log.exception("trusted time: stamping failed")

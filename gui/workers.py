@@ -28,13 +28,13 @@ from PySide6.QtCore import QThread, Signal
 from capture.errors import KnownCaptureError
 from capture.screen import encode_png, is_mostly_uniform
 from storage.errors import KnownStorageError
-from storage.library import ACTIVE, Library
-from storage.purchases import PurchaseTarget
 from storage.records import CaptureOrigin, CaptureRecord
+from storage.targets import ACTIVE, PurchaseTarget
 
 if TYPE_CHECKING:
     from capture.ocr import OcrEngine, OcrResult  # loaded when there is text to read, not at start-up
     from capture.pipeline import BlobReader
+    from storage.library import Library
     from storage.records import OcrData
 
     from .long_capture import LongCaptureResult

@@ -54,3 +54,12 @@ class NoteChanged(KnownStorageError):
 
 class LongCaptureMismatch(KnownStorageError):
     """A long capture whose image, recipe and frames do not agree; nothing was written."""
+
+
+class StorageProcessFailed(KnownStorageError):
+    """The storage helper process (storage.helper) could not be started or stopped while
+    answering; what it had written is safe (ADR 003) and recovered at the next open."""
+
+
+class StorageBug(StorageError):
+    """An unexpected error inside the storage helper process (a bug, logged there)."""

@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: The library's database file, in the library folder.
+DB_NAME = "library.sqlite3"
+
 
 def fsync_dir(path: Path) -> None:
     if os.name != "posix":

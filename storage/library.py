@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from .changes import ChangeWatcher
 from .db import make_engines, migrate
 from .documents.pages import PageCache
 from .errors import BadDocument, InvalidInput, LibraryUnavailable
+from .files import DB_NAME as DB_NAME
 from .purchases import ACTIVE as ACTIVE
 from .purchases import INBOX as INBOX
 from .purchases import PURCHASE_FIELDS as PURCHASE_FIELDS
@@ -58,6 +59,7 @@ from .records import (
     MerchantRecord,
     NewCapture,
     OcrData,
+    OpenReport,
     Problem,
     PurchaseRecord,
     SearchHit,
@@ -66,19 +68,8 @@ from .settings import OwnDetails
 from .values import MAX_NOTE_CHARS, clean_text
 from .vocabulary import CaptureSource, OcrStatus
 
-DB_NAME = "library.sqlite3"
 #: set_note's `expected` when the caller does not care what the note was.
 _ANY = captures.ANY_NOTE
-
-
-@dataclass(frozen=True)
-class OpenReport:
-    """What opening the library found and did."""
-
-    backup: str | None
-    recovered: tuple[int, ...]
-    problems: tuple[Problem, ...]
-    reindexed: bool
 
 
 class Library:
@@ -145,6 +136,14 @@ class Library:
         """A watcher that tells what anyone (this process, another window, the command
         line) committed to this library since it last looked (storage.changes)."""
         return ChangeWatcher(self.db_path)
+
+    def local(self) -> Library:
+        """The library in this process: itself (storage.remote.RemoteLibrary opens one)."""
+        return self
+
+    def prewarm(self) -> None:
+        """Get ready for a capture: nothing to do in this process (a RemoteLibrary starts
+        its helper)."""
 
     def close(self) -> None:
         self._w.dispose()

@@ -12,7 +12,7 @@ changes them reindexes those captures in the same transaction (search.reindex_pu
 
 from __future__ import annotations
 
-from typing import Any, Final, TypeAlias
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,10 @@ from .errors import InvalidInput, NotFound
 from .models import Capture, Merchant, Purchase
 from .records import MERCHANT_FIELDS, MerchantRecord, PurchaseRecord
 from .settings import OWN_DETAILS_KEY, OwnDetails
+from .targets import ACTIVE as ACTIVE
+from .targets import INBOX as INBOX
+from .targets import PurchaseTarget as PurchaseTarget
+from .targets import _Active as _Active
 from .values import (
     MAX_NOTE_CHARS,
     clean_text,
@@ -39,18 +43,6 @@ from .values import (
 )
 from .vocabulary import Platform, PurchaseStatus
 
-
-class _Active:
-    def __repr__(self) -> str:
-        return "ACTIVE"
-
-
-#: Pass as `purchase_id` to file a capture under the active purchase (or the Inbox).
-ACTIVE: Final = _Active()
-#: Where a new capture goes: a purchase id, None for the Inbox, or ACTIVE.
-PurchaseTarget: TypeAlias = int | None | _Active
-#: Pass as `purchase_id` to a listing or search to mean "captures in the Inbox".
-INBOX: Final = -1
 #: An id no purchase has: "there is no active purchase" once it has been looked up.
 _NO_PURCHASE: Final = 0
 

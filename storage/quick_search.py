@@ -16,12 +16,12 @@ import re
 import sqlite3
 from pathlib import Path
 
+from .files import DB_NAME
 from .records import SearchHit
 from .searching import INDEX_VERSION, Filters, ParsedQuery, find
 
-#: storage.library.DB_NAME, storage.state.SEARCH_INDEX_VERSION, storage.db.BUSY_TIMEOUT_MS
-#: (those modules import SQLAlchemy; a test keeps these equal).
-DB_NAME = "library.sqlite3"
+#: storage.state.SEARCH_INDEX_VERSION, storage.db.BUSY_TIMEOUT_MS (those modules import
+#: SQLAlchemy; a test keeps these equal).
 INDEX_VERSION_KEY = "search_normalizer"
 BUSY_TIMEOUT_S = 15.0
 

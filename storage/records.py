@@ -414,6 +414,16 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class OpenReport:
+    """What opening the library found and did."""
+
+    backup: str | None
+    recovered: tuple[int, ...]
+    problems: tuple[Problem, ...]
+    reindexed: bool
+
+
+@dataclass(frozen=True)
 class CheckReport:
     captures: int
     blobs_checked: int

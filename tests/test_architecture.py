@@ -30,6 +30,7 @@ CAPTURE_MAY_IMPORT_FROM_STORAGE = frozenset(
         "storage.errors",
         "storage.files",
         "storage.stitched",
+        "storage.pipes",
     }
 )
 #: Documents (PDF, OFD, XML, e-mail) are read on the capture side through this plain

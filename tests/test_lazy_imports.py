@@ -23,6 +23,8 @@ NOT_AT_START = (
     "capture.ocr",
     "capture.pipeline",
     "alembic",
+    "sqlalchemy",  # the database work runs in the storage helper process (storage.helper)
+    "storage.library",
     "cv2",
     "onnxruntime",
 )
