@@ -54,9 +54,7 @@ IMPORTS = (
     "PySide6.QtWidgets",
     "PIL.Image",
     "pynput.keyboard",
-    "sqlalchemy",
-    "sqlalchemy.orm",
-    "storage.library",
+    "storage.remote",
     "capture.screen",
     "capture.grabbers",
     "capture.windows",
@@ -267,13 +265,40 @@ def imports() -> list[dict[str, Any]]:
 # -------------------------------------------------------------------------------- the app
 
 
+def children(pid: int) -> list[int]:
+    """The app's child processes (the storage helper, the PP-OCR worker)."""
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            kids += [int(k) for k in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return kids
+
+
+def child_memory(pid: int) -> list[dict[str, Any]]:
+    out = []
+    for kid in children(pid):
+        try:
+            cmdline = Path(f"/proc/{kid}/cmdline").read_bytes().split(b"\0")
+            status = Path(f"/proc/{kid}/status").read_text()
+        except OSError:
+            continue
+        module = cmdline[cmdline.index(b"-m") + 1].decode() if b"-m" in cmdline else cmdline[0].decode()
+        out.append({"pid": kid, "module": module, "vm_rss_mb": status_mb(status, "VmRSS")})
+    return out
+
+
 def app_memory(pid: int) -> dict[str, Any]:
     status = Path(f"/proc/{pid}/status").read_text()
     threads = int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))  # type: ignore[union-attr]
+    maps = Path(f"/proc/{pid}/maps").read_text()
     return {
         "vm_rss_mb": status_mb(status, "VmRSS"),
         "vm_hwm_mb": status_mb(status, "VmHWM"),
         "threads": threads,
+        "sqlalchemy_loaded": "/sqlalchemy/" in maps,
+        "children": child_memory(pid),
         **rollup_mb(Path(f"/proc/{pid}/smaps_rollup").read_text()),
         **smaps_groups(pid),
     }
@@ -327,6 +352,16 @@ def app(args: argparse.Namespace) -> dict[str, Any]:
                     out["after_captures"] = app_memory(pid)
                     out["after_captures"]["extensions"] = loaded_extensions(pid)
                     progress(f"after {len(caps)} captures, OCR done: {out['after_captures']['vm_rss_mb']} MB")
+                if args.rest:
+                    # At rest: the storage helper and the PP-OCR worker exit after their idle
+                    # time (180 s each); what stays is the tray alone.
+                    waited = time.monotonic()
+                    while children(pid) and time.monotonic() - waited < args.rest:
+                        time.sleep(1)
+                    out["rest_wait_s"] = round(time.monotonic() - waited, 1)
+                    time.sleep(args.idle)
+                    out["at_rest"] = app_memory(pid)
+                    progress(f"at rest, helpers gone: {out['at_rest']['vm_rss_mb']} MB")
             except BaseException:
                 progress("failed; the app log ends with:\n" + bench.log.text()[-3000:])
                 raise
@@ -346,6 +381,13 @@ def main() -> int:
     ap.add_argument("--captures", type=int, default=20, help="captures before the second app reading")
     ap.add_argument("--idle", type=float, default=4.0, help="seconds idle before each reading")
     ap.add_argument("--ocr-timeout", type=float, default=900.0)
+    ap.add_argument(
+        "--rest",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="then wait up to S seconds for the app's helper processes to exit when idle, and read again",
+    )
     ap.add_argument(
         "--fresh-library",
         action="store_true",

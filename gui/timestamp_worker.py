@@ -107,8 +107,6 @@ class TimestampWorker(QThread):
         return max(0.0, min(self._max_sleep_s, (at - datetime.now(UTC)).total_seconds() + 0.5))
 
     def run(self) -> None:
-        from storage import timestamps as ts
-
         while True:
             try:
                 wait = self._sleep_s()
@@ -124,6 +122,9 @@ class TimestampWorker(QThread):
             if not (s.tsa_enabled and s.tsa_url):
                 continue  # off: the network is never touched
             try:
+                # Loaded when trusted time is on, not while the tray waits (ADR 012).
+                from storage import timestamps as ts
+
                 lib = self._lib.local()
                 if isinstance(job, int):
                     ts.queue_captures(lib, [job], s.tsa_url)

@@ -8,6 +8,7 @@ checks the results through the command line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -199,6 +200,10 @@ def test_hotkey_and_drag_file_an_exact_capture_under_the_active_purchase(desktop
     # Nothing of ours was on the screen, and the tray icon was not taken for a window to hide
     # (it never unmaps, so waiting for it cost 0.6 s before every overlay).
     assert "may still be on the screen" not in desktop.log()
+    # The database work ran in the storage helper: the tray never loaded SQLAlchemy (ADR 012).
+    assert desktop.app is not None
+    assert "/sqlalchemy/" not in Path(f"/proc/{desktop.app.pid}/maps").read_text()
+    assert storage_helpers(desktop.app.pid)
 
 
 def test_escape_cancels_without_a_capture(desktop: Desktop) -> None:
@@ -230,11 +235,35 @@ def test_capture_region_is_forwarded_and_a_second_start_only_shows_the_first(des
     assert status["running"] and status["pid"] == app.pid  # type: ignore[index]
 
 
+def storage_helpers(pid: int) -> list[int]:
+    """The app's storage helper processes (storage.helper; ADR 012)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for kid in (task / "children").read_text().split():
+            with contextlib.suppress(OSError):
+                if b"storage.helper" in Path(f"/proc/{kid}/cmdline").read_bytes():
+                    found.append(int(kid))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"  # exited, not yet reaped
+    except OSError:
+        return True
+
+
 def test_killing_the_app_during_ocr_loses_nothing(desktop: Desktop) -> None:
     app = desktop.start_app()
     c = desktop.json("capture", "--region", "0,0,920,680")
+    [helper] = storage_helpers(app.pid)
     os.kill(app.pid, signal.SIGKILL)  # OCR of a full chat takes a few seconds: still running
     app.wait(10)
+    # The storage helper sees its pipe close and exits: nothing outlives the app.
+    deadline = time.monotonic() + 60
+    while not _gone(helper):
+        assert time.monotonic() < deadline, "the storage helper outlived its app"
+        time.sleep(0.05)
     assert desktop.cli("status", check=False).returncode == 3
     after_kill = desktop.json("captures", "show", str(c["id"]))
     assert after_kill["sha256"] == c["sha256"] and after_kill["ocr_status"] == "pending"  # type: ignore[index]

@@ -834,3 +834,26 @@ def test_the_library_windows_thumbnails_are_reused(
         qtbot.waitUntil(lambda t=thumbs: all(x.property("thumbnailReady") for x in t), timeout=5000)
         editor.reject()
     window.thumbnails.shutdown()  # type: ignore[attr-defined]
+
+
+def test_from_the_tray_the_form_saves_through_the_storage_helper(qtbot: Any, tmp_path: Path) -> None:
+    """The tray's library is a RemoteLibrary (ADR 012): the form opened from the tray menu
+    saves through the storage helper, and the helper's refusals are shown as the library's."""
+    from storage.remote import RemoteLibrary
+
+    remote = RemoteLibrary.open(tmp_path / "lib")
+    try:
+        editor = make(qtbot, remote)
+        editor.title_edit.setText("Desk lamp")
+        editor.seller_edits["display_name"].setText("Li")
+        editor.seller_edits["address"].setText("x" * 3000)
+        press_save_expecting_a_problem(qtbot, editor)
+        assert "too long" in editor.save_error.text()
+        editor.seller_edits["address"].setText("Shenzhen")
+        record = save(qtbot, editor)
+        assert remote.helper_pid is not None and remote.starts == 1
+    finally:
+        remote.close()
+    with Library.open(tmp_path / "lib") as lib:
+        assert lib.get_purchase(record.id).title == "Desk lamp"
+        assert [m.display_name for m in lib.list_merchants()] == ["Li"]
