@@ -266,11 +266,14 @@ def imports() -> list[dict[str, Any]]:
 
 
 def children(pid: int) -> list[int]:
-    """The app's child processes (the storage helper, the PP-OCR worker)."""
+    """The app's running child processes (the storage helper, the PP-OCR worker); one that
+    exited when idle stays a zombie, holding no memory, until the app next uses it."""
     kids: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            kids += [int(k) for k in (task / "children").read_text().split()]
+            for kid in (task / "children").read_text().split():
+                if Path(f"/proc/{kid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    kids.append(int(kid))
         except OSError:
             continue
     return kids
