@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from capture.errors import OcrFailed, OcrUnavailable
 from capture.ocr import OcrResult, OcrWord
-from storage.pipes import read_message, read_message_blocking
+from storage.pipes import close_worker, kill_worker, read_message, read_message_blocking, spawn_worker
 from storage.pipes import write_message as _write
 
 if TYPE_CHECKING:
@@ -154,27 +154,11 @@ class PpOcrProcessEngine:
     def close(self) -> None:
         """Stop the worker (it would stop by itself after `idle_seconds`)."""
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            if proc.stdin:
-                proc.stdin.close()
-            proc.wait(timeout=2)
-        except (OSError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.wait()
-        finally:
-            if proc.stdout:
-                proc.stdout.close()
+        close_worker(proc, timeout=2)
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None:
-            proc.kill()
-            proc.wait()
-            for stream in (proc.stdin, proc.stdout):
-                if stream:
-                    stream.close()
+        kill_worker(proc)
 
     def _start(self) -> subprocess.Popen[bytes]:
         from capture.ppocr import INSTALL_HINT, ppocr_available
@@ -190,12 +174,9 @@ class PpOcrProcessEngine:
             "--idle",
             str(self.idle_seconds),
         ]
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         started = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=root)
+            proc = spawn_worker(cmd)
         except OSError as exc:
             raise OcrFailed(f"The PP-OCR worker could not be started: {exc}") from exc
         self._proc = proc

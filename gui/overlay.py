@@ -344,7 +344,17 @@ class _Overlay(QWidget):
 
     # --- painting -------------------------------------------------------------------------
 
+    def release_images(self) -> None:
+        """Drop the frozen screen's pixmaps (two full screens of RGB32: 16.6 MB at 1920×1080)
+        as soon as the overlay is closed: the overlay and its session refer to each other,
+        so without this they lived until Python's cyclic garbage collector ran, which an idle
+        tray app rarely makes it do (measured: +15 MB after 20 captures, ADR 012)."""
+        self._pixmap = QPixmap()
+        self._dimmed = QPixmap()
+
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self._dimmed.isNull():
+            return  # closed: nothing to paint
         painter = QPainter(self)
         whole = QRectF(self.rect())
         painter.drawPixmap(whole, self._dimmed, self._source_rect(whole))
@@ -607,6 +617,7 @@ class CaptureSession(QObject):
         self._finished = True
         for overlay in self._overlays:
             overlay.close()
+            overlay.release_images()
             overlay.deleteLater()
         # Make the X server unmap them now, before anyone takes another screenshot.
         QGuiApplication.sync()

@@ -262,6 +262,7 @@ class CaptureWriter(QThread):
                 self.capture_failed.emit(f"internal error: {exc!r}", job)
             finally:
                 self.gate.leave()
+            del job  # its pixels (a full screen is 6.2 MB) are not kept while the writer waits
 
     def _save_long_capture(self, job: CaptureJob, long: LongCaptureResult) -> CaptureRecord:
         """Render the long image from the frames the recipe names and file all of it."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import select
 import struct
+import subprocess
 import time
 from typing import IO
 
@@ -58,3 +59,41 @@ def read_message(fd: int, deadline: float) -> bytes | None:
     """One whole message from fd before `deadline`; None on end of file."""
     raw = read_exact(fd, 4, deadline)
     return None if raw is None else read_exact(fd, struct.unpack(">I", raw)[0], deadline)
+
+
+def close_worker(proc: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """Close a worker's stdin (it finishes what it is doing and exits), wait up to `timeout`
+    seconds, then kill it."""
+    if proc is None:
+        return
+    try:
+        if proc.stdin:
+            proc.stdin.close()
+        proc.wait(timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired):
+        proc.kill()
+        proc.wait()
+    finally:
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def kill_worker(proc: subprocess.Popen[bytes] | None) -> None:
+    """Kill a worker now (a hang, or one that stopped answering) and close its pipes."""
+    if proc is None:
+        return
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream:
+            stream.close()
+
+
+def spawn_worker(cmd: list[str]) -> subprocess.Popen[bytes]:
+    """Start `cmd` (a `python -m <module>` of this project) with pipes on stdin and stdout,
+    from the project's folder and with it on PYTHONPATH. OSError when it cannot start."""
+    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = project + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=project)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import collections.abc
 import logging
-import os
 import pickle
 import sqlite3
 import subprocess
@@ -35,7 +34,7 @@ from .documents.pages import PageCache
 from .errors import StorageProcessFailed
 from .files import DB_NAME
 from .helper import EXIT_IDLE, IDLE_SECONDS, METHODS, decode_error
-from .pipes import read_message, write_message
+from .pipes import close_worker, kill_worker, read_message, spawn_worker, write_message
 from .records import OpenReport
 
 if TYPE_CHECKING:
@@ -121,12 +120,9 @@ class RemoteLibrary(_Base):
     def _start(self) -> subprocess.Popen[bytes]:
         cmd = self._command or [sys.executable, "-m", "storage.helper", "--idle", str(self.idle_seconds)]
         cmd = [*cmd, "--library", str(self.root)] + (["--scan"] if self._scan else [])
-        project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = project + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         started = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=project)
+            proc = spawn_worker(cmd)
         except OSError as exc:
             raise StorageProcessFailed(f"Proofshot could not start its storage process: {exc}") from exc
         self._proc = proc
@@ -157,30 +153,12 @@ class RemoteLibrary(_Base):
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            if stream:
-                stream.close()
+        kill_worker(proc)
 
     def _stop_helper(self) -> None:
         """Let the helper finish and exit (it answers nothing more)."""
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            if proc.stdin:
-                proc.stdin.close()
-            proc.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.wait()
-        finally:
-            if proc.stdout:
-                proc.stdout.close()
+        close_worker(proc, timeout=30)
 
     def prewarm(self) -> None:
         """Start the helper in the background unless it runs (never blocks; an error

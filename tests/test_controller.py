@@ -193,6 +193,15 @@ def test_fullscreen_and_a_protected_black_window_is_kept_with_a_warning(qtbot, a
     assert (rec.width, rec.height, rec.source) == (200, 100, "fullscreen")
     assert "uniform" in rec.flags
     assert "one colour" in controller.toast._body.text()
+    # The frozen screens are let go once the pixels went to the writer (ADR 012).
+    assert controller._grabbed == [] and controller._grab_windows == []
+
+
+def test_a_region_from_the_command_line_lets_go_of_the_frozen_screens(qtbot, app_parts) -> None:
+    controller, *_ = app_parts
+    with qtbot.waitSignal(controller.capture_saved, timeout=10000):
+        controller.capture_rect(Rect(5, 6, 70, 40))
+    assert controller._grabbed == [] and controller._grab_windows == []
 
 
 def test_clipboard_image_is_saved_and_an_empty_clipboard_is_explained(qtbot, app_parts) -> None:

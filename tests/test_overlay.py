@@ -172,6 +172,15 @@ if __name__ != "__main__":
         assert recorder.selected[0][2] == [False]
         assert not overlay.isVisible()
 
+    def test_a_closed_overlay_lets_go_of_the_frozen_screen_at_once(session: Any) -> None:
+        """The overlay and its session refer to each other: without letting go on close, their
+        two full-screen pixmaps lived until Python's cyclic collector ran (ADR 012)."""
+        s, recorder, overlay = session
+        assert not overlay._pixmap.isNull() and not overlay._dimmed.isNull()
+        drag(overlay, (300, 300), (420, 390))
+        assert recorder.selected and overlay._pixmap.isNull() and overlay._dimmed.isNull()
+        overlay.repaint()  # a paint after closing draws nothing and does not fail
+
     def test_a_tiny_drag_is_a_click_and_captures_nothing(session: Any) -> None:
         s, recorder, overlay = session
         QTest.mouseClick(overlay, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(50, 50))
