@@ -40,7 +40,7 @@ from .screens import current_screens
 from .single_instance import Message, Responder
 from .toast import Toast
 from .tray import ControlWindow, TrayMenu
-from .workers import CaptureJob, CaptureWriter, OcrWorker
+from .workers import CaptureJob, CaptureWriter, OcrWorker, release_memory
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -100,6 +100,8 @@ class SettingsDialogFactory(Protocol):
     ) -> SettingsDialogLike: ...
 
 
+# After start-up, give back what it no longer needs this long after (release_memory).
+IDLE_RELEASE_MS = 3000
 # A tray host started at login may come up after Proofshot: wait this long for it before
 # showing the small Proofshot window instead (and switch to the tray icon when one appears).
 TRAY_WAIT_S = 12.0
@@ -430,6 +432,10 @@ class Controller(QObject):
                 self.tr("Run “main.py check” for details. ") + report.problems[0].message,
                 timeout_ms=15000,
             )
+        if not pending:
+            # Once start-up has settled (the hotkey listener and the tray are up): what it read
+            # and no longer needs goes back (with OCR to do, when its queue empties).
+            QTimer.singleShot(IDLE_RELEASE_MS, self._release_when_idle)
 
     # ------------------------------------------------------------------ tray, or a window instead
 
@@ -1386,6 +1392,13 @@ class Controller(QObject):
 
     def _on_ocr_queue_emptied(self) -> None:
         self.tray.set_working(False, "")
+        self._release_when_idle()
+
+    def _release_when_idle(self) -> None:
+        """With OCR idle and no capture being kept, no thread of the app is importing: give
+        back what start-up and the last jobs left (gui.workers.release_memory; ADR 012)."""
+        if not self.writer.gate.busy():
+            release_memory(source_lines=True)
 
     # ------------------------------------------------------------------ requests from other processes
 

@@ -13,6 +13,7 @@ import ctypes
 import enum
 import hashlib
 import io
+import linecache
 import logging
 import os
 import queue
@@ -69,10 +70,20 @@ def _thread_sched_ms() -> tuple[float, float]:
         return 0.0, 0.0
 
 
-def _release_memory() -> None:
-    """Give freed heap back to the OS: glibc keeps the large buffers of a full-screen
-    capture or an OCR pass in per-thread arenas otherwise (measured: 292 -> 185 MB
-    after 20 captures)."""
+def release_memory(source_lines: bool = False) -> None:
+    """Give freed memory back to the OS (after each job, and when the app goes idle).
+
+    glibc keeps the large buffers of a full-screen capture or an OCR pass otherwise
+    (measured: 292 -> 185 MB after 20 captures).
+
+    `source_lines`: also empty `linecache`. PySide6's import hook (shibokensupport's
+    `__feature__` check) reads the whole source of every module imported after PySide6
+    through `linecache`, which keeps it: 4 MB after start-up, 8 MB once OCR's modules are
+    loaded (tracemalloc, ADR 012); it is only a cache of source lines for tracebacks. Only
+    from the GUI thread while no worker is importing (linecache is not thread-safe: a
+    lookup racing the clear raises KeyError inside that import)."""
+    if source_lines:
+        linecache.clearcache()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
@@ -208,7 +219,7 @@ class CaptureWriter(QThread):
                     self._previous = (record.sha256, record.id)
                     self.capture_saved.emit(record, job)
                     del record
-                    _release_memory()
+                    release_memory()
                     continue
                 cpu0, runq0 = _thread_sched_ms()
                 picked = time.perf_counter()
@@ -254,7 +265,7 @@ class CaptureWriter(QThread):
                 self.capture_saved.emit(record, job)
                 del data, record
                 if self._jobs.empty():
-                    _release_memory()
+                    release_memory()
             except (KnownStorageError, KnownCaptureError) as exc:
                 self.capture_failed.emit(str(exc), job)
             except Exception as exc:  # a bug: keep the thread alive and say so
@@ -370,6 +381,6 @@ class OcrWorker(QThread):
                 time.time(),
                 getattr(self._engine, "starts", 0) - starts,
             )
-            _release_memory()
+            release_memory()
             if self._jobs.empty():
                 self.queue_emptied.emit()

@@ -683,3 +683,20 @@ def test_copy_puts_the_original_bytes_and_the_image_on_the_clipboard_and_can_be_
         second.id
     )
     assert "copied to the clipboard" in controller.toast._body.text()
+
+
+def test_when_ocr_goes_idle_the_source_lines_read_by_imports_are_let_go(qtbot, app_parts) -> None:
+    """PySide6's import hook reads every imported module's source into linecache (MBs); the
+    app empties it when no thread can be importing: OCR idle and no capture in flight."""
+    import linecache
+
+    controller = app_parts[0]
+    linecache.getlines(__file__)
+    controller.writer.gate.enter()  # a capture is being kept: not now
+    try:
+        controller.ocr.queue_emptied.emit()
+        assert __file__ in linecache.cache
+    finally:
+        controller.writer.gate.leave()
+    controller.ocr.queue_emptied.emit()
+    assert __file__ not in linecache.cache
