@@ -260,6 +260,22 @@ def cpu_ticks(pids: list[int]) -> int:
     return total
 
 
+def storage_helper_running(pid: int) -> bool:
+    """Whether the app's storage helper process (storage.helper) runs (not a zombie)."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            kids = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for kid in kids:
+            try:
+                if b"storage.helper" in Path(f"/proc/{kid}/cmdline").read_bytes():
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 def ocr_child_running(pid: int) -> bool:
     """True when an OCR process started by the app (tesseract or the PP-OCR worker) is alive."""
     return bool(ocr_children(pid))
@@ -700,6 +716,24 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     )
                 # every overlay opening during the capture runs: the overlay with OCR running
                 result["hotkey_to_overlay_ms_during_captures"] = stats([r["overlay_ms"] for r in runs])
+                if args.after_helper_exit:
+                    # Captures that find the storage helper gone (it exits when idle; ADR 012): it
+                    # is started as the overlay shows, and the commit waits for whatever of its
+                    # start the selection did not cover. The app must run with a short idle time
+                    # (--app-env PROOFSHOT_STORAGE_IDLE_S=2).
+                    cold = []
+                    for k in range(args.after_helper_exit):
+                        waited = time.monotonic()
+                        while storage_helper_running(bench.app.pid):
+                            if time.monotonic() - waited > 600:
+                                raise RuntimeError(
+                                    "the storage helper did not exit: is PROOFSHOT_STORAGE_IDLE_S set?"
+                                )
+                            time.sleep(0.1)
+                        cold.append(bench.commit_run(1000 + k, "region"))
+                        progress(f"capture after the helper exited {k + 1}: {cold[-1]['commit_ms']:.1f} ms")
+                    result["commit_after_helper_exit_ms"] = stats([r["commit_ms"] for r in cold])
+                    result["storage_helper_start_ms"] = stats(bench.log.find_all("storage_helper_start_ms"))
                 caps = bench.captures()
                 result["captures"] = len(caps)
                 result["distinct_sha256"] = len({c.get("sha256") for c in caps})
@@ -754,6 +788,14 @@ def main() -> int:
         help="captures before the second RSS reading (the bench waits for their OCR there); 0: no pause",
     )
     ap.add_argument("--ocr-timeout", type=float, default=400.0, help="max seconds to wait for OCR")
+    ap.add_argument(
+        "--after-helper-exit",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then N region captures, each after the storage helper exited when idle "
+        "(with --app-env PROOFSHOT_STORAGE_IDLE_S=2)",
+    )
     ap.add_argument(
         "--wayland",
         choices=("grim", "portal"),

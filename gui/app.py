@@ -71,6 +71,17 @@ def _one_malloc_arena() -> None:
         ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, 1)
 
 
+def _storage_idle_s() -> float:
+    """PROOFSHOT_STORAGE_IDLE_S (seconds, for tests and benches): how long the storage helper
+    waits for the next call before it exits."""
+    from storage.helper import IDLE_SECONDS
+
+    try:
+        return max(0.1, float(os.environ.get("PROOFSHOT_STORAGE_IDLE_S", IDLE_SECONDS)))
+    except ValueError:
+        return IDLE_SECONDS
+
+
 def _tray_wait_s() -> float:
     try:
         return max(0.0, float(os.environ.get("PROOFSHOT_TRAY_WAIT_S", TRAY_WAIT_S)))
@@ -92,7 +103,8 @@ def run_app(
     (main.py --no-welcome turns it off for scripts and tests).
     `restart_command`: what a restart runs once this app has closed (default: the
     command line this process was started with).
-    PROOFSHOT_TRAY_WAIT_S (seconds, for tests) overrides how long to wait for a system tray."""
+    PROOFSHOT_TRAY_WAIT_S (seconds, for tests) overrides how long to wait for a system tray,
+    PROOFSHOT_STORAGE_IDLE_S how long the storage helper stays after its last call."""
     _one_malloc_arena()  # before Qt and the workers start their threads
     prefer_wayland()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -119,7 +131,8 @@ def run_app(
         return 1
 
     try:
-        lib = RemoteLibrary.open(library, scan=True)  # the database work runs in a helper (ADR 012)
+        # The database work runs in a helper process (ADR 012).
+        lib = RemoteLibrary.open(library, scan=True, idle_seconds=_storage_idle_s())
     except KnownStorageError as exc:
         server.close()
         print(f"proofshot: {exc}", file=sys.stderr)
