@@ -719,6 +719,9 @@ class Controller(QObject):
         starts a long capture). False if one is open already."""
         if self._session is not None or self._grab_pending or self._long is not None:
             return False
+        # The storage helper (ADR 012) starts now, in its own process, so that it is ready by
+        # the time the user has selected (it takes 0.3-0.5 s when it is not running).
+        self.lib.prewarm()
 
         def opened(grabs: list[ScreenGrab]) -> None:
             self._open_session(grabs, purchase_id, note, preselect, long_capture)
@@ -748,8 +751,6 @@ class Controller(QObject):
         )
         session.cancelled.connect(self._on_overlay_cancelled)
         session.overlay_shown.connect(lambda at: timing.info("overlay_visible_at=%.6f", at))
-        # The storage helper (ADR 012) starts while the user selects, once the overlay is up.
-        session.overlay_shown.connect(lambda _at: self.lib.prewarm())
         self._session = session
         session.start()
         self.overlay_opened.emit()

@@ -18,6 +18,7 @@ Thread-safe: calls from several threads are answered one at a time, in order.
 from __future__ import annotations
 
 import collections.abc
+import functools
 import logging
 import pickle
 import sqlite3
@@ -30,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 from .blobs import BlobStore
 from .changes import ChangeWatcher
-from .documents.pages import PageCache
 from .errors import StorageProcessFailed
 from .files import DB_NAME
 from .helper import EXIT_IDLE, IDLE_SECONDS, METHODS, decode_error
@@ -38,6 +38,7 @@ from .pipes import close_worker, kill_worker, read_message, spawn_worker, write_
 from .records import OpenReport
 
 if TYPE_CHECKING:
+    from .documents.pages import PageCache
     from .library import Library
     from .library import Library as _Base
 else:
@@ -83,7 +84,6 @@ class RemoteLibrary(_Base):
         self.blobs = BlobStore(self.root / "blobs")
         self.journal = self.root / "journal"
         self.thumbs = self.root / "thumbs"
-        self.pages = PageCache(self.root / "pages")
         self.backups = self.root / "backups"
         self.open_report = OpenReport(None, (), (), False)
         self.idle_seconds = idle_seconds
@@ -261,6 +261,14 @@ class RemoteLibrary(_Base):
         return call
 
     # ------------------------------------------------------------------ answered here
+
+    @functools.cached_property
+    def pages(self) -> PageCache:  # type: ignore[override]
+        """Rendered PDF and OFD pages: storage.documents loads when a page is first needed
+        (11 MB of e-mail and invoice parsing the idle tray does not need)."""
+        from .documents.pages import PageCache
+
+        return PageCache(self.root / "pages")
 
     def watch(self) -> ChangeWatcher:
         return ChangeWatcher(self.db_path)
