@@ -305,6 +305,8 @@ class Controller(QObject):
     hotkey_pressed = Signal()  # emitted from the hotkey thread; queued to the GUI thread
     # From the grab thread: request, grabs, error, the desktop's windows listed after the grab.
     _screens_grabbed = Signal(int, object, object, object)
+    # From the thread opening the library in this process: None, or what went wrong.
+    _library_opened = Signal(object)
 
     def __init__(
         self,
@@ -365,6 +367,7 @@ class Controller(QObject):
         self._library_window_factory = library_window_factory
         self._purchase_editor_factory = purchase_editor_factory
         self.library_window: LibraryWindowLike | None = None
+        self._opening_library = False  # the library is being opened in this process for it
         self.purchase_editor: PurchaseEditor | None = None
         self.welcome: WelcomeWindow | None = None
         self._hotkey: HotkeyBackend | None = None
@@ -407,6 +410,7 @@ class Controller(QObject):
         ocr.queue_emptied.connect(self._on_ocr_queue_emptied)
         self.hotkey_pressed.connect(self._on_hotkey_pressed)
         self._screens_grabbed.connect(self._on_screens_grabbed)
+        self._library_opened.connect(self._on_library_opened)
 
     # ------------------------------------------------------------------ start & stop
 
@@ -1321,6 +1325,13 @@ class Controller(QObject):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.lib.root)))
             return
         if self.library_window is None:
+            if not self.lib.local_ready():
+                # The window needs the whole storage layer in this process (ADR 012): loading
+                # it takes 0.3-0.5 s, on a thread; the window opens when it is there.
+                if not self._opening_library:
+                    self._opening_library = True
+                    threading.Thread(target=self._open_library_here, name="library-open", daemon=True).start()
+                return
             window = self._library_window_factory(self.lib)  # the factory takes lib.local()
             window.captures_imported.connect(self.ocr.enqueue)
             window.ocr_requested.connect(self.ocr.enqueue)
@@ -1329,6 +1340,24 @@ class Controller(QObject):
             self.library_window = window
             self._show_hotkey()
         self._bring_to_front(self.library_window)
+
+    def _open_library_here(self) -> None:
+        try:
+            self.lib.local()
+            error: str | None = None
+        except KnownStorageError as exc:
+            error = str(exc)
+        except Exception as exc:  # a bug: say so instead of opening nothing
+            log.exception("opening the library in the app failed")
+            error = f"internal error: {exc!r}"
+        self._library_opened.emit(error)
+
+    def _on_library_opened(self, error: str | None) -> None:
+        self._opening_library = False
+        if error is not None:
+            self.toast.show_message(self.tr("Could not open the library"), error)
+            return
+        self.open_library()
 
     def show_welcome(self) -> None:
         """The first-start window: the shortcut, where captures go, how to start a purchase,

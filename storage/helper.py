@@ -38,7 +38,7 @@ EXIT_IDLE = 0
 
 #: The `Library` methods the helper answers. The others are the client's own: `open`,
 #: `close`, `watch` (a read-only connection of the caller's), `blob_path` (a path),
-#: `local`, `prewarm`, and `bulk_add` (for tools, with a lazy iterable).
+#: `local`, `local_ready`, `prewarm`, and `bulk_add` (for tools, with a lazy iterable).
 METHODS = frozenset(
     {
         "get_setting",

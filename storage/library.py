@@ -145,6 +145,11 @@ class Library:
         """Get ready for a capture: nothing to do in this process (a RemoteLibrary starts
         its helper)."""
 
+    def local_ready(self) -> bool:
+        """Whether `local()` returns at once (a RemoteLibrary must first load the database
+        layer and open the library in this process)."""
+        return True
+
     def close(self) -> None:
         self._w.dispose()
         self._r.dispose()

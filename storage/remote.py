@@ -276,6 +276,9 @@ class RemoteLibrary(_Base):
     def blob_path(self, sha256: str) -> Path:
         return self.blobs.path(sha256)
 
+    def local_ready(self) -> bool:
+        return self._local is not None
+
     def local(self) -> Library:
         """The library opened in this process (imports SQLAlchemy; kept until close)."""
         with self._lock:

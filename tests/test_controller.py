@@ -700,3 +700,53 @@ def test_when_ocr_goes_idle_the_source_lines_read_by_imports_are_let_go(qtbot, a
         controller.writer.gate.leave()
     controller.ocr.queue_emptied.emit()
     assert __file__ not in linecache.cache
+
+
+def test_with_the_storage_helper_captures_are_kept_and_the_library_window_opens_off_the_gui_thread(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """The app's own arrangement (ADR 012): the tray's library is a RemoteLibrary; captures,
+    OCR and the confirmation's actions go through the storage helper, and the library window
+    gets the library opened in this process, loaded on a thread while the tray stays live."""
+    from storage.remote import RemoteLibrary
+
+    monkeypatch.setenv("PROOFSHOT_CONFIG_DIR", str(tmp_path / "config"))
+    lib = RemoteLibrary.open(tmp_path / "lib", scan=True)
+    engine = FakeEngine()
+    window = FakeLibraryWindow()
+    given: list[object] = []
+
+    def factory(library: object) -> FakeLibraryWindow:
+        given.append(library)
+        return window
+
+    tray = TrayMenu(lambda: [])
+    writer = CaptureWriter(lib)
+    controller = Controller(
+        lib,
+        AppSettings(),
+        tray,
+        writer,
+        OcrWorker(lib, lambda: engine, gate=writer.gate),
+        grabber=lambda screens: [_grab()],
+        tray_available=lambda: True,
+        library_window_factory=factory,
+    )
+    controller.start()
+    try:
+        with qtbot.waitSignal(controller.capture_saved, timeout=20000) as saved:
+            controller.capture_rect(Rect(5, 6, 70, 40))
+        rec = saved.args[0]
+        assert lib.helper_pid is not None and not lib.local_ready()
+        qtbot.waitUntil(lambda: lib.get_capture(rec.id).ocr_status == "done", timeout=20000)
+        controller.open_library()
+        assert controller.library_window is None  # not yet: it is being opened on a thread
+        controller.open_library()  # a second click while it opens starts nothing more
+        qtbot.waitUntil(lambda: controller.library_window is window, timeout=30000)
+        qtbot.waitExposed(window)
+        assert len(given) == 1 and given[0] is lib and lib.local_ready()
+        assert lib.get_capture(rec.id).id == rec.id  # now answered in this process
+    finally:
+        controller.shutdown()
+        window.close()
+        lib.close()

@@ -68,7 +68,7 @@ def test_every_public_library_method_is_answered_by_the_helper_or_the_client() -
         for name, value in inspect.getmembers(Library)
         if not name.startswith("_") and (inspect.isfunction(value) or inspect.ismethod(value))
     }
-    client_side = {"open", "close", "watch", "blob_path", "local", "prewarm", "bulk_add"}
+    client_side = {"open", "close", "watch", "blob_path", "local", "local_ready", "prewarm", "bulk_add"}
     assert METHODS | client_side == public
     assert not METHODS & client_side
 
@@ -208,8 +208,9 @@ def test_local_opens_the_library_in_this_process_and_stops_the_helper(remote: Re
     rec = remote.add_capture(png(), source="region", purchase_id=None, encoded_here=True)
     pid = remote.helper_pid
     assert pid is not None
+    assert not remote.local_ready()
     local = remote.local()
-    assert isinstance(local, Library) and remote.local() is local
+    assert isinstance(local, Library) and remote.local() is local and remote.local_ready()
     wait_for(lambda: not alive(pid), "the helper to stop")
     assert remote.helper_pid is None
     assert remote.get_capture(rec.id).id == rec.id  # answered in this process now

@@ -355,6 +355,10 @@
         <translation>收件箱</translation>
     </message>
     <message>
+        <source>Could not open the library</source>
+        <translation>无法打开证据库</translation>
+    </message>
+    <message>
         <source>Text recognition is not installed</source>
         <translation>未安装文字识别</translation>
     </message>
