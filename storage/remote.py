@@ -281,14 +281,21 @@ class RemoteLibrary(_Base):
 
     def local(self) -> Library:
         """The library opened in this process (imports SQLAlchemy; kept until close)."""
+        if self._local is not None:
+            return self._local
+        # The slow part (SQLAlchemy's import, opening) outside the lock: captures go on
+        # through the helper meanwhile.
+        from .library import Library
+
+        opened = Library.open(self.root)
         with self._lock:
             if self._local is None:
-                from .library import Library
-
-                self._local = Library.open(self.root)
+                self._local = opened
                 self._stop_helper()
                 self._cache.clear()
-            return self._local
+                return opened
+        opened.close()  # another thread was quicker
+        return self._local
 
     def close(self) -> None:
         with self._lock:
