@@ -971,6 +971,7 @@ class Controller(QObject):
         window: WindowInfo | None,
     ) -> None:
         self._long = None
+        self._drop_grabs()
         self._bring_back()
         self.writer.submit(
             CaptureJob(
@@ -986,6 +987,7 @@ class Controller(QObject):
 
     def _on_long_cancelled(self) -> None:
         self._long = None
+        self._drop_grabs()
         self._bring_back()
         token = self._take_done_token()
         if callable(token):
@@ -993,6 +995,7 @@ class Controller(QObject):
 
     def _on_long_failed(self, message: str) -> None:
         self._long = None
+        self._drop_grabs()
         self._bring_back()
         self._fail(message, self._take_done_token())
 
