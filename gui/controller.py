@@ -971,7 +971,6 @@ class Controller(QObject):
         window: WindowInfo | None,
     ) -> None:
         self._long = None
-        self._drop_grabs()
         self._bring_back()
         self.writer.submit(
             CaptureJob(
@@ -984,6 +983,7 @@ class Controller(QObject):
                 long_capture=result,
             )
         )
+        self._drop_grabs()  # after _output_name, which pairs the grabs with the screens
 
     def _on_long_cancelled(self) -> None:
         self._long = None
