@@ -200,9 +200,10 @@ def candidates(con: sqlite3.Connection, parsed: ParsedQuery, k: int) -> list[tup
 
     Every term 3+ characters long: `fts_tri`. Only short terms: `fts_char`, every term a
     phrase. Both: the long terms' matches from `fts_tri` when they are few (their
-    documents are read for ranking anyway, and a short term is checked on them), else
-    `fts_char` with every term. (`fts_char` with a long number as a phrase walks the
-    doclists of its digits, in nearly every document: 3,000 pages at 100,000 captures.)"""
+    documents are read for ranking anyway, and a short term is checked on them), else the
+    long terms from `fts_tri` and the short ones from `fts_char`, merged newest first.
+    (`fts_char` with a long term as a phrase walks the doclists of its characters, in
+    nearly every document: 3,000 pages at 100,000 captures for a long number.)"""
     long_terms = [t for t in parsed.terms if len(t) >= 3]
     short_terms = [t for t in parsed.terms if len(t) < 3]
     tri = "SELECT rowid FROM fts_tri WHERE fts_tri MATCH ? ORDER BY rowid DESC LIMIT ?"
@@ -214,8 +215,35 @@ def candidates(con: sqlite3.Connection, parsed: ParsedQuery, k: int) -> list[tup
         if len(ids) < DOC_PROBE_LIMIT:
             docs = _bodies(con, ids)
             return [(cid, body) for cid, body in docs if all(t in body for t in short_terms)][:k]
+        # The long terms are common: each index answers its own terms, newest first, and
+        # the two lists are merged. fts_char with the long terms as phrases of their
+        # characters would walk the doclists of every letter ("积木 screen": 14 MB cold at
+        # 1,000,000 captures; docs/benchmarks.md).
+        short = "SELECT rowid FROM fts_char WHERE fts_char MATCH ? ORDER BY rowid DESC"
+        both = _intersect_newest(
+            con.execute(tri.removesuffix(" LIMIT ?"), (m,)), con.execute(short, (char_match(short_terms),)), k
+        )
+        return _bodies(con, both)
     sql = "SELECT rowid FROM fts_char WHERE fts_char MATCH ? ORDER BY rowid DESC LIMIT ?"
     return _bodies(con, [r for (r,) in con.execute(sql, (char_match(parsed.terms), k))])
+
+
+def _intersect_newest(a: sqlite3.Cursor, b: sqlite3.Cursor, k: int) -> list[int]:
+    """The first `k` ids found in both cursors, each of which yields (id,) rows in
+    descending id order; each is read only as far as needed."""
+    out: list[int] = []
+    x, y = a.fetchone(), b.fetchone()
+    while x is not None and y is not None and len(out) < k:
+        if x[0] == y[0]:
+            out.append(int(x[0]))
+            x, y = a.fetchone(), b.fetchone()
+        elif x[0] > y[0]:
+            x = a.fetchone()
+        else:
+            y = b.fetchone()
+    a.close()
+    b.close()
+    return out
 
 
 # ---------------------------------------------------------------------------- filters

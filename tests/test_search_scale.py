@@ -154,6 +154,28 @@ def test_every_plan_finds_what_a_scan_finds(lib: Library, make_png, monkeypatch,
         assert set(found(lib, q, limit=1000)) == want, q
 
 
+def test_common_long_and_short_terms_give_the_newest_captures_holding_both(
+    lib: Library, make_png, monkeypatch
+) -> None:
+    """Long terms matching many captures (more than DOC_PROBE_LIMIT): fts_tri (long terms)
+    and fts_char (short ones) are merged newest first, as far as the k newest captures
+    holding every term."""
+    monkeypatch.setattr(searching, "DOC_PROBE_LIMIT", 2)
+    texts = _library_of(lib, make_png, 80, seed=3)
+    con = sqlite3.connect(lib.db_path)
+    try:
+        for q in ("refund 退款", "SF1234567 发货"):
+            parsed = searching.parse_query(q)
+            holding = (cid for cid, body in texts.items() if all(t in body for t in parsed.terms))
+            want = sorted(holding, reverse=True)
+            assert len(want) > 3, q
+            for k in (1, 3, 1000):
+                got = [cid for cid, _body in searching.candidates(con, parsed, k)]
+                assert got == want[:k], (q, k)
+    finally:
+        con.close()
+
+
 def test_captures_in_the_trash_are_skipped_and_the_limit_still_filled(lib: Library, make_png) -> None:
     ids = [_add(lib, make_png, i, f"退款申请 第{i}次") for i in range(12)]
     lib.trash(ids[-5:])  # the five newest, which rank first among equals
