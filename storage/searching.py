@@ -201,7 +201,8 @@ def candidates(con: sqlite3.Connection, parsed: ParsedQuery, k: int) -> list[tup
     Every term 3+ characters long: `fts_tri`. Only short terms: `fts_char`, every term a
     phrase. Both: the long terms' matches from `fts_tri` when they are few (their
     documents are read for ranking anyway, and a short term is checked on them), else the
-    long terms from `fts_tri` and the short ones from `fts_char`, merged newest first.
+    short terms' from `fts_char` when they are few (the long terms checked on them), else
+    the long terms from `fts_tri` and the short ones from `fts_char`, merged newest first.
     (`fts_char` with a long term as a phrase walks the doclists of its characters, in
     nearly every document: 3,000 pages at 100,000 captures for a long number.)"""
     long_terms = [t for t in parsed.terms if len(t) >= 3]
@@ -220,8 +221,13 @@ def candidates(con: sqlite3.Connection, parsed: ParsedQuery, k: int) -> list[tup
         # characters would walk the doclists of every letter ("积木 screen": 14 MB cold at
         # 1,000,000 captures; docs/benchmarks.md).
         short = "SELECT rowid FROM fts_char WHERE fts_char MATCH ? ORDER BY rowid DESC"
+        cm = char_match(short_terms)
+        ids = [r for (r,) in con.execute(short + " LIMIT ?", (cm, DOC_PROBE_LIMIT))]
+        if len(ids) < DOC_PROBE_LIMIT:  # the short terms are the rare ones
+            docs = _bodies(con, ids)
+            return [(cid, body) for cid, body in docs if all(t in body for t in long_terms)][:k]
         both = _intersect_newest(
-            con.execute(tri.removesuffix(" LIMIT ?"), (m,)), con.execute(short, (char_match(short_terms),)), k
+            con.execute(tri.removesuffix(" LIMIT ?"), (m,)), con.execute(short, (cm,)), k
         )
         return _bodies(con, both)
     sql = "SELECT rowid FROM fts_char WHERE fts_char MATCH ? ORDER BY rowid DESC LIMIT ?"

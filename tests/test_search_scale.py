@@ -140,10 +140,11 @@ def _library_of(lib: Library, make_png, n: int, seed: int) -> dict[int, str]:
     return texts
 
 
-@pytest.mark.parametrize("probe", [2, 500])
+@pytest.mark.parametrize("probe", [2, 12, 30, 500])
 def test_every_plan_finds_what_a_scan_finds(lib: Library, make_png, monkeypatch, probe: int) -> None:
-    """Unfiltered searches take their candidates from fts_tri, fts_char or fts_tri's
-    documents (DOC_PROBE_LIMIT chooses); all of them agree with a substring scan."""
+    """Unfiltered searches take their candidates from fts_tri, fts_char, the documents of
+    the long or of the short terms' matches, or fts_tri and fts_char merged
+    (DOC_PROBE_LIMIT chooses); all of them agree with a substring scan."""
     monkeypatch.setattr(searching, "DOC_PROBE_LIMIT", probe)
     texts = _library_of(lib, make_png, 60, seed=probe)
     r = random.Random(7)
@@ -174,6 +175,28 @@ def test_common_long_and_short_terms_give_the_newest_captures_holding_both(
                 assert got == want[:k], (q, k)
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("probe", [3, 10, 100])
+def test_a_common_long_term_with_a_rare_short_one(lib: Library, make_png, monkeypatch, probe: int) -> None:
+    """ "积木 screen": the long term in many captures, the short one in few. Whichever plan
+    DOC_PROBE_LIMIT picks (the long term's documents, the short term's documents, or both
+    indexes merged), the captures holding both come back, newest first."""
+    monkeypatch.setattr(searching, "DOC_PROBE_LIMIT", probe)
+    both = []
+    for i in range(40):
+        _add(lib, make_png, i, f"screen page {i}")
+        if i % 10 == 3:
+            both.append(_add(lib, make_png, 100 + i, f"积木 screen shot {i}"))
+        if i % 17 == 5:
+            _add(lib, make_png, 200 + i, f"积木 玩具 {i}")
+    con = sqlite3.connect(lib.db_path)
+    try:
+        got = [cid for cid, _body in searching.candidates(con, searching.parse_query("积木 screen"), 400)]
+    finally:
+        con.close()
+    assert got == sorted(both, reverse=True)
+    assert sorted(found(lib, "积木 screen", limit=10)) == sorted(both)
 
 
 def test_captures_in_the_trash_are_skipped_and_the_limit_still_filled(lib: Library, make_png) -> None:
