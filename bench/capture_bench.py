@@ -260,8 +260,11 @@ def cpu_ticks(pids: list[int]) -> int:
     return total
 
 
-def storage_helper_running(pid: int) -> bool:
-    """Whether the app's storage helper process (storage.helper) runs (not a zombie)."""
+def child_processes(pid: int) -> list[tuple[int, list[bytes]]]:
+    """(pid, command line) of the app's running child processes (the storage helper, the
+    PP-OCR worker); one that exited stays a zombie, holding nothing, until the app next
+    uses it, and is left out."""
+    found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             kids = (task / "children").read_text().split()
@@ -269,11 +272,17 @@ def storage_helper_running(pid: int) -> bool:
             continue
         for kid in kids:
             try:
-                if b"storage.helper" in Path(f"/proc/{kid}/cmdline").read_bytes():
-                    return True
+                if Path(f"/proc/{kid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                    continue
+                found.append((int(kid), Path(f"/proc/{kid}/cmdline").read_bytes().split(b"\0")))
             except OSError:
                 continue
-    return False
+    return found
+
+
+def storage_helper_running(pid: int) -> bool:
+    """Whether the app's storage helper process (storage.helper) runs."""
+    return any(b"storage.helper" in cmdline for _kid, cmdline in child_processes(pid))
 
 
 def ocr_child_running(pid: int) -> bool:

@@ -266,24 +266,14 @@ def imports() -> list[dict[str, Any]]:
 
 
 def children(pid: int) -> list[int]:
-    """The app's running child processes (the storage helper, the PP-OCR worker); one that
-    exited when idle stays a zombie, holding no memory, until the app next uses it."""
-    kids: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            for kid in (task / "children").read_text().split():
-                if Path(f"/proc/{kid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                    kids.append(int(kid))
-        except OSError:
-            continue
-    return kids
+    """The app's running child processes (the storage helper, the PP-OCR worker)."""
+    return [kid for kid, _cmdline in cb.child_processes(pid)]
 
 
 def child_memory(pid: int) -> list[dict[str, Any]]:
     out = []
-    for kid in children(pid):
+    for kid, cmdline in cb.child_processes(pid):
         try:
-            cmdline = Path(f"/proc/{kid}/cmdline").read_bytes().split(b"\0")
             status = Path(f"/proc/{kid}/status").read_text()
         except OSError:
             continue
