@@ -727,7 +727,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 result["hotkey_to_overlay_ms_during_captures"] = stats([r["overlay_ms"] for r in runs])
                 if args.after_helper_exit:
                     # Captures that find the storage helper gone (it exits when idle; ADR 012): it
-                    # is started as the overlay shows, and the commit waits for whatever of its
+                    # is started as the capture starts, and the commit waits for whatever of its
                     # start the selection did not cover. The app must run with a short idle time
                     # (--app-env PROOFSHOT_STORAGE_IDLE_S=2).
                     cold = []

@@ -611,6 +611,10 @@ class Controller(QObject):
         (`_grab_windows`)."""
         if self._grab_pending or self._long is not None:
             return False
+        # Every capture starts here: the storage helper (ADR 012) starts now, in its own
+        # process, so that it is ready by the time the capture is kept (it takes 0.3-0.5 s
+        # when it is not running; a user's selection usually takes longer).
+        self.lib.prewarm()
         hidden = False
         if self._aside is None:
             self._aside = OutOfSight(self._x11)
@@ -723,9 +727,6 @@ class Controller(QObject):
         starts a long capture). False if one is open already."""
         if self._session is not None or self._grab_pending or self._long is not None:
             return False
-        # The storage helper (ADR 012) starts now, in its own process, so that it is ready by
-        # the time the user has selected (it takes 0.3-0.5 s when it is not running).
-        self.lib.prewarm()
 
         def opened(grabs: list[ScreenGrab]) -> None:
             self._open_session(grabs, purchase_id, note, preselect, long_capture)
@@ -1054,7 +1055,6 @@ class Controller(QObject):
         self, purchase_id: PurchaseTarget = ACTIVE, note: str | None = None, token: Responder | None = None
     ) -> None:
         """The whole screen under the mouse pointer."""
-        self.lib.prewarm()  # the storage helper starts while the screen is grabbed (ADR 012)
 
         def grabbed(grabs: list[ScreenGrab]) -> None:
             self._after_direct_grab()
