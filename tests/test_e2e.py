@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 
 from .conftest import EVALSET, MAIN, ROOT
+from .wayland import alive
 from .xdisplay import (
     SHOW_IMAGE,
     drag,
@@ -246,13 +247,6 @@ def storage_helpers(pid: int) -> list[int]:
     return found
 
 
-def _gone(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"  # exited, not yet reaped
-    except OSError:
-        return True
-
-
 def test_killing_the_app_during_ocr_loses_nothing(desktop: Desktop) -> None:
     app = desktop.start_app()
     c = desktop.json("capture", "--region", "0,0,920,680")
@@ -261,7 +255,7 @@ def test_killing_the_app_during_ocr_loses_nothing(desktop: Desktop) -> None:
     app.wait(10)
     # The storage helper sees its pipe close and exits: nothing outlives the app.
     deadline = time.monotonic() + 60
-    while not _gone(helper):
+    while alive(helper):
         assert time.monotonic() < deadline, "the storage helper outlived its app"
         time.sleep(0.05)
     assert desktop.cli("status", check=False).returncode == 3

@@ -26,6 +26,8 @@ from storage.library import Library
 from storage.remote import RemoteLibrary
 from storage.targets import ACTIVE, INBOX
 
+from .wayland import alive
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,17 +44,6 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = 60.0) 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie (exited, not yet reaped by its parent) is gone for our purposes
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.fixture

@@ -967,7 +967,7 @@ def _kill_marked(marker: str, timeout: float = 5) -> None:
             os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while pids and time.monotonic() < deadline:
-        pids = [p for p in pids if _alive(p)]
+        pids = [p for p in pids if alive(p)]
         if pids:
             time.sleep(0.05)
     for pid in pids:
@@ -975,7 +975,7 @@ def _kill_marked(marker: str, timeout: float = 5) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """The process exists and is not a zombie."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
